@@ -1,0 +1,14 @@
+// Activities: every piece of I/O the workflows need (Kubernetes, stellar-core, PostgreSQL), created
+// from a factory over their clients so that tests and the worker wire the real ones.
+import type { KubeRest } from './kube/rest.js';
+import { createKubeActivities } from './kube-activities.js';
+
+/** The clients activities talk through. */
+export interface ActivityDeps {
+  kube: KubeRest;
+}
+
+/** Creates every activity of the project over the given clients. */
+export function createActivities(deps: ActivityDeps) {
+  return { ...createKubeActivities(deps.kube) };
+}

@@ -1,0 +1,120 @@
+import https from 'node:https';
+import http from 'node:http';
+import * as k8s from '@kubernetes/client-node';
+
+/** The single field manager of every Steward write (server-side apply). */
+export const FIELD_MANAGER = 'stellar-steward';
+
+/** A failed Kubernetes API call: HTTP status, the API's reason and message, and what was called. */
+export class KubeApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    readonly apiMessage: string,
+    readonly call: string,
+  ) {
+    super(`${call}: ${status} ${reason}: ${apiMessage}`);
+    this.name = 'KubeApiError';
+  }
+}
+
+/** Options of one request. */
+export interface RequestOptions {
+  body?: unknown;
+  contentType?: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  /** Abort after this many milliseconds (default 15000). */
+  timeoutMs?: number;
+}
+
+/**
+ * A thin REST client over the kubeconfig's cluster and credentials: JSON in, JSON out, API errors
+ * raised as `KubeApiError`. Kept small on purpose: server-side apply needs exact control of
+ * content types that the generated clients make awkward.
+ */
+export class KubeRest {
+  readonly server: string;
+
+  constructor(readonly config: k8s.KubeConfig) {
+    const cluster = config.getCurrentCluster();
+    if (!cluster) throw new Error('kubeconfig has no current cluster: set a current context (kubectl config use-context)');
+    this.server = cluster.server;
+  }
+
+  /** Loads a kubeconfig file, or the default places (`KUBECONFIG`, `~/.kube/config`, in-cluster). */
+  static fromFile(kubeconfigPath?: string): KubeRest {
+    const config = new k8s.KubeConfig();
+    if (kubeconfigPath) config.loadFromFile(kubeconfigPath);
+    else config.loadFromDefault();
+    return new KubeRest(config);
+  }
+
+  /** Sends one request; resolves with the parsed JSON body, or undefined for 404 when `allowMissing`. */
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const url = new URL(path, this.server);
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const requestOptions: https.RequestOptions = { method, headers: { Accept: 'application/json' } };
+    await this.config.applyToHTTPSOptions(requestOptions);
+    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+    if (payload !== undefined) {
+      requestOptions.headers = { ...requestOptions.headers, 'Content-Type': options.contentType ?? 'application/json' };
+    }
+    const call = `${method} ${url.pathname}`;
+    const { status, text } = await send(url, requestOptions, payload, options.timeoutMs ?? 15_000);
+    const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+    if (status >= 400) {
+      const body = (parsed ?? {}) as { reason?: string; message?: string };
+      throw new KubeApiError(status, body.reason ?? 'Error', body.message ?? text, call);
+    }
+    return parsed as T;
+  }
+
+  /** GET that resolves undefined when the object does not exist. */
+  async getOptional<T>(path: string): Promise<T | undefined> {
+    try {
+      return await this.request<T>('GET', path);
+    } catch (error) {
+      if (error instanceof KubeApiError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Server-side apply of `object` at `path` (the object's own URL, or its `/status`), with the Steward
+   * field manager. Idempotent: applying the same object again changes nothing (no new resourceVersion).
+   */
+  async apply<T>(path: string, object: unknown): Promise<T> {
+    return this.request<T>('PATCH', path, {
+      body: object,
+      contentType: 'application/apply-patch+yaml',
+      query: { fieldManager: FIELD_MANAGER, force: true },
+    });
+  }
+
+  /** DELETE that treats a missing object as already deleted. */
+  async delete(path: string, propagationPolicy: 'Background' | 'Foreground' | 'Orphan' = 'Background'): Promise<void> {
+    try {
+      await this.request('DELETE', path, { body: { propagationPolicy } });
+    } catch (error) {
+      if (!(error instanceof KubeApiError && error.status === 404)) throw error;
+    }
+  }
+}
+
+function send(url: URL, options: https.RequestOptions, payload: string | undefined, timeoutMs: number): Promise<{ status: number; text: string }> {
+  const transport = url.protocol === 'http:' ? http : https;
+  return new Promise((resolve, reject) => {
+    const request = transport.request(url, { ...options, timeout: timeoutMs }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', reject);
+    });
+    request.on('timeout', () => request.destroy(new Error(`${options.method} ${url.pathname}: no answer from ${url.host} within ${timeoutMs} ms`)));
+    request.on('error', reject);
+    if (payload !== undefined) request.write(payload);
+    request.end();
+  });
+}

@@ -1,0 +1,24 @@
+/** A Kubernetes status condition. */
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+  observedGeneration: number;
+}
+
+/** A condition as decided, before its transition time is known. */
+export type ConditionInput = Omit<Condition, 'lastTransitionTime'>;
+
+/**
+ * Merges decided conditions into the previous ones. `lastTransitionTime` moves to `now` only when a
+ * condition's status changes, so an unchanged decision yields an identical list (and no status write).
+ */
+export function mergeConditions(previous: readonly Condition[] | undefined, decided: readonly ConditionInput[], now: string): Condition[] {
+  return decided.map((condition) => {
+    const before = previous?.find((c) => c.type === condition.type);
+    const lastTransitionTime = before && before.status === condition.status ? before.lastTransitionTime : now;
+    return { ...condition, lastTransitionTime };
+  });
+}

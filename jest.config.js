@@ -1,0 +1,17 @@
+// Tests are compiled by `tsc` into dist/ first (ESM), then run natively by jest without a transform.
+const common = { transform: {}, testEnvironment: 'node', moduleFileExtensions: ['js'] };
+
+export default {
+  reporters: ['default', '<rootDir>/dist/test/summary-reporter.js'],
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/dist/test/unit/**/*.test.js'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/dist/test/integration/**/*.test.js'],
+      globalSetup: '<rootDir>/dist/test/integration/global-setup.js',
+      globalTeardown: '<rootDir>/dist/test/integration/global-teardown.js',
+      testTimeout: 120000,
+    },
+  ],
+};

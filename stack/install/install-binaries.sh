@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Installs the pinned servers of the local stack into a cache outside the repository.
+# Every step is idempotent: a binary already in the cache is reused, so a second run takes seconds.
+# Sources: Debian packages (etcd, PostgreSQL 15) and the Go module proxy (Temporal CLI, Kubernetes, KWOK).
+set -euo pipefail
+
+CACHE="${STEWARD_CACHE:-$HOME/.cache/stellar-steward}"
+BIN="$CACHE/bin"
+TEMPORAL_CLI_VERSION="v1.5.1"
+KUBERNETES_VERSION="v1.33.13"
+KUBE_STAGING_VERSION="v0.33.13"
+KWOK_VERSION="v0.7.0"
+export GOFLAGS="-mod=mod"
+export CGO_ENABLED=0
+mkdir -p "$BIN"
+
+step() { printf '[stack install] %s\n' "$*" >&2; }
+fail() { printf '[stack install] FAILED: %s\n' "$*" >&2; exit 1; }
+
+have_version() { [ -x "$BIN/$1" ] && [ -f "$BIN/$1.version" ] && [ "$(cat "$BIN/$1.version")" = "$2" ]; }
+
+install_debian_packages() {
+  local missing=()
+  command -v etcd >/dev/null 2>&1 || [ -x /usr/bin/etcd ] || missing+=(etcd-server)
+  [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql-15)
+  command -v go >/dev/null 2>&1 || fail "Go is required to build the pinned servers (Temporal CLI, Kubernetes, KWOK); install Go >= 1.24"
+  if [ ${#missing[@]} -gt 0 ]; then
+    step "installing Debian packages: ${missing[*]}"
+    [ "$(id -u)" = 0 ] || fail "Debian packages ${missing[*]} are missing and this is not root: run 'sudo apt-get install ${missing[*]}'"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    # Debian starts etcd as a service on install; the stack runs its own on a free port.
+    if command -v systemctl >/dev/null 2>&1; then systemctl disable --now etcd >/dev/null 2>&1 || true; fi
+    pkill -x etcd >/dev/null 2>&1 || true
+  fi
+}
+
+install_temporal() {
+  have_version temporal "$TEMPORAL_CLI_VERSION" && return 0
+  step "building Temporal CLI $TEMPORAL_CLI_VERSION from the Go module proxy (first time only, a few minutes)"
+  GOBIN="$BIN" go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION"
+  echo "$TEMPORAL_CLI_VERSION" > "$BIN/temporal.version"
+}
+
+install_kwok() {
+  have_version kwok "$KWOK_VERSION" && return 0
+  step "building KWOK $KWOK_VERSION from the Go module proxy (first time only)"
+  GOBIN="$BIN" go install "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+  echo "$KWOK_VERSION" > "$BIN/kwok.version"
+}
+
+kube_staging_modules="api apiextensions-apiserver apimachinery apiserver cli-runtime client-go cloud-provider cluster-bootstrap code-generator component-base component-helpers controller-manager cri-api cri-client csi-translation-lib dynamic-resource-allocation endpointslice externaljwt kms kube-aggregator kube-controller-manager kube-proxy kube-scheduler kubectl kubelet metrics mount-utils pod-security-admission sample-apiserver sample-cli-plugin sample-controller"
+
+install_kubernetes() {
+  local all=1
+  for b in kube-apiserver kube-controller-manager kube-scheduler; do have_version "$b" "$KUBERNETES_VERSION" || all=0; done
+  [ $all = 1 ] && return 0
+  step "building kube-apiserver, kube-controller-manager, kube-scheduler $KUBERNETES_VERSION from the Go module proxy (first time only, several minutes)"
+  local mod="$CACHE/src/kube-$KUBERNETES_VERSION"
+  mkdir -p "$mod"
+  {
+    echo "module steward.local/kubebuild"
+    echo
+    echo "go 1.24"
+    echo
+    echo "require k8s.io/kubernetes $KUBERNETES_VERSION"
+    echo
+    for m in $kube_staging_modules; do echo "replace k8s.io/$m => k8s.io/$m $KUBE_STAGING_VERSION"; done
+  } > "$mod/go.mod"
+  cat > "$mod/tools.go" <<'GO'
+//go:build tools
+
+package tools
+
+import (
+	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
+	_ "k8s.io/kubernetes/cmd/kube-scheduler"
+)
+GO
+  local minor="${KUBERNETES_VERSION#v1.}"; minor="${minor%%.*}"
+  local ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$KUBERNETES_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor"
+  (
+    cd "$mod"
+    go mod tidy -e >/dev/null 2>&1 || true
+    for b in kube-apiserver kube-controller-manager kube-scheduler; do
+      have_version "$b" "$KUBERNETES_VERSION" && continue
+      step "  go build $b"
+      go build -tags tools -ldflags "$ldflags" -o "$BIN/$b" "k8s.io/kubernetes/cmd/$b"
+      echo "$KUBERNETES_VERSION" > "$BIN/$b.version"
+    done
+  )
+}
+
+case "${1:-all}" in
+  debian) install_debian_packages ;;
+  temporal) install_temporal ;;
+  kwok) install_kwok ;;
+  kubernetes) install_kubernetes ;;
+  all) install_debian_packages; install_temporal; install_kwok; install_kubernetes ;;
+  *) fail "unknown part '$1' (expected: debian, temporal, kwok, kubernetes, all)" ;;
+esac
+step "binaries ready in $BIN"

@@ -1,0 +1,143 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** How to start one server process of the local stack. */
+export interface ServerSpec {
+  /** Short name used for the pid file, the log file and messages (e.g. `etcd`). */
+  name: string;
+  command: string;
+  args: string[];
+  /** Directory for `<name>.pid` and `<name>.log`. */
+  stateDir: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Run as this uid/gid (PostgreSQL refuses to run as root). */
+  uid?: number;
+  gid?: number;
+}
+
+/** A started server: its pid and where it logs. */
+export interface ServerHandle {
+  name: string;
+  pid: number;
+  logFile: string;
+}
+
+/**
+ * Starts a server detached from this process, logging to `<stateDir>/<name>.log`, and records its pid
+ * in `<stateDir>/<name>.pid` so that `stopServers` (from this or another process) can stop it.
+ */
+export function startServer(spec: ServerSpec): ServerHandle {
+  fs.mkdirSync(spec.stateDir, { recursive: true });
+  const logFile = path.join(spec.stateDir, `${spec.name}.log`);
+  const log = fs.openSync(logFile, 'a');
+  const child = spawn(spec.command, spec.args, {
+    cwd: spec.cwd,
+    env: spec.env ?? process.env,
+    detached: true,
+    stdio: ['ignore', log, log],
+    uid: spec.uid,
+    gid: spec.gid,
+  });
+  fs.closeSync(log);
+  if (child.pid === undefined) {
+    throw new Error(`could not start ${spec.name} (${spec.command}): is it installed? See ${logFile}`);
+  }
+  child.unref();
+  fs.writeFileSync(path.join(spec.stateDir, `${spec.name}.pid`), String(child.pid));
+  return { name: spec.name, pid: child.pid, logFile };
+}
+
+/** True when a process with this pid exists. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The pid recorded for a server in a state directory, if it is still running. */
+export function runningPid(stateDir: string, name: string): number | undefined {
+  const file = path.join(stateDir, `${name}.pid`);
+  if (!fs.existsSync(file)) return undefined;
+  const pid = Number(fs.readFileSync(file, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+}
+
+/** The last lines of a log file, for error messages. */
+export function logTail(logFile: string, lines = 15): string {
+  if (!fs.existsSync(logFile)) return '(no log)';
+  const all = fs.readFileSync(logFile, 'utf8').trimEnd().split('\n');
+  return all.slice(-lines).join('\n');
+}
+
+/**
+ * Stops the servers recorded in a state directory, in the given order: SIGTERM to the process group,
+ * then SIGKILL for whatever is still alive after `graceMs`.
+ */
+export async function stopServers(stateDir: string, names: string[], graceMs = 5000): Promise<void> {
+  for (const name of names) {
+    const pid = runningPid(stateDir, name);
+    if (pid !== undefined) {
+      signalGroup(pid, 'SIGTERM');
+      await waitUntil(() => !isAlive(pid), graceMs);
+      if (isAlive(pid)) signalGroup(pid, 'SIGKILL');
+    }
+    fs.rmSync(path.join(stateDir, `${name}.pid`), { force: true });
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check() && Date.now() < deadline) await sleep(100);
+}
+
+/** Resolves after `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Options for `waitFor`. */
+export interface WaitOptions {
+  /** What is awaited, for messages ("Temporal server on 127.0.0.1:7233"). */
+  what: string;
+  timeoutMs: number;
+  intervalMs?: number;
+  /** Log file whose tail is quoted when the wait times out. */
+  logFile?: string;
+  /** Process that must stay alive while waiting; its death fails the wait at once. */
+  pid?: number;
+}
+
+/**
+ * Polls `check` until it returns true. Throws an error naming what was awaited, with the tail of the
+ * server's log, when the deadline passes or the server process dies.
+ */
+export async function waitFor(check: () => Promise<boolean>, options: WaitOptions): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    const died = options.pid !== undefined && !isAlive(options.pid);
+    if (died || Date.now() > deadline) {
+      const why = died ? 'its process exited' : `not ready after ${Math.round(options.timeoutMs / 1000)} s`;
+      const tail = options.logFile ? `\n--- last lines of ${options.logFile} ---\n${logTail(options.logFile)}` : '';
+      throw new Error(`${options.what}: ${why}${tail}`);
+    }
+    await sleep(options.intervalMs ?? 200);
+  }
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { connectionString } from '../../stack/index.js';
+import { stack } from './support.js';
+
+async function queryOne<T>(url: string, sql: string): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const result = await client.query(sql);
+    return result.rows[0] as T;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('the local PostgreSQL primary and its streaming replicas', () => {
+  it('answers on the primary, streams to both replicas, and serves a row written on the primary from a replica', async () => {
+    const cluster = stack().postgres;
+    if (!cluster || cluster.external) throw new Error('this test needs the local PostgreSQL cluster');
+    const primary = connectionString(cluster, cluster.primary);
+    expect(await queryOne(primary, 'SELECT pg_is_in_recovery() AS recovery')).toEqual({ recovery: false });
+    const streaming = await queryOne<{ n: number }>(primary, "SELECT count(*)::int AS n FROM pg_stat_replication WHERE state = 'streaming'");
+    expect(streaming.n).toBe(2);
+
+    const marker = `m-${process.pid}-${Date.now()}`;
+    await queryOne(primary, 'CREATE TABLE IF NOT EXISTS foundation_probe (marker text)');
+    await queryOne(primary, `INSERT INTO foundation_probe VALUES ('${marker}')`);
+    for (const replica of cluster.replicas) {
+      const url = connectionString(cluster, replica);
+      expect(await queryOne(url, 'SELECT pg_is_in_recovery() AS recovery')).toEqual({ recovery: true });
+      let seen = 0;
+      for (let attempt = 0; attempt < 50 && seen === 0; attempt += 1) {
+        seen = (await queryOne<{ n: number }>(url, `SELECT count(*)::int AS n FROM foundation_probe WHERE marker = '${marker}'`)).n;
+        if (seen === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(seen).toBe(1);
+    }
+  });
+});

@@ -1,0 +1,71 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { KubeRest } from '../../activities/kube/rest.js';
+import type { StackInfo } from '../../stack/index.js';
+import { createWorker } from '../../worker/worker.js';
+
+/** The running suite stack's connection info (written by global-setup). */
+export function stack(): StackInfo {
+  const dir = process.env.STEWARD_STACK_DIR;
+  if (!dir) throw new Error('STEWARD_STACK_DIR is not set: run integration tests through jest (global-setup starts the stack)');
+  return JSON.parse(fs.readFileSync(path.join(dir, 'stack.json'), 'utf8')) as StackInfo;
+}
+
+/** A REST client of the suite's Kubernetes API server. */
+export function kube(): KubeRest {
+  const info = stack().kube;
+  if (!info) throw new Error('the suite stack has no Kubernetes part');
+  return KubeRest.fromFile(info.kubeconfigPath);
+}
+
+/** A Temporal client of the suite's server; close its connection when done. */
+export async function temporalClient(): Promise<Client> {
+  const { address, namespace } = stack().temporal;
+  const connection = await Connection.connect({ address });
+  return new Client({ connection, namespace });
+}
+
+/** A unique, DNS-safe name for a test's resources. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${crypto.randomBytes(3).toString('hex')}`;
+}
+
+/** Creates a namespace (server-side apply) and returns its name. */
+export async function createNamespace(prefix = 'test'): Promise<string> {
+  const name = uniqueName(prefix);
+  await kube().apply(`/api/v1/namespaces/${name}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  return name;
+}
+
+/** Starts a worker on a task queue of its own; call `stop` when done. */
+export async function startWorker(): Promise<{ worker: Worker; taskQueue: string; stop: () => Promise<void> }> {
+  const { address, namespace } = stack().temporal;
+  const taskQueue = uniqueName('test-queue');
+  const worker = await createWorker({ address, namespace, connection: { address } }, { kube: kube() }, taskQueue);
+  const running = worker.run();
+  const stop = async (): Promise<void> => {
+    worker.shutdown();
+    await running;
+  };
+  return { worker, taskQueue, stop };
+}
+
+/** Polls `read` until `accept` holds; throws with the last value seen after `timeoutMs`. */
+export async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      last = await read();
+      if (accept(last)) return last;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${what} not reached in ${timeoutMs} ms; last value: ${JSON.stringify(last)}; last error: ${String(lastError)}`);
+}

@@ -1,0 +1,3 @@
+// Workflow code: deterministic reconcile loops, one per managed resource. Imports only
+// @temporalio/workflow, the pure domain code and activity types.
+export { readOnlyPoolWorkflow } from './readonlypool.js';
