@@ -1,7 +1,7 @@
 // Activities: every piece of I/O the workflows need (Kubernetes, stellar-core, PostgreSQL), created
 // from a factory over their clients so that tests and the worker wire the real ones.
 import type { KubeRest } from './kube/rest.js';
-import { createKubeActivities } from './kube-activities.js';
+import { createPoolActivities } from './pool-activities.js';
 
 /** The clients activities talk through. */
 export interface ActivityDeps {
@@ -10,5 +10,5 @@ export interface ActivityDeps {
 
 /** Creates every activity of the project over the given clients. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createKubeActivities(deps.kube) };
+  return { ...createPoolActivities(deps.kube) };
 }

@@ -1,12 +1,33 @@
 // Signals, queries and the workflow inputs, defined once and shared by workflows, worker and starter.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { AutoscalerTiming } from '../domain/autoscaler.js';
+import type { PoolMemory } from '../domain/pool-decision.js';
 
-/** Input of the ReadOnlyPool workflow. */
+/** Input of the ReadOnlyPool workflow (`readonlypool/<namespace>/<name>`). */
 export interface ReadOnlyPoolInput {
   namespace: string;
   name: string;
-  /** Overrides the pool's `updateIntervalSeconds` (tests use short intervals). */
+  /** Overrides the pool's `loadBalancing.updateIntervalSeconds` (tests use short intervals). */
   intervalSeconds?: number;
+  /** Overrides the autoscaler's cooldown and stabilization window. */
+  autoscalerTiming?: AutoscalerTiming;
+  /** How often ledger numbers alone refresh the status (default 300 s). */
+  ledgerRefreshSeconds?: number;
+  /** State carried across continue-as-new. */
+  memory?: PoolMemory;
+  paused?: boolean;
+}
+
+/** One replica in the `status` query. */
+export interface ReplicaView {
+  replica: string;
+  fresh: boolean;
+  weight: number;
+  ledger?: number;
+  lag?: number;
+  reason: string;
+  serving: boolean;
+  shards: number[];
 }
 
 /** The latest decision of a ReadOnlyPool workflow, as returned by its `status` query. */
@@ -16,9 +37,25 @@ export interface ReadOnlyPoolView {
   iterations: number;
   generation?: number;
   deleted: boolean;
+  paused: boolean;
+  replicas?: number;
+  networkTip?: number;
+  fresh: number;
+  lagging: number;
+  averageLag?: number;
+  replicaViews: ReplicaView[];
+  invalid?: string[];
+  lastApplied: string[];
+  statusWrites: number;
 }
 
-/** Wakes a workflow early: its resource changed (sent by the worker's watches). */
+/** Wakes a workflow early: its resource changed (sent by the worker's watches and the starter). */
 export const resourceChangedSignal = defineSignal('resource-changed');
+/** Reassigns a pool's shards now, even with `autoRebalance: false`. */
+export const rebalanceSignal = defineSignal('rebalance');
+/** Stops applying changes (observing and status go on) until `resume`. */
+export const pauseSignal = defineSignal('pause');
+/** Resumes applying changes after `pause`. */
+export const resumeSignal = defineSignal('resume');
 /** The workflow's latest decision. */
 export const statusQuery = defineQuery<ReadOnlyPoolView>('status');

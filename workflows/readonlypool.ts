@@ -1,41 +1,104 @@
-import { condition, continueAsNew, proxyActivities, setHandler, workflowInfo, allHandlersFinished } from '@temporalio/workflow';
-import type { createKubeActivities } from '../activities/kube-activities.js';
-import { resourceChangedSignal, statusQuery, type ReadOnlyPoolInput, type ReadOnlyPoolView } from './contract.js';
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { createPoolActivities } from '../activities/pool-activities.js';
+import { decidePool, type PoolDecision, type PoolMemory } from '../domain/pool-decision.js';
+import { withDefaults } from '../domain/pool-spec.js';
+import { pauseSignal, rebalanceSignal, resourceChangedSignal, resumeSignal, statusQuery, type ReadOnlyPoolInput, type ReadOnlyPoolView } from './contract.js';
 
-const kube = proxyActivities<ReturnType<typeof createKubeActivities>>({
-  startToCloseTimeout: '30 seconds',
+const pool = proxyActivities<ReturnType<typeof createPoolActivities>>({
+  startToCloseTimeout: '60 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
 });
 
-const DEFAULT_INTERVAL_SECONDS = 30;
+/** Iterations per run before continue-as-new keeps the history bounded. */
+const ITERATIONS_PER_RUN = 200;
 
 /**
- * The reconcile loop of one ReadOnlyPool (`readonlypool/<namespace>/<name>`): each iteration re-reads
- * the pool, decides, writes status, then sleeps until the interval passes or a signal wakes it.
- * Ends when the pool is deleted.
+ * The reconcile loop of one ReadOnlyPool (`readonlypool/<namespace>/<name>`). Each iteration observes the
+ * pool once, decides with pure code (`decidePool`), applies only what differs, and writes status when it
+ * changed; then sleeps `updateIntervalSeconds`, woken early by `resource-changed`, `rebalance`, `pause`
+ * or `resume`. Ends when the pool is deleted.
  */
 export async function readOnlyPoolWorkflow(input: ReadOnlyPoolInput): Promise<ReadOnlyPoolView> {
-  const view: ReadOnlyPoolView = { namespace: input.namespace, name: input.name, iterations: 0, deleted: false };
+  let memory: PoolMemory = input.memory ?? { autoscaler: {} };
+  let paused = input.paused ?? false;
   let woken = false;
+  let rebalanceRequested = false;
+  const view: ReadOnlyPoolView = {
+    namespace: input.namespace, name: input.name, iterations: 0, deleted: false, paused,
+    fresh: 0, lagging: 0, replicaViews: [], lastApplied: [], statusWrites: 0,
+  };
   setHandler(resourceChangedSignal, () => {
     woken = true;
   });
+  setHandler(rebalanceSignal, () => {
+    rebalanceRequested = true;
+    woken = true;
+  });
+  setHandler(pauseSignal, () => {
+    paused = true;
+    woken = true;
+  });
+  setHandler(resumeSignal, () => {
+    paused = false;
+    woken = true;
+  });
   setHandler(statusQuery, () => view);
-  for (;;) {
+
+  for (let iteration = 0; iteration < ITERATIONS_PER_RUN; iteration += 1) {
     woken = false;
-    const observed = await kube.observePool({ namespace: input.namespace, name: input.name });
+    const observed = await pool.observePool({ namespace: input.namespace, name: input.name });
     view.iterations += 1;
     if (!observed) {
       view.deleted = true;
       return view;
     }
-    view.generation = observed.generation;
-    await kube.writePoolStatus({ namespace: input.namespace, name: input.name, generation: observed.generation });
-    const interval = input.intervalSeconds ?? observed.updateIntervalSeconds ?? DEFAULT_INTERVAL_SECONDS;
-    await condition(() => woken, interval * 1000);
-    if (workflowInfo().continueAsNewSuggested) {
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof readOnlyPoolWorkflow>(input);
+    const rebalanceNow = rebalanceRequested;
+    const decision = decidePool(observed, memory, {
+      now: Date.now(),
+      rebalanceRequested: rebalanceNow,
+      autoscalerTiming: input.autoscalerTiming,
+      ledgerRefreshMs: input.ledgerRefreshSeconds === undefined ? undefined : input.ledgerRefreshSeconds * 1000,
+    });
+    if (!paused) {
+      const applied = await pool.applyPool({ namespace: input.namespace, objects: decision.objects, podPatches: decision.podPatches, observedPods: observed.pods });
+      view.lastApplied = applied.applied;
+      memory = decision.memory;
+      if (rebalanceNow) rebalanceRequested = false;
     }
+    if (decision.writeStatus) {
+      await pool.writePoolStatus({ namespace: input.namespace, name: input.name, status: decision.status });
+      view.statusWrites += 1;
+      memory = { ...memory, lastStatusWriteAt: decision.memory.lastStatusWriteAt };
+    }
+    if (decision.events.length > 0 && !paused) {
+      await pool.recordPoolEvents({ namespace: input.namespace, name: input.name, uid: observed.pool.uid, events: decision.events });
+    }
+    updateView(view, decision, observed.pool.generation, paused);
+    const interval = input.intervalSeconds ?? withDefaults(observed.pool.spec).loadBalancing.updateIntervalSeconds;
+    await condition(() => woken, interval * 1000);
+    if (workflowInfo().continueAsNewSuggested) break;
   }
+  await condition(allHandlersFinished);
+  return continueAsNew<typeof readOnlyPoolWorkflow>({ ...input, memory, paused });
+}
+
+function updateView(view: ReadOnlyPoolView, decision: PoolDecision, generation: number, paused: boolean): void {
+  view.generation = generation;
+  view.paused = paused;
+  view.invalid = decision.invalid;
+  view.replicas = decision.memory.replicas;
+  view.networkTip = decision.status.networkLatestLedger;
+  view.fresh = decision.status.freshReplicas;
+  view.lagging = decision.status.laggingReplicas;
+  view.averageLag = decision.status.averageLag;
+  view.replicaViews = decision.assessments.map((a) => ({
+    replica: a.replica,
+    fresh: a.fresh,
+    weight: a.weight,
+    ledger: a.ledger,
+    lag: a.lag,
+    reason: a.reason,
+    serving: decision.serving.includes(a.replica),
+    shards: decision.status.shardAssignments.filter((s) => s.replicaName === a.replica).map((s) => s.shardId),
+  }));
 }

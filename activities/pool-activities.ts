@@ -1,0 +1,166 @@
+import type { ReplicaProbe } from '../domain/core-info.js';
+import type { TipSource } from '../domain/freshness.js';
+import type { ResourceRef } from '../domain/names.js';
+import { poolNames } from '../domain/pool-names.js';
+import type { KubeObject } from '../domain/pool-objects.js';
+import type { PodPatch, PoolEvent } from '../domain/pool-decision.js';
+import type { ObservedPod, PoolObservation } from '../domain/pool-observation.js';
+import type { PoolSpecInput } from '../domain/pool-spec.js';
+import type { PoolStatus } from '../domain/pool-status.js';
+import { holdsSubset } from '../domain/subset.js';
+import { objectPath } from './kube/paths.js';
+import { KubeApiError, type KubeRest } from './kube/rest.js';
+import { boundedGet, probeReplica } from './stellar-core-client.js';
+
+interface PoolResource {
+  metadata: { name: string; namespace: string; uid: string; generation: number };
+  spec: PoolSpecInput;
+  status?: PoolStatus;
+}
+
+interface PodResource {
+  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string>; deletionTimestamp?: string };
+  status?: { podIP?: string; phase?: string; conditions?: { type: string; status: string }[] };
+}
+
+/** Counts of writes one apply made (for benchmarks and the workflow history). */
+export interface ApplyResult {
+  applied: string[];
+  unchanged: number;
+}
+
+/**
+ * ReadOnlyPool activities: observe everything once (pool, pods, per-replica `/info`, archive roots),
+ * apply desired objects only where they differ, write status, record Events.
+ */
+export function createPoolActivities(kube: KubeRest) {
+  return {
+    /** Reads the pool, its StatefulSet and pods, probes every pod and the archives; undefined when the pool is gone. */
+    async observePool(ref: ResourceRef): Promise<PoolObservation | undefined> {
+      const pool = await kube.getOptional<PoolResource>(`/apis/stellar.org/v1alpha1/namespaces/${ref.namespace}/readonlypools/${ref.name}`);
+      if (!pool) return undefined;
+      const names = poolNames(ref);
+      const selector = Object.entries(names.selector).map(([k, v]) => `${k}=${v}`).join(',');
+      const [statefulSet, podList] = await Promise.all([
+        kube.getOptional<{ spec: { replicas: number } }>(`/apis/apps/v1/namespaces/${ref.namespace}/statefulsets/${names.statefulSet}`),
+        kube.request<{ items: PodResource[] }>('GET', `/api/v1/namespaces/${ref.namespace}/pods`, { query: { labelSelector: selector } }),
+      ]);
+      const pods = podList.items.filter((p) => !p.metadata.deletionTimestamp).map(observedPod);
+      const [probes, archives] = await Promise.all([
+        Promise.all(pods.map((pod) => probeReplica(pod))),
+        readArchiveTips(pool.spec.historyArchiveUrls ?? [], pool.spec.horizonUrl),
+      ]);
+      return {
+        pool: { namespace: ref.namespace, name: ref.name, uid: pool.metadata.uid, generation: pool.metadata.generation, spec: pool.spec, status: pool.status },
+        statefulSetReplicas: statefulSet?.spec.replicas,
+        pods,
+        probes: probes satisfies ReplicaProbe[],
+        tipSources: archives.sources,
+        sourceErrors: archives.errors,
+      };
+    },
+
+    /**
+     * Applies objects by server-side apply, skipping each one that already holds every desired field,
+     * and pod label/annotation patches that already hold: a steady pool makes no write.
+     */
+    async applyPool(input: { namespace: string; objects: KubeObject[]; podPatches: PodPatch[]; observedPods: ObservedPod[] }): Promise<ApplyResult> {
+      const result: ApplyResult = { applied: [], unchanged: 0 };
+      for (const object of input.objects) {
+        const path = objectPath(object);
+        const current = await kube.getOptional<unknown>(path);
+        if (current && holdsSubset(object, current)) {
+          result.unchanged += 1;
+          continue;
+        }
+        await kube.apply(path, object);
+        result.applied.push(`${object.kind}/${object.metadata.name}`);
+      }
+      for (const patch of input.podPatches) {
+        const pod = input.observedPods.find((p) => p.name === patch.pod);
+        if (pod && podHolds(pod, patch)) {
+          result.unchanged += 1;
+          continue;
+        }
+        try {
+          await kube.apply(`/api/v1/namespaces/${input.namespace}/pods/${patch.pod}`, {
+            apiVersion: 'v1', kind: 'Pod', metadata: { name: patch.pod, namespace: input.namespace, labels: patch.labels, annotations: patch.annotations },
+          });
+          result.applied.push(`Pod/${patch.pod}`);
+        } catch (error) {
+          if (!(error instanceof KubeApiError && error.status === 404)) throw error;
+        }
+      }
+      return result;
+    },
+
+    /** Writes the pool's status through the status subresource. */
+    async writePoolStatus(input: ResourceRef & { status: PoolStatus }): Promise<void> {
+      await kube.apply(`/apis/stellar.org/v1alpha1/namespaces/${input.namespace}/readonlypools/${input.name}/status`, {
+        apiVersion: 'stellar.org/v1alpha1', kind: 'ReadOnlyPool', metadata: { name: input.name, namespace: input.namespace }, status: input.status,
+      });
+    },
+
+    /** Records Kubernetes Events on the pool. */
+    async recordPoolEvents(input: ResourceRef & { uid: string; events: PoolEvent[] }): Promise<void> {
+      await recordEvents(kube, { kind: 'ReadOnlyPool', apiVersion: 'stellar.org/v1alpha1', ...input });
+    },
+  };
+}
+
+/** Records Events on an object (core/v1 Events, reported by `stellar-steward`). */
+export async function recordEvents(kube: KubeRest, input: ResourceRef & { kind: string; apiVersion: string; uid: string; events: PoolEvent[] }): Promise<void> {
+  for (const event of input.events) {
+    const now = new Date().toISOString();
+    await kube.request('POST', `/api/v1/namespaces/${input.namespace}/events`, {
+      body: {
+        apiVersion: 'v1', kind: 'Event',
+        metadata: { generateName: `${input.name}.`, namespace: input.namespace },
+        involvedObject: { apiVersion: input.apiVersion, kind: input.kind, name: input.name, namespace: input.namespace, uid: input.uid },
+        type: event.type, reason: event.reason, message: event.message,
+        source: { component: 'stellar-steward' }, firstTimestamp: now, lastTimestamp: now, count: 1,
+      },
+    });
+  }
+}
+
+function observedPod(pod: PodResource): ObservedPod {
+  const ready = pod.status?.phase === 'Running' && (pod.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+  return { name: pod.metadata.name, ready, ip: pod.status?.podIP, labels: pod.metadata.labels ?? {}, annotations: pod.metadata.annotations ?? {} };
+}
+
+const MANAGED_POD_KEYS = ['stellar.org/serving', 'stellar.org/shard-id', 'stellar.org/archive-url', 'stellar.org/ledger-range'];
+
+function podHolds(pod: ObservedPod, patch: PodPatch): boolean {
+  return MANAGED_POD_KEYS.every((key) => (pod.labels[key] ?? pod.annotations[key]) === (patch.labels[key] ?? patch.annotations[key]));
+}
+
+async function readArchiveTips(archiveUrls: string[], horizonUrl: string | undefined): Promise<{ sources: TipSource[]; errors: string[] }> {
+  const sources: TipSource[] = [];
+  const errors: string[] = [];
+  await Promise.all(archiveUrls.map(async (url) => {
+    const answer = await boundedGet(`${url.replace(/\/+$/, '')}/.well-known/stellar-history.json`);
+    const root = answer.body ? safeJson(answer.body) : undefined;
+    if (answer.status === 200 && typeof root?.currentLedger === 'number') {
+      sources.push({ source: `archive ${url}`, ledger: root.currentLedger, network: String(root.networkPassphrase ?? '') });
+    } else errors.push(`archive ${url} unreadable: ${answer.error?.message ?? `HTTP ${answer.status}`}`);
+  }));
+  if (horizonUrl) {
+    const answer = await boundedGet(horizonUrl);
+    const root = answer.body ? safeJson(answer.body) : undefined;
+    if (answer.status === 200 && typeof root?.core_latest_ledger === 'number') {
+      sources.push({ source: `horizon ${horizonUrl}`, ledger: root.core_latest_ledger, network: String(root.network_passphrase ?? '') });
+    } else errors.push(`horizon ${horizonUrl} unreadable: ${answer.error?.message ?? `HTTP ${answer.status}`}`);
+  }
+  sources.sort((a, b) => (a.source < b.source ? -1 : 1));
+  errors.sort();
+  return { sources, errors };
+}
+
+function safeJson(text: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,224 @@
+import { decideScale, DEFAULT_AUTOSCALER_TIMING, type AutoscalerMemory, type AutoscalerTiming } from './autoscaler.js';
+import { mergeConditions, type ConditionInput } from './conditions.js';
+import { assessReplica, networkTip, replicaTipSources, servingReplicas, type ReplicaAssessment } from './freshness.js';
+import { networkPassphrase } from './network.js';
+import { SERVING_LABEL, SHARD_ANNOTATIONS } from './pool-names.js';
+import { poolConfigMap, poolHeadlessService, poolReadService, poolStatefulSet, type KubeObject, type PoolOwner } from './pool-objects.js';
+import type { PoolObservation } from './pool-observation.js';
+import { decideShards, manualClaims, type ShardMemory } from './pool-shards.js';
+import { validatePoolSpec, withDefaults } from './pool-spec.js';
+import { materialStatus, sameJson, type PoolStatus, type ReplicaWeight, type ShardAssignment } from './pool-status.js';
+import type { Shard, ShardOwners } from './shards.js';
+
+/** What a pool workflow carries from one iteration to the next (and across continue-as-new). */
+export interface PoolMemory {
+  /** The replica count the autoscaler decided. */
+  replicas?: number;
+  /** The spec's targetReplicas when `replicas` was set: a new target resets the count. */
+  specTarget?: number;
+  autoscaler: AutoscalerMemory;
+  shards?: ShardMemory;
+  /** Epoch ms of the last status write (ledger numbers are refreshed at most this often). */
+  lastStatusWriteAt?: number;
+}
+
+/** The controller labels and annotations one pod should carry. */
+export interface PodPatch {
+  pod: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+/** A Kubernetes Event to record on the pool. */
+export interface PoolEvent {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+}
+
+/** Settings of the decision that are not in the spec. */
+export interface PoolDecisionOptions {
+  now: number;
+  rebalanceRequested: boolean;
+  autoscalerTiming?: AutoscalerTiming;
+  /** How often ledger numbers alone justify a status write (default 300 s). */
+  ledgerRefreshMs?: number;
+}
+
+/** Everything one iteration decided. */
+export interface PoolDecision {
+  /** Invalid spec: the messages, and nothing else is decided. */
+  invalid?: string[];
+  objects: KubeObject[];
+  podPatches: PodPatch[];
+  status: PoolStatus;
+  /** False when the status equals the current one (materially, and ledger numbers are fresh enough). */
+  writeStatus: boolean;
+  events: PoolEvent[];
+  memory: PoolMemory;
+  assessments: ReplicaAssessment[];
+  serving: string[];
+}
+
+/**
+ * Decides one iteration of a ReadOnlyPool: desired objects, the pods' serving labels and shard
+ * annotations, the replica count, the status and the Events. Pure: everything comes in as arguments.
+ */
+export function decidePool(observed: PoolObservation, memory: PoolMemory, options: PoolDecisionOptions): PoolDecision {
+  const spec = withDefaults(observed.pool.spec);
+  const previousStatus = observed.pool.status;
+  const invalid = validatePoolSpec(spec);
+  if (invalid.length > 0) return invalidDecision(observed, memory, invalid, options.now);
+  const passphrase = networkPassphrase(spec.network);
+  const tip = networkTip(passphrase, [...observed.tipSources, ...replicaTipSources(observed.probes)]);
+  const assessments = observed.probes.map((probe) => assessReplica(probe, tip.ledger, spec, passphrase));
+  const serving = spec.loadBalancing.enabled ? servingReplicas(assessments) : assessments.filter((a) => a.ready).map((a) => a.replica);
+  const lagging = assessments.filter((a) => !a.fresh).length;
+
+  const specTarget = spec.targetReplicas;
+  const current = memory.specTarget === specTarget && memory.replicas !== undefined ? memory.replicas : specTarget;
+  const scale = decideScale(
+    { current, lagging: observed.pods.length === current ? lagging : 0, min: spec.minReplicas, max: spec.maxReplicas, target: specTarget, now: options.now },
+    memory.specTarget === specTarget ? memory.autoscaler : {},
+    options.autoscalerTiming ?? DEFAULT_AUTOSCALER_TIMING,
+  );
+
+  const archiveTip = networkTip(passphrase, observed.tipSources.filter((s) => s.source.startsWith('archive '))).ledger;
+  const shardDecision = spec.shardBalancing.enabled
+    ? decideShards(spec.shardBalancing, spec.historyArchiveUrls, observed.pods, archiveTip, memory.shards, manualClaims(spec.shardBalancing, observed.pods), options.rebalanceRequested)
+    : { shards: [], owners: new Map() as ShardOwners, memory: undefined, rebalanced: false };
+
+  const owner: PoolOwner = { namespace: observed.pool.namespace, name: observed.pool.name, uid: observed.pool.uid };
+  const objects = [poolConfigMap(owner, spec), poolHeadlessService(owner), poolReadService(owner), poolStatefulSet(owner, spec, scale.replicas)];
+  const podPatches = observed.pods.map((pod) => podPatch(pod.name, serving.includes(pod.name), shardDecision.shards, shardDecision.owners));
+
+  const status = poolStatus(observed, assessments, tip, shardDecision, scale.replicas, options.now);
+  const events = poolEvents(previousStatus, status, scale.reason, current, scale.replicas, shardDecision.rebalanced);
+  const refreshDue = options.now - (memory.lastStatusWriteAt ?? 0) >= (options.ledgerRefreshMs ?? 300_000);
+  const writeStatus = !previousStatus || !sameJson(materialStatus(previousStatus), materialStatus(status)) || (refreshDue && !sameJson(previousStatus, status));
+  return {
+    objects,
+    podPatches,
+    status,
+    writeStatus,
+    events,
+    assessments,
+    serving,
+    memory: {
+      replicas: scale.replicas,
+      specTarget,
+      autoscaler: scale.memory,
+      shards: shardDecision.memory,
+      lastStatusWriteAt: writeStatus ? options.now : memory.lastStatusWriteAt,
+    },
+  };
+}
+
+function podPatch(pod: string, serving: boolean, shards: readonly Shard[], owners: ShardOwners): PodPatch {
+  const owned = shards.filter((shard) => owners.get(shard.shardId) === pod);
+  const annotations: Record<string, string> = {};
+  if (owned.length > 0) {
+    annotations[SHARD_ANNOTATIONS.shardId] = owned.map((s) => s.shardId).join(',');
+    annotations[SHARD_ANNOTATIONS.archiveUrl] = [...new Set(owned.map((s) => s.archiveUrl))].join(',');
+    annotations[SHARD_ANNOTATIONS.ledgerRange] = owned.map((s) => `${s.ledgerRange.start}-${s.ledgerRange.end}`).join(',');
+  }
+  return { pod, labels: serving ? { [SERVING_LABEL]: 'true' } : {}, annotations };
+}
+
+function poolStatus(
+  observed: PoolObservation,
+  assessments: ReplicaAssessment[],
+  tip: ReturnType<typeof networkTip>,
+  shards: { shards: Shard[]; owners: ShardOwners },
+  desiredReplicas: number,
+  now: number,
+): PoolStatus {
+  const previous = observed.pool.status;
+  const stamp = new Date(now).toISOString();
+  const replicaWeights = assessments.map((a): ReplicaWeight => {
+    const before = previous?.replicaWeights?.find((w) => w.replicaName === a.replica);
+    const unchanged = before && before.weight === a.weight && before.isFresh === a.fresh && before.reason === a.reason;
+    return { replicaName: a.replica, weight: a.weight, ledgerSequence: a.ledger, lag: a.lag, isFresh: a.fresh, lastUpdated: unchanged ? before.lastUpdated : stamp, reason: a.reason };
+  });
+  const shardAssignments: ShardAssignment[] = shards.shards.flatMap((shard) => {
+    const replicaName = shards.owners.get(shard.shardId);
+    return replicaName ? [{ replicaName, shardId: shard.shardId, archiveUrl: shard.archiveUrl, ledgerRange: shard.ledgerRange }] : [];
+  });
+  const withLedger = assessments.filter((a) => a.ledger !== undefined && a.reason !== 'WrongNetwork');
+  const average = (values: number[]): number | undefined => (values.length ? Math.round(values.reduce((s, v) => s + v, 0) / values.length) : undefined);
+  const fresh = assessments.filter((a) => a.fresh);
+  const ready = assessments.filter((a) => a.ready).length;
+  const generation = observed.pool.generation;
+  const conditions = mergeConditions(previous?.conditions, poolConditions(observed, assessments, fresh.length, ready, desiredReplicas, tip.ignored, generation), stamp);
+  return {
+    observedGeneration: generation,
+    currentReplicas: observed.pods.length,
+    readyReplicas: ready,
+    freshReplicas: fresh.length,
+    laggingReplicas: assessments.length - fresh.length,
+    replicaWeights,
+    shardAssignments,
+    averageLedgerSequence: average(withLedger.map((a) => a.ledger as number)),
+    networkLatestLedger: tip.ledger,
+    averageLag: average(withLedger.flatMap((a) => (a.lag === undefined ? [] : [a.lag]))),
+    conditions,
+  };
+}
+
+function poolConditions(
+  observed: PoolObservation,
+  assessments: ReplicaAssessment[],
+  fresh: number,
+  ready: number,
+  desired: number,
+  ignored: { source: string; network: string }[],
+  generation: number,
+): ConditionInput[] {
+  const current = observed.pods.length;
+  const settled = current === desired && ready === desired;
+  const lagging = assessments.filter((a) => !a.fresh);
+  const problems = [
+    ...lagging.map((a) => `${a.replica}: ${a.reason} (${a.message})`),
+    ...ignored.map((s) => `${s.source} ignored: it serves network '${s.network}'`),
+    ...observed.sourceErrors,
+  ];
+  return [
+    fresh > 0
+      ? { type: 'Ready', status: 'True', reason: 'FreshReplicas', message: `${fresh} of ${current} replicas fresh and serving`, observedGeneration: generation }
+      : { type: 'Ready', status: 'False', reason: 'NoFreshReplica', message: current === 0 ? 'no replica yet' : 'no replica is fresh', observedGeneration: generation },
+    settled
+      ? { type: 'Progressing', status: 'False', reason: 'Settled', message: `${desired} replicas ready`, observedGeneration: generation }
+      : { type: 'Progressing', status: 'True', reason: 'Scaling', message: `${ready} of ${desired} replicas ready (${current} exist)`, observedGeneration: generation },
+    problems.length > 0
+      ? { type: 'Degraded', status: 'True', reason: lagging.length > 0 ? 'LaggingReplicas' : 'IgnoredSources', message: problems.join('; '), observedGeneration: generation }
+      : { type: 'Degraded', status: 'False', reason: 'AllFresh', message: 'every replica is fresh', observedGeneration: generation },
+  ];
+}
+
+function poolEvents(previous: PoolStatus | undefined, status: PoolStatus, scaleReason: string, from: number, to: number, rebalanced: boolean): PoolEvent[] {
+  const events: PoolEvent[] = [];
+  if (to !== from) events.push({ type: 'Normal', reason: scaleReason, message: `replicas ${from} -> ${to}` });
+  if (rebalanced) events.push({ type: 'Normal', reason: 'Rebalanced', message: `${status.shardAssignments.length} shards reassigned over ${new Set(status.shardAssignments.map((s) => s.replicaName)).size} replicas` });
+  for (const weight of status.replicaWeights) {
+    const before = previous?.replicaWeights?.find((w) => w.replicaName === weight.replicaName);
+    if (before?.isFresh && !weight.isFresh) events.push({ type: 'Warning', reason: 'ReplicaLagging', message: `${weight.replicaName} is no longer fresh: ${weight.reason}` });
+  }
+  return events;
+}
+
+function invalidDecision(observed: PoolObservation, memory: PoolMemory, invalid: string[], now: number): PoolDecision {
+  const previous = observed.pool.status;
+  const generation = observed.pool.generation;
+  const conditions = mergeConditions(previous?.conditions, [
+    { type: 'Ready', status: 'False', reason: 'InvalidSpec', message: invalid.join('; '), observedGeneration: generation },
+    { type: 'Progressing', status: 'False', reason: 'InvalidSpec', message: 'fix the spec; nothing is applied until then', observedGeneration: generation },
+    { type: 'Degraded', status: 'True', reason: 'InvalidSpec', message: invalid.join('; '), observedGeneration: generation },
+  ], new Date(now).toISOString());
+  const status: PoolStatus = {
+    ...(previous ?? { currentReplicas: 0, readyReplicas: 0, freshReplicas: 0, laggingReplicas: 0, replicaWeights: [], shardAssignments: [] }),
+    observedGeneration: generation,
+    conditions,
+  } as PoolStatus;
+  return { invalid, objects: [], podPatches: [], status, writeStatus: !previous || !sameJson(previous, status), events: [], memory, assessments: [], serving: [] };
+}
+

@@ -1,0 +1,34 @@
+import type { ReplicaProbe } from './core-info.js';
+import type { TipSource } from './freshness.js';
+import type { PoolSpecInput } from './pool-spec.js';
+import type { PoolStatus } from './pool-status.js';
+
+/** A pod of the pool as observed. */
+export interface ObservedPod {
+  name: string;
+  ready: boolean;
+  ip?: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+/** Everything one reconcile iteration needs, read in one observe activity. */
+export interface PoolObservation {
+  pool: {
+    namespace: string;
+    name: string;
+    uid: string;
+    generation: number;
+    spec: PoolSpecInput;
+    status?: PoolStatus;
+  };
+  /** The StatefulSet's spec.replicas, when it exists. */
+  statefulSetReplicas?: number;
+  pods: ObservedPod[];
+  /** One probe per pod, same order as `pods`. */
+  probes: ReplicaProbe[];
+  /** History archive roots (`currentLedger`) and the optional Horizon root. */
+  tipSources: TipSource[];
+  /** Archive fetch failures, reported in status. */
+  sourceErrors: string[];
+}

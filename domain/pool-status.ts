@@ -1,0 +1,60 @@
+import type { Condition } from './conditions.js';
+import type { LedgerRange } from './shards.js';
+
+/** A replica's weight as shown in status. */
+export interface ReplicaWeight {
+  replicaName: string;
+  weight: number;
+  ledgerSequence?: number;
+  lag?: number;
+  isFresh: boolean;
+  /** When the replica's weight or freshness last changed. */
+  lastUpdated: string;
+  reason: string;
+}
+
+/** A shard assignment as shown in status. */
+export interface ShardAssignment {
+  replicaName: string;
+  shardId: number;
+  archiveUrl: string;
+  ledgerRange: LedgerRange;
+}
+
+/** The ReadOnlyPool status (status subresource). */
+export interface PoolStatus {
+  observedGeneration: number;
+  currentReplicas: number;
+  readyReplicas: number;
+  freshReplicas: number;
+  laggingReplicas: number;
+  replicaWeights: ReplicaWeight[];
+  shardAssignments: ShardAssignment[];
+  averageLedgerSequence?: number;
+  networkLatestLedger?: number;
+  averageLag?: number;
+  conditions: Condition[];
+}
+
+/**
+ * The status with the fields that move with every ledger (ledger numbers, lags, averages) left out.
+ * Two statuses equal here differ only by ledger progress, which is refreshed on a slower clock.
+ */
+export function materialStatus(status: PoolStatus): unknown {
+  const { averageLedgerSequence: _a, networkLatestLedger: _n, averageLag: _l, ...rest } = status;
+  return { ...rest, replicaWeights: rest.replicaWeights.map(({ ledgerSequence: _s, lag: _g, ...weight }) => weight) };
+}
+
+/** Deep equality of JSON values, key order ignored. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
