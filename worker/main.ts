@@ -1,14 +1,24 @@
+import { Client, Connection } from '@temporalio/client';
 import { KubeRest } from '../activities/kube/rest.js';
+import { startPoolTrigger } from './pool-trigger.js';
 import { createWorker } from './worker.js';
 import { temporalSettings } from './temporal-settings.js';
 
-/** Runs the worker until SIGINT/SIGTERM: Temporal from TEMPORAL_* variables, Kubernetes from KUBECONFIG. */
+/**
+ * Runs the worker until SIGINT/SIGTERM: Temporal from TEMPORAL_* variables, Kubernetes from KUBECONFIG.
+ * It also watches the custom resources and starts or wakes their workflows (STEWARD_WATCH=false: off).
+ */
 async function main(): Promise<void> {
   const settings = temporalSettings();
   const kube = KubeRest.fromFile(process.env.KUBECONFIG);
   const worker = await createWorker(settings, { kube });
-  console.error(`[worker] polling task queue on ${settings.address} (namespace ${settings.namespace})`);
+  const connection = await Connection.connect(settings.connection);
+  const client = new Client({ connection, namespace: settings.namespace });
+  const stopTrigger = process.env.STEWARD_WATCH === 'false' ? (): void => undefined : startPoolTrigger(kube, client);
+  console.error(`[worker] polling task queue on ${settings.address} (namespace ${settings.namespace}), watching ${kube.server}`);
   await worker.run();
+  stopTrigger();
+  await connection.close();
 }
 
 main().catch((error: unknown) => {

@@ -69,3 +69,32 @@ export async function eventually<T>(read: () => Promise<T>, accept: (value: T) =
   }
   throw new Error(`${what} not reached in ${timeoutMs} ms; last value: ${JSON.stringify(last)}; last error: ${String(lastError)}`);
 }
+
+/** Merge-patches an object as a person would (not as the Steward field manager). */
+export async function mergePatch(path: string, patch: unknown): Promise<void> {
+  await kube().request('PATCH', path, { body: patch, contentType: 'application/merge-patch+json' });
+}
+
+/** Sets the stellar-core simulator's scenario of a pod (`synced`, `lagging:N`, `wrong-network`, ...). */
+export async function setScenario(namespace: string, pod: string, scenario: string): Promise<void> {
+  await mergePatch(`/api/v1/namespaces/${namespace}/pods/${pod}`, { metadata: { annotations: { 'sim.stellar.org/scenario': scenario } } });
+}
+
+/** The simulator's history archive URL for a network (`testnet`, `mainnet`, `futurenet`). */
+export function archiveUrl(network: string): string {
+  const simulator = stack().simulator;
+  if (!simulator) throw new Error('the suite stack has no stellar-core simulator');
+  return `${simulator.controlUrl}/archive/${network}`;
+}
+
+/** A pod as tests read it. */
+export interface TestPod {
+  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  status?: { phase?: string; podIP?: string };
+}
+
+/** Pods of a namespace matching a label selector, by name. */
+export async function listPods(namespace: string, labelSelector: string): Promise<TestPod[]> {
+  const list = await kube().request<{ items: TestPod[] }>('GET', `/api/v1/namespaces/${namespace}/pods`, { query: { labelSelector } });
+  return list.items.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+}

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Client } from '@temporalio/client';
+import { workflowId } from '../../domain/names.js';
+import type { PoolStatus } from '../../domain/pool-status.js';
+import { startPoolTrigger } from '../../worker/pool-trigger.js';
+import { rebalanceSignal, statusQuery } from '../../workflows/contract.js';
+import { archiveUrl, createNamespace, eventually, kube, listPods, mergePatch, setScenario, startWorker, temporalClient, type TestPod } from './support.js';
+
+interface Pool {
+  status?: PoolStatus;
+}
+
+const POOLS = (ns: string) => `/apis/stellar.org/v1alpha1/namespaces/${ns}/readonlypools`;
+
+function poolManifest(namespace: string, name: string, spec: Record<string, unknown>) {
+  return {
+    apiVersion: 'stellar.org/v1alpha1', kind: 'ReadOnlyPool', metadata: { name, namespace },
+    spec: {
+      network: 'Testnet', minReplicas: 3, maxReplicas: 5, targetReplicas: 3,
+      loadBalancing: { lagThreshold: 50, updateIntervalSeconds: 1 },
+      shardBalancing: { enabled: true, shardCount: 4, strategy: 'RoundRobin' },
+      historyArchiveUrls: [archiveUrl('testnet')],
+      storage: { size: '1Gi' },
+      ...spec,
+    },
+  };
+}
+
+const running = (pods: TestPod[], n: number) => pods.length === n && pods.every((p) => p.status?.phase === 'Running' && p.status.podIP?.startsWith('127.'));
+
+describe('ReadOnlyPool on the local stack (real API server, controllers, KWOK pods, stellar-core simulator)', () => {
+  let client: Client;
+  let worker: Awaited<ReturnType<typeof startWorker>>;
+  let stopTrigger: () => void;
+  let namespace: string;
+
+  beforeAll(async () => {
+    client = await temporalClient();
+    worker = await startWorker();
+    namespace = await createNamespace('rop');
+    stopTrigger = startPoolTrigger(kube(), client, {
+      namespace,
+      taskQueue: worker.taskQueue,
+      inputDefaults: { intervalSeconds: 1, ledgerRefreshSeconds: 2, autoscalerTiming: { cooldownMs: 3000, stabilizationMs: 600_000 } },
+      log: () => undefined,
+    });
+  });
+  afterAll(async () => {
+    stopTrigger?.();
+    await worker?.stop();
+    await client?.connection.close();
+  });
+
+  it('routes away from a lagging replica, annotates shards, scales up when most lag, and reassigns shards to new pods', async () => {
+    await kube().apply(`${POOLS(namespace)}/main`, poolManifest(namespace, 'main', {}));
+    const selector = 'stellar.org/pool=main';
+    await eventually(() => listPods(namespace, selector), (pods) => running(pods, 3), 60_000, '3 running pods with loopback IPs');
+    await setScenario(namespace, 'main-2', 'lagging:200');
+
+    const status = await eventually(() => kube().request<Pool>('GET', `${POOLS(namespace)}/main`), (p) => p.status?.freshReplicas === 2 && p.status.laggingReplicas === 1, 60_000, '2 fresh / 1 lagging');
+    expect(status.status?.replicaWeights?.map((w) => [w.replicaName, w.weight, w.isFresh])).toEqual([['main-0', 100, true], ['main-1', 100, true], ['main-2', 10, false]]);
+
+    const service = await kube().request<{ spec: { selector: Record<string, string> } }>('GET', `/api/v1/namespaces/${namespace}/services/main-read`);
+    const selected = await eventually(
+      () => listPods(namespace, Object.entries(service.spec.selector).map(([k, v]) => `${k}=${v}`).join(',')),
+      (pods) => pods.map((p) => p.metadata.name).join() === 'main-0,main-1', 30_000, 'read Service selecting only the fresh pods',
+    );
+    expect(selected).toHaveLength(2);
+    const pods = await listPods(namespace, selector);
+    for (const pod of pods) {
+      expect(pod.metadata.annotations).toEqual(expect.objectContaining({ 'stellar.org/shard-id': expect.any(String), 'stellar.org/ledger-range': expect.stringMatching(/^\d+-\d+/) }));
+      expect(pod.metadata.annotations?.['stellar.org/archive-url']).toBe(archiveUrl('testnet'));
+    }
+
+    await setScenario(namespace, 'main-0', 'lagging:200');
+    const scaled = await eventually(() => listPods(namespace, selector), (p) => running(p, 4), 60_000, 'a fourth replica');
+    expect(scaled.map((p) => p.metadata.name)).toContain('main-3');
+    await eventually(() => listPods(namespace, 'statefulset.kubernetes.io/pod-name=main-3'), (p) => p[0]?.metadata.annotations?.['stellar.org/shard-id'] !== undefined, 30_000, 'shard of the new pod');
+    const handle = client.workflow.getHandle(workflowId('readonlypool', { namespace, name: 'main' }));
+    expect((await handle.query(statusQuery)).replicas).toBe(4);
+  });
+
+  it('keeps shards put with autoRebalance false until a rebalance signal', async () => {
+    await kube().apply(`${POOLS(namespace)}/steady`, poolManifest(namespace, 'steady', {
+      minReplicas: 2, targetReplicas: 2, shardBalancing: { enabled: true, shardCount: 4, strategy: 'HashBased', autoRebalance: false },
+    }));
+    const selector = 'stellar.org/pool=steady';
+    await eventually(() => listPods(namespace, selector), (pods) => running(pods, 2) && pods.every((p) => p.metadata.annotations?.['stellar.org/shard-id']), 60_000, '2 pods with shards');
+    await mergePatch(`${POOLS(namespace)}/steady`, { spec: { targetReplicas: 3 } });
+    await eventually(() => listPods(namespace, selector), (pods) => running(pods, 3), 60_000, 'third pod');
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const before = await listPods(namespace, 'statefulset.kubernetes.io/pod-name=steady-2');
+    expect(before[0]?.metadata.annotations?.['stellar.org/shard-id']).toBeUndefined();
+
+    await client.workflow.getHandle(workflowId('readonlypool', { namespace, name: 'steady' })).signal(rebalanceSignal);
+    const owners = await eventually(() => kube().request<Pool>('GET', `${POOLS(namespace)}/steady`),
+      (p) => new Set(p.status?.shardAssignments?.map((s) => s.replicaName)).has('steady-2'), 30_000, 'a shard on steady-2 after rebalance');
+    expect(owners.status?.shardAssignments).toHaveLength(4);
+  });
+
+  it('never counts a replica on another network as fresh', async () => {
+    await kube().apply(`${POOLS(namespace)}/wrongnet`, poolManifest(namespace, 'wrongnet', { minReplicas: 1, targetReplicas: 1, shardBalancing: { enabled: false } }));
+    await eventually(() => listPods(namespace, 'stellar.org/pool=wrongnet'), (pods) => running(pods, 1), 60_000, 'one pod');
+    await setScenario(namespace, 'wrongnet-0', 'wrong-network');
+    const pool = await eventually(() => kube().request<Pool>('GET', `${POOLS(namespace)}/wrongnet`), (p) => p.status?.replicaWeights?.[0]?.reason === 'WrongNetwork', 30_000, 'WrongNetwork');
+    expect(pool.status?.freshReplicas).toBe(0);
+    expect(pool.status?.replicaWeights?.[0]).toEqual(expect.objectContaining({ isFresh: false, weight: 0 }));
+    const serving = await listPods(namespace, 'stellar.org/pool=wrongnet,stellar.org/serving=true');
+    expect(serving).toHaveLength(0);
+  });
+
+  it.each([
+    [{ minReplicas: 5, maxReplicas: 3, targetReplicas: 4 }, 'maxReplicas must be greater than or equal to minReplicas'],
+    [{ targetReplicas: 9 }, 'targetReplicas must lie between minReplicas and maxReplicas'],
+    [{ minReplicas: 0 }, 'spec.minReplicas'],
+    [{ network: 'Moonnet' }, 'network must be Mainnet, Testnet, Futurenet or a custom network passphrase'],
+    [{ historyArchiveUrls: [] }, 'historyArchiveUrls is required when shardBalancing is enabled'],
+    [{ shardBalancing: { enabled: false, shardCount: 0 } }, 'spec.shardBalancing.shardCount'],
+    [{ shardBalancing: { enabled: true, strategy: 'Random' } }, 'spec.shardBalancing.strategy'],
+    [{ loadBalancing: { laggingNodeWeight: -1 } }, 'spec.loadBalancing.laggingNodeWeight'],
+  ])('refuses %j at admission', async (spec, message) => {
+    const apply = kube().apply(`${POOLS(namespace)}/invalid`, poolManifest(namespace, 'invalid', spec));
+    await expect(apply).rejects.toThrow(message);
+  });
+
+  it('ends the workflow when the pool is deleted, and its objects are garbage-collected', async () => {
+    const handle = client.workflow.getHandle(workflowId('readonlypool', { namespace, name: 'wrongnet' }));
+    await kube().delete(`${POOLS(namespace)}/wrongnet`);
+    const result = await handle.result();
+    expect(result.deleted).toBe(true);
+    await eventually(() => kube().getOptional(`/apis/apps/v1/namespaces/${namespace}/statefulsets/wrongnet`), (s) => s === undefined, 60_000, 'StatefulSet garbage-collected');
+    await eventually(() => kube().getOptional(`/api/v1/namespaces/${namespace}/configmaps/wrongnet-config`), (c) => c === undefined, 60_000, 'ConfigMap garbage-collected');
+  });
+});

@@ -1,0 +1,60 @@
+import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { KubeRest } from '../activities/kube/rest.js';
+import { TASK_QUEUE, workflowId } from '../domain/names.js';
+import { POOL_LABEL, STELLAR_CORE_LABEL } from '../domain/pool-names.js';
+import { resourceChangedSignal, type ReadOnlyPoolInput } from '../workflows/contract.js';
+import { readOnlyPoolWorkflow } from '../workflows/readonlypool.js';
+import { watchCollection, type WatchedChange } from './resource-watcher.js';
+
+/** Options of the pool trigger. */
+export interface PoolTriggerOptions {
+  taskQueue?: string;
+  /** Watch one namespace only (all by default). */
+  namespace?: string;
+  /** Extra workflow input for every started pool workflow (tests shorten intervals). */
+  inputDefaults?: Partial<ReadOnlyPoolInput>;
+  log?: (message: string) => void;
+}
+
+/**
+ * Watches ReadOnlyPools and their pods: a pool's creation or change signal-with-starts its workflow
+ * (idempotent by workflow id, so several workers cause no harm), its deletion and pod changes wake it.
+ * Returns a stop function.
+ */
+export function startPoolTrigger(kube: KubeRest, client: Client, options: PoolTriggerOptions = {}): () => void {
+  const log = options.log ?? ((message: string): void => console.error(`[worker] ${message}`));
+  const pending = new Map<string, NodeJS.Timeout>();
+  const wake = (namespace: string, name: string, start: boolean): void => {
+    const id = workflowId('readonlypool', { namespace, name });
+    if (pending.has(id) && !start) return;
+    clearTimeout(pending.get(id));
+    pending.set(id, setTimeout(() => {
+      pending.delete(id);
+      void signal(client, id, { ...options.inputDefaults, namespace, name }, start, options.taskQueue ?? TASK_QUEUE).catch((error: unknown) => log(`cannot signal ${id}: ${(error as Error).message}`));
+    }, 100));
+  };
+  const scope = options.namespace ? `/namespaces/${options.namespace}` : '';
+  const pools = watchCollection(kube, { path: `/apis/stellar.org/v1alpha1${scope}/readonlypools` }, (change: WatchedChange) => wake(change.namespace, change.name, change.type !== 'DELETED'), log);
+  const pods = watchCollection(kube, { path: `/api/v1${scope}/pods`, labelSelector: `${STELLAR_CORE_LABEL}=true,${POOL_LABEL}` }, (change) => {
+    const pool = change.labels[POOL_LABEL];
+    if (pool) wake(change.namespace, pool, false);
+  }, log);
+  return () => {
+    pools.stop();
+    pods.stop();
+    for (const timer of pending.values()) clearTimeout(timer);
+  };
+}
+
+async function signal(client: Client, id: string, input: ReadOnlyPoolInput, start: boolean, taskQueue: string): Promise<void> {
+  if (start) {
+    await client.workflow.signalWithStart(readOnlyPoolWorkflow, { workflowId: id, taskQueue, args: [input], signal: resourceChangedSignal, signalArgs: [] });
+    return;
+  }
+  try {
+    await client.workflow.getHandle(id).signal(resourceChangedSignal);
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError) && !/not found|completed/i.test((error as Error).message)) throw error;
+  }
+}
