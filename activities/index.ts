@@ -2,6 +2,7 @@
 // from a factory over their clients so that tests and the worker wire the real ones.
 import type { KubeRest } from './kube/rest.js';
 import { createPoolActivities } from './pool-activities.js';
+import { createValidatorActivities } from './validator-activities.js';
 
 /** The clients activities talk through. */
 export interface ActivityDeps {
@@ -10,5 +11,5 @@ export interface ActivityDeps {
 
 /** Creates every activity of the project over the given clients. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createPoolActivities(deps.kube) };
+  return { ...createPoolActivities(deps.kube), ...createValidatorActivities(deps.kube) };
 }

@@ -7,8 +7,7 @@ import type { PodPatch, PoolEvent } from '../domain/pool-decision.js';
 import type { ObservedPod, PoolObservation } from '../domain/pool-observation.js';
 import type { PoolSpecInput } from '../domain/pool-spec.js';
 import type { PoolStatus } from '../domain/pool-status.js';
-import { holdsSubset } from '../domain/subset.js';
-import { objectPath } from './kube/paths.js';
+import { applyObjects, type ApplyResult } from './kube/apply-objects.js';
 import { KubeApiError, type KubeRest } from './kube/rest.js';
 import { boundedGet, probeReplica } from './stellar-core-client.js';
 
@@ -21,12 +20,6 @@ interface PoolResource {
 interface PodResource {
   metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string>; deletionTimestamp?: string };
   status?: { podIP?: string; phase?: string; conditions?: { type: string; status: string }[] };
-}
-
-/** Counts of writes one apply made (for benchmarks and the workflow history). */
-export interface ApplyResult {
-  applied: string[];
-  unchanged: number;
 }
 
 /**
@@ -65,17 +58,7 @@ export function createPoolActivities(kube: KubeRest) {
      * and pod label/annotation patches that already hold: a steady pool makes no write.
      */
     async applyPool(input: { namespace: string; objects: KubeObject[]; podPatches: PodPatch[]; observedPods: ObservedPod[] }): Promise<ApplyResult> {
-      const result: ApplyResult = { applied: [], unchanged: 0 };
-      for (const object of input.objects) {
-        const path = objectPath(object);
-        const current = await kube.getOptional<unknown>(path);
-        if (current && holdsSubset(object, current)) {
-          result.unchanged += 1;
-          continue;
-        }
-        await kube.apply(path, object);
-        result.applied.push(`${object.kind}/${object.metadata.name}`);
-      }
+      const result = await applyObjects(kube, input.objects);
       for (const patch of input.podPatches) {
         const pod = input.observedPods.find((p) => p.name === patch.pod);
         if (pod && podHolds(pod, patch)) {

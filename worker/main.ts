@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { KubeRest } from '../activities/kube/rest.js';
-import { startPoolTrigger } from './pool-trigger.js';
+import { startPoolTrigger, startValidatorTrigger } from './resource-triggers.js';
 import { createWorker } from './worker.js';
 import { temporalSettings } from './temporal-settings.js';
 
@@ -14,10 +14,13 @@ async function main(): Promise<void> {
   const worker = await createWorker(settings, { kube });
   const connection = await Connection.connect(settings.connection);
   const client = new Client({ connection, namespace: settings.namespace });
-  const stopTrigger = process.env.STEWARD_WATCH === 'false' ? (): void => undefined : startPoolTrigger(kube, client);
+  const watching = process.env.STEWARD_WATCH !== 'false';
+  const stopPools = watching ? startPoolTrigger(kube, client) : (): void => undefined;
+  const stopValidators = watching ? startValidatorTrigger(kube, client) : (): void => undefined;
   console.error(`[worker] polling task queue on ${settings.address} (namespace ${settings.namespace}), watching ${kube.server}`);
   await worker.run();
-  stopTrigger();
+  stopPools();
+  stopValidators();
   await connection.close();
 }
 

@@ -2,6 +2,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { AutoscalerTiming } from '../domain/autoscaler.js';
 import type { PoolMemory } from '../domain/pool-decision.js';
+import type { PushLedger } from '../domain/validator-peers.js';
 
 /** Input of the ReadOnlyPool workflow (`readonlypool/<namespace>/<name>`). */
 export interface ReadOnlyPoolInput {
@@ -59,3 +60,30 @@ export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
 /** The workflow's latest decision. */
 export const statusQuery = defineQuery<ReadOnlyPoolView>('status');
+
+/** Input of the validator-set workflow (`validator-set/<network>`). */
+export interface ValidatorSetInput {
+  /** Mainnet, Testnet, Futurenet or a custom passphrase. */
+  network: string;
+  /** Periodic resync (default 30 s); watches wake it sooner. */
+  resyncSeconds?: number;
+  /** Push bookkeeping carried across continue-as-new. */
+  ledger?: PushLedger;
+}
+
+/** The `peers` query of a validator set. */
+export interface ValidatorSetView {
+  network: string;
+  iterations: number;
+  /** Current peers, `namespace/name`. */
+  peers: string[];
+  /** Peers not yet pushed, per validator. */
+  pending: Record<string, string[]>;
+  /** Peers pushed, per validator. */
+  told: Record<string, string[]>;
+}
+
+/** Re-reads everything now. */
+export const resyncSignal = defineSignal('resync');
+/** The validator set's current peers and pending pushes. */
+export const peersQuery = defineQuery<ValidatorSetView>('peers');

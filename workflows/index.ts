@@ -1,3 +1,4 @@
 // Workflow code: deterministic reconcile loops, one per managed resource. Imports only
 // @temporalio/workflow, the pure domain code and activity types.
 export { readOnlyPoolWorkflow } from './readonlypool.js';
+export { validatorSetWorkflow } from './validator-set.js';

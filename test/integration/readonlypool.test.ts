@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
 import { workflowId } from '../../domain/names.js';
 import type { PoolStatus } from '../../domain/pool-status.js';
-import { startPoolTrigger } from '../../worker/pool-trigger.js';
+import { startPoolTrigger } from '../../worker/resource-triggers.js';
 import { rebalanceSignal, statusQuery } from '../../workflows/contract.js';
 import { archiveUrl, createNamespace, eventually, kube, listPods, mergePatch, setScenario, startWorker, temporalClient, type TestPod } from './support.js';
 

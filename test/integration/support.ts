@@ -98,3 +98,15 @@ export async function listPods(namespace: string, labelSelector: string): Promis
   const list = await kube().request<{ items: TestPod[] }>('GET', `/api/v1/namespaces/${namespace}/pods`, { query: { labelSelector } });
   return list.items.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
 }
+
+/** A workflow's whole history as text, with every payload decoded (payload bytes are not searchable raw). */
+export async function historyText(client: Client, workflowId: string): Promise<string> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const decode = (value: unknown): unknown => {
+    if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+    if (Array.isArray(value)) return value.map(decode);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decode(v)]));
+    return value;
+  };
+  return JSON.stringify(decode(history.events));
+}

@@ -3,8 +3,11 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { KubeRest } from '../activities/kube/rest.js';
 import { TASK_QUEUE, workflowId } from '../domain/names.js';
 import { POOL_LABEL, STELLAR_CORE_LABEL } from '../domain/pool-names.js';
-import { resourceChangedSignal, type ReadOnlyPoolInput } from '../workflows/contract.js';
+import { networkSlug } from '../domain/network.js';
+import { NODE_LABEL } from '../domain/validator-objects.js';
+import { resourceChangedSignal, type ReadOnlyPoolInput, type ValidatorSetInput } from '../workflows/contract.js';
 import { readOnlyPoolWorkflow } from '../workflows/readonlypool.js';
+import { validatorSetWorkflow } from '../workflows/validator-set.js';
 import { watchCollection, type WatchedChange } from './resource-watcher.js';
 
 /** Options of the pool trigger. */
@@ -57,4 +60,52 @@ async function signal(client: Client, id: string, input: ReadOnlyPoolInput, star
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError) && !/not found|completed/i.test((error as Error).message)) throw error;
   }
+}
+
+/** Options of the validator trigger. */
+export interface ValidatorTriggerOptions {
+  taskQueue?: string;
+  inputDefaults?: Partial<ValidatorSetInput>;
+  log?: (message: string) => void;
+}
+
+/**
+ * Watches StellarNodes, their Services and pods: any change signal-with-starts the validator set of the
+ * node's network (`validator-set/<network>`), so a new validator reaches its peers within about a second.
+ * Returns a stop function.
+ */
+export function startValidatorTrigger(kube: KubeRest, client: Client, options: ValidatorTriggerOptions = {}): () => void {
+  const log = options.log ?? ((message: string): void => console.error(`[worker] ${message}`));
+  const networkOfNode = new Map<string, string>();
+  const pending = new Map<string, NodeJS.Timeout>();
+  const wake = (network: string): void => {
+    const id = `validator-set/${networkSlug(network)}`;
+    if (pending.has(id)) return;
+    pending.set(id, setTimeout(() => {
+      pending.delete(id);
+      const input: ValidatorSetInput = { ...options.inputDefaults, network };
+      client.workflow.signalWithStart(validatorSetWorkflow, { workflowId: id, taskQueue: options.taskQueue ?? TASK_QUEUE, args: [input], signal: resourceChangedSignal, signalArgs: [] })
+        .catch((error: unknown) => log(`cannot signal ${id}: ${(error as Error).message}`));
+    }, 50));
+  };
+  const nodes = watchCollection(kube, { path: '/apis/stellar.org/v1alpha1/stellarnodes' }, (change) => {
+    const network = (change.object as { spec?: { network?: string } }).spec?.network;
+    const key = `${change.namespace}/${change.name}`;
+    const known = network ?? networkOfNode.get(key);
+    if (network) networkOfNode.set(key, network);
+    if (known) wake(known);
+  }, log);
+  const byNode = (change: WatchedChange): void => {
+    const node = change.labels[NODE_LABEL];
+    const network = node ? networkOfNode.get(`${change.namespace}/${node}`) : undefined;
+    if (network) wake(network);
+  };
+  const pods = watchCollection(kube, { path: '/api/v1/pods', labelSelector: NODE_LABEL }, byNode, log);
+  const services = watchCollection(kube, { path: '/api/v1/services', labelSelector: NODE_LABEL }, byNode, log);
+  return () => {
+    nodes.stop();
+    pods.stop();
+    services.stop();
+    for (const timer of pending.values()) clearTimeout(timer);
+  };
 }

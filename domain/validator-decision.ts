@@ -1,0 +1,137 @@
+import { mergeConditions, type Condition } from './conditions.js';
+import type { ReplicaProbe } from './core-info.js';
+import { networkPassphrase } from './network.js';
+import type { KubeObject } from './pool-objects.js';
+import { sameJson } from './pool-status.js';
+import { validatorObjects, type ValidatorSpec } from './validator-objects.js';
+import { extractPeers, pendingPushes, renderPeersConfigMap, type NodeServiceView, type PeerPush, type PeerRecord, type PushLedger, type StellarNodeView, type ValidatorHealth } from './validator-peers.js';
+
+/** A StellarNode as observed, with what the validator set needs. */
+export interface ObservedNode extends StellarNodeView {
+  uid: string;
+  generation: number;
+  version: string;
+  seedSecret?: { name: string; key: string };
+  storageSize: string;
+  storageClass?: string;
+  historyArchiveUrls: string[];
+  status?: NodeStatus;
+  /** The validator's pod, when it exists. */
+  pod?: { uid: string; ip?: string; ready: boolean };
+  probe?: ReplicaProbe;
+}
+
+/** Everything one validator-set iteration needs. */
+export interface ValidatorObservation {
+  nodes: ObservedNode[];
+  services: NodeServiceView[];
+  /** Data of the shared ConfigMap `stellar-system/stellar-peers`, if it exists. */
+  peersConfigMap?: Record<string, string>;
+}
+
+/** The StellarNode status. */
+export interface NodeStatus {
+  observedGeneration: number;
+  state: string;
+  ledgerSequence?: number;
+  endpoint?: string;
+  peerCount: number;
+  conditions: Condition[];
+}
+
+/** One iteration's decision for a network's validator set. */
+export interface ValidatorDecision {
+  peers: PeerRecord[];
+  objects: KubeObject[];
+  /** New data for the shared ConfigMap, or undefined when it already holds this network's peers. */
+  peersConfigMap?: Record<string, string>;
+  pushes: PeerPush[];
+  pending: Record<string, string[]>;
+  statuses: { namespace: string; name: string; status: NodeStatus }[];
+  /** Pod IPs of validators that receive pushes, by `namespace/name`. */
+  pushTargets: Record<string, string>;
+  /** Each validator's pod and health, for the push ledger. */
+  health: ValidatorHealth[];
+}
+
+/**
+ * Decides a network's validator set: peers (validators of this network, not suspended, with a
+ * Service), each validator's objects with KNOWN_PEERS, the shared ConfigMap (only when it changes),
+ * the `/connect` pushes due to healthy validators, and each node's status.
+ */
+export function decideValidators(network: string, observed: ValidatorObservation, ledger: PushLedger, now: number): ValidatorDecision {
+  const passphrase = networkPassphrase(network);
+  const mine = observed.nodes.filter((n) => networkPassphrase(n.network) === passphrase);
+  const validators = mine.filter((n) => n.nodeType === 'Validator' && n.seedSecret);
+  const peers = extractPeers(network, observed.nodes, observed.services);
+  const objects = validators.flatMap((v) => validatorObjects(toSpec(v), peers.filter((p) => p.name !== v.name || p.namespace !== v.namespace).map((p) => `${p.dnsName}:${p.port}`)));
+  const data = renderPeersConfigMap(network, peers, observed.peersConfigMap ?? {});
+  const health = validators.map((v) => ({ key: `${v.namespace}/${v.name}`, podUid: v.pod?.uid, healthy: isHealthy(v, passphrase) }));
+  const { due, pending } = pendingPushes(peers, health.filter((h) => peers.some((p) => `${p.namespace}/${p.name}` === h.key)), ledger);
+  const pushTargets: Record<string, string> = {};
+  for (const v of validators) if (v.pod?.ip) pushTargets[`${v.namespace}/${v.name}`] = v.pod.ip;
+  const stamp = new Date(now).toISOString();
+  const statuses = mine.map((n) => ({ namespace: n.namespace, name: n.name, status: nodeStatus(n, passphrase, peers.length, stamp) }));
+  return {
+    peers,
+    objects,
+    peersConfigMap: observed.peersConfigMap && sameJson(observed.peersConfigMap, data) ? undefined : data,
+    pushes: due,
+    pending,
+    statuses,
+    pushTargets,
+    health,
+  };
+}
+
+function toSpec(v: ObservedNode): ValidatorSpec {
+  return {
+    namespace: v.namespace, name: v.name, uid: v.uid, network: v.network, version: v.version, suspended: v.suspended,
+    seedSecret: v.seedSecret as { name: string; key: string }, storageSize: v.storageSize, storageClass: v.storageClass, historyArchiveUrls: v.historyArchiveUrls,
+  };
+}
+
+/** Healthy: its pod is Ready and stellar-core reports `Synced!` on the right network. */
+export function isHealthy(node: ObservedNode, passphrase: string): boolean {
+  return Boolean(node.pod?.ready && node.probe?.info?.state === 'Synced!' && node.probe.info.network === passphrase);
+}
+
+function nodeStatus(node: ObservedNode, passphrase: string, peerCount: number, stamp: string): NodeStatus {
+  const generation = node.generation;
+  const endpoint = `${node.name}-0.${node.name}-hl.${node.namespace}.svc.cluster.local:11625`;
+  let state: string;
+  let ready: { status: 'True' | 'False'; reason: string; message: string };
+  if (node.nodeType !== 'Validator') {
+    state = 'NotManaged';
+    ready = { status: 'False', reason: 'NotManaged', message: `${node.nodeType} nodes are accepted but not managed yet; only Validator nodes are` };
+  } else if (node.suspended) {
+    state = 'Suspended';
+    ready = { status: 'False', reason: 'Suspended', message: 'suspended: scaled to zero and left out of the peer list' };
+  } else if (!node.probe?.info) {
+    state = node.pod ? 'Unreachable' : 'Pending';
+    ready = { status: 'False', reason: state, message: node.probe?.error?.message ?? 'pod not running yet' };
+  } else if (node.probe.info.network !== passphrase) {
+    state = 'WrongNetwork';
+    ready = { status: 'False', reason: 'WrongNetwork', message: `reports network '${node.probe.info.network}'` };
+  } else {
+    state = node.probe.info.state;
+    ready = isHealthy(node, passphrase)
+      ? { status: 'True', reason: 'Synced', message: `synced; ${Math.max(0, peerCount - 1)} peers known` }
+      : { status: 'False', reason: 'NotSynced', message: `state is '${state}'` };
+  }
+  const conditions = mergeConditions(node.status?.conditions, [{ type: 'Ready', ...ready, observedGeneration: generation }], stamp);
+  return {
+    observedGeneration: generation,
+    state,
+    ledgerSequence: node.probe?.info?.ledger,
+    endpoint: node.nodeType === 'Validator' ? endpoint : undefined,
+    peerCount: node.nodeType === 'Validator' && !node.suspended ? Math.max(0, peerCount - 1) : 0,
+    conditions,
+  };
+}
+
+/** True when a node status differs from the current one in more than the ledger number. */
+export function nodeStatusChanged(current: NodeStatus | undefined, next: NodeStatus): boolean {
+  if (!current) return true;
+  return !sameJson({ ...current, ledgerSequence: undefined }, { ...next, ledgerSequence: undefined });
+}

@@ -1,0 +1,52 @@
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { createValidatorActivities } from '../activities/validator-activities.js';
+import { decideValidators, nodeStatusChanged } from '../domain/validator-decision.js';
+import { recordPushes, type PushLedger } from '../domain/validator-peers.js';
+import { peersQuery, resourceChangedSignal, resyncSignal, type ValidatorSetInput, type ValidatorSetView } from './contract.js';
+
+const validators = proxyActivities<ReturnType<typeof createValidatorActivities>>({
+  startToCloseTimeout: '60 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
+});
+
+const ITERATIONS_PER_RUN = 200;
+const DEFAULT_RESYNC_SECONDS = 30;
+
+/**
+ * Peer discovery for one network (`validator-set/<network>`): each iteration observes every StellarNode,
+ * applies each validator's objects (KNOWN_PEERS included), rewrites the shared ConfigMap only when the
+ * peer set changed, pushes new peers with `/connect` to healthy validators (pending ones wait until
+ * they are healthy), and writes node statuses. Woken by watches (`resource-changed`) and `resync`.
+ */
+export async function validatorSetWorkflow(input: ValidatorSetInput): Promise<void> {
+  let ledger: PushLedger = input.ledger ?? {};
+  let woken = false;
+  const view: ValidatorSetView = { network: input.network, iterations: 0, peers: [], pending: {}, told: {} };
+  setHandler(resourceChangedSignal, () => {
+    woken = true;
+  });
+  setHandler(resyncSignal, () => {
+    woken = true;
+  });
+  setHandler(peersQuery, () => view);
+  for (let iteration = 0; iteration < ITERATIONS_PER_RUN; iteration += 1) {
+    woken = false;
+    const observed = await validators.observeValidators();
+    const decision = decideValidators(input.network, observed, ledger, Date.now());
+    await validators.applyValidatorObjects(decision.objects);
+    if (decision.peersConfigMap) await validators.writePeersConfigMap(decision.peersConfigMap);
+    const done = decision.pushes.length > 0 ? await validators.pushPeers({ pushes: decision.pushes, targets: decision.pushTargets }) : [];
+    ledger = recordPushes(ledger, decision.health, done);
+    const changed = decision.statuses.filter((s) => nodeStatusChanged(observed.nodes.find((n) => n.namespace === s.namespace && n.name === s.name)?.status, s.status));
+    if (changed.length > 0) await validators.writeNodeStatuses(changed);
+    view.iterations += 1;
+    view.peers = decision.peers.map((p) => `${p.namespace}/${p.name}`);
+    view.pending = Object.fromEntries(Object.entries(decision.pending).map(([k, v]) => [k, v.filter((peer) => !done.some((d) => d.validator === k && d.peer === peer))]));
+    view.told = Object.fromEntries(Object.entries(ledger).map(([k, v]) => [k, v.told]));
+    const retrySoon = Object.values(view.pending).some((p) => p.length > 0);
+    await condition(() => woken, (retrySoon ? 1 : (input.resyncSeconds ?? DEFAULT_RESYNC_SECONDS)) * 1000);
+    if (workflowInfo().continueAsNewSuggested) break;
+  }
+  await condition(allHandlersFinished);
+  await continueAsNew<typeof validatorSetWorkflow>({ ...input, ledger });
+}
