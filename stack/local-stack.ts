@@ -5,7 +5,7 @@ import { binDir, installScript, stateRoot } from './paths.js';
 import { freePort } from './ports.js';
 import { startPostgres, stopPostgres, type PostgresCluster } from './postgres.js';
 import { runningPid, startServer, stopServers, waitFor } from './process.js';
-import { startKube, stopKube } from './kube/index.js';
+import { startKube, stopKube } from './control-plane/index.js';
 import { startTemporal, stopTemporal, type TemporalEndpoint } from './temporal.js';
 
 /** The parts of the local stack. */

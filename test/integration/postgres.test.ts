@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { connectionString } from '../../stack/index.js';
-import { stack } from './support.js';
+import { eventually, stack } from './support.js';
 
 async function queryOne<T>(url: string, sql: string): Promise<T> {
   const client = new pg.Client({ connectionString: url });
@@ -26,15 +26,13 @@ describe('the local PostgreSQL primary and its streaming replicas', () => {
     const marker = `m-${process.pid}-${Date.now()}`;
     await queryOne(primary, 'CREATE TABLE IF NOT EXISTS foundation_probe (marker text)');
     await queryOne(primary, `INSERT INTO foundation_probe VALUES ('${marker}')`);
+    const { lsn } = await queryOne<{ lsn: string }>(primary, 'SELECT pg_current_wal_lsn()::text AS lsn');
     for (const replica of cluster.replicas) {
       const url = connectionString(cluster, replica);
       expect(await queryOne(url, 'SELECT pg_is_in_recovery() AS recovery')).toEqual({ recovery: true });
-      let seen = 0;
-      for (let attempt = 0; attempt < 50 && seen === 0; attempt += 1) {
-        seen = (await queryOne<{ n: number }>(url, `SELECT count(*)::int AS n FROM foundation_probe WHERE marker = '${marker}'`)).n;
-        if (seen === 0) await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      expect(seen).toBe(1);
+      await eventually(() => queryOne<{ caught: boolean }>(url, `SELECT pg_last_wal_replay_lsn() >= '${lsn}'::pg_lsn AS caught`), (r) => r.caught, 10_000, `${replica.name} replayed ${lsn}`);
+      const seen = await queryOne<{ n: number }>(url, `SELECT count(*)::int AS n FROM foundation_probe WHERE marker = '${marker}'`);
+      expect(seen.n).toBe(1);
     }
   });
 });

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { KubeRest } from '../../activities/kube/rest.js';
 import type { StackInfo } from '../../stack/index.js';
 import { createWorker } from '../../worker/worker.js';
@@ -42,6 +42,7 @@ export async function createNamespace(prefix = 'test'): Promise<string> {
 
 /** Starts a worker on a task queue of its own; call `stop` when done. */
 export async function startWorker(): Promise<{ worker: Worker; taskQueue: string; stop: () => Promise<void> }> {
+  quietRuntime();
   const { address, namespace } = stack().temporal;
   const taskQueue = uniqueName('test-queue');
   const worker = await createWorker({ address, namespace, connection: { address } }, { kube: kube() }, taskQueue);
@@ -109,4 +110,17 @@ export async function historyText(client: Client, workflowId: string): Promise<s
     return value;
   };
   return JSON.stringify(decode(history.events));
+}
+
+let runtimeInstalled = false;
+
+/** Installs the Temporal runtime once per test process with warnings and errors only. */
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // already installed by an earlier worker in this process
+  }
 }

@@ -1,0 +1,35 @@
+import type { KubeRest } from '../../activities/kube/rest.js';
+
+/** The default StorageClass of the local stack, served by its provisioner. */
+export const STORAGE_CLASS = 'steward-local';
+/** The provisioner name the local provisioner serves. */
+export const PROVISIONER = 'steward.local/fake';
+
+/** Creates the default StorageClass (Immediate binding) served by the local provisioner. */
+export async function ensureStorageClass(kube: KubeRest): Promise<void> {
+  await kube.apply(`/apis/storage.k8s.io/v1/storageclasses/${STORAGE_CLASS}`, {
+    apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass',
+    metadata: { name: STORAGE_CLASS, annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+    provisioner: PROVISIONER, volumeBindingMode: 'Immediate', reclaimPolicy: 'Delete',
+  });
+}
+
+/**
+ * Creates `count` fake Nodes managed by KWOK (annotation `kwok.x-k8s.io/node=fake`), labelled
+ * `type=kwok`, each with a pod CIDR `127.1.N.0/24` inside loopback, so every pod IP is a loopback address.
+ */
+export async function ensureFakeNodes(kube: KubeRest, count: number): Promise<void> {
+  for (let i = 0; i < count; i += 1) {
+    const name = `steward-node-${i}`;
+    const capacity = { cpu: '64', memory: '256Gi', pods: '250', 'ephemeral-storage': '1Ti' };
+    await kube.apply(`/api/v1/nodes/${name}`, {
+      apiVersion: 'v1', kind: 'Node',
+      metadata: { name, annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' }, labels: { type: 'kwok', 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' } },
+      spec: { podCIDR: `127.1.${i}.0/24`, podCIDRs: [`127.1.${i}.0/24`] },
+    });
+    await kube.apply(`/api/v1/nodes/${name}/status`, {
+      apiVersion: 'v1', kind: 'Node', metadata: { name },
+      status: { capacity, allocatable: capacity },
+    });
+  }
+}
