@@ -2,6 +2,8 @@
 const common = { transform: {}, testEnvironment: 'node', moduleFileExtensions: ['js'] };
 
 export default {
+  // Integration tests wait on real servers; jest reads the timeout only at the top level.
+  testTimeout: 180000,
   reporters: ['default', '<rootDir>/dist/test/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/dist/test/unit/**/*.test.js'] },
@@ -11,7 +13,6 @@ export default {
       testMatch: ['<rootDir>/dist/test/integration/**/*.test.js'],
       globalSetup: '<rootDir>/dist/test/integration/global-setup.js',
       globalTeardown: '<rootDir>/dist/test/integration/global-teardown.js',
-      testTimeout: 120000,
     },
   ],
 };

@@ -73,18 +73,23 @@ export function decidePool(observed: PoolObservation, memory: PoolMemory, option
   const tip = networkTip(passphrase, [...observed.tipSources, ...replicaTipSources(observed.probes)]);
   const assessments = observed.probes.map((probe) => assessReplica(probe, tip.ledger, spec, passphrase));
   const serving = spec.loadBalancing.enabled ? servingReplicas(assessments) : assessments.filter((a) => a.ready).map((a) => a.replica);
-  const lagging = assessments.filter((a) => !a.fresh).length;
+  // Only replicas that answer and are behind call for more replicas: an unreachable or booting pod (a
+  // pod just started, say) or one on the wrong network is not helped by scaling.
+  const behind = assessments.filter((a) => a.reason === 'Lagging' || a.reason === 'NotSynced').length;
+  const settled = assessments.length > 0 && assessments.every((a) => a.ready);
 
   const specTarget = spec.targetReplicas;
   const current = memory.specTarget === specTarget && memory.replicas !== undefined ? memory.replicas : specTarget;
   const scale = decideScale(
-    { current, lagging: observed.pods.length === current ? lagging : 0, min: spec.minReplicas, max: spec.maxReplicas, target: specTarget, now: options.now },
+    { current, lagging: observed.pods.length === current && settled ? behind : 0, min: spec.minReplicas, max: spec.maxReplicas, target: specTarget, now: options.now },
     memory.specTarget === specTarget ? memory.autoscaler : {},
     options.autoscalerTiming ?? DEFAULT_AUTOSCALER_TIMING,
   );
 
   const archiveTip = networkTip(passphrase, observed.tipSources.filter((s) => s.source.startsWith('archive '))).ledger;
-  const shardDecision = spec.shardBalancing.enabled
+  // The first plan waits until the desired replicas exist, so it is not frozen over a half-started pool.
+  const planReady = memory.shards !== undefined || observed.pods.length >= current;
+  const shardDecision = spec.shardBalancing.enabled && planReady
     ? decideShards(spec.shardBalancing, spec.historyArchiveUrls, observed.pods, archiveTip, memory.shards, manualClaims(spec.shardBalancing, observed.pods), options.rebalanceRequested)
     : { shards: [], owners: new Map() as ShardOwners, memory: undefined, rebalanced: false };
 

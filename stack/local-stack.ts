@@ -137,7 +137,7 @@ async function simulatorPart(stateDir: string, kubeconfigPath: string, options: 
     return JSON.parse(fs.readFileSync(infoFile, 'utf8')) as { controlUrl: string };
   }
   const port = await freePort();
-  const main = path.resolve(path.dirname(new URL(import.meta.url).pathname), 'core-simulator', 'main.js');
+  const main = path.resolve(path.dirname(new URL(import.meta.url).pathname), 'simulator', 'main.js');
   const args = [main, '--kubeconfig', kubeconfigPath, '--control-port', String(port)];
   args.push('--ledger-interval-ms', String(options.ledgerIntervalMs ?? 5000));
   const server = startServer({ name: 'simulator', command: process.execPath, args, stateDir });

@@ -86,6 +86,8 @@ export async function startKube(options: KubeOptions): Promise<KubeStack> {
     startServer({ name: 'kwok', command: bin('kwok'), stateDir: dir, args: [
       `--kubeconfig=${kubeconfigs.kwok}`, '--manage-all-nodes=false', '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
       '--node-ip=127.0.0.1', '--cidr=127.100.0.1/16', '--server-address=127.0.0.1:0', '-c', path.join(dir, 'kwok-none.yaml'),
+      // Node leases keep the node lifecycle controller from marking every pod NotReady after 40 s.
+      '--node-lease-duration-seconds=40',
     ] }),
     startServer({ name: 'provisioner', command: process.execPath, stateDir: dir, args: [
       path.resolve(path.dirname(new URL(import.meta.url).pathname), 'provisioner-main.js'), '--kubeconfig', kubeconfigs.admin, '--volume-root', path.join(dir, 'volumes'),

@@ -111,6 +111,12 @@ describe('decidePool: shards', () => {
     expect(rebalanced.events).toContainEqual(expect.objectContaining({ reason: 'Rebalanced' }));
   });
 
+  it('makes the first plan only once the desired replicas exist', () => {
+    const early = decidePool(observation({ ...shardSpec, targetReplicas: 3 }, [6400]), memory, options);
+    expect(early.status.shardAssignments).toEqual([]);
+    expect(early.memory.shards).toBeUndefined();
+  });
+
   it('keeps ranges while the archive advances (a steady pool rewrites nothing)', () => {
     const first = decidePool(observation(shardSpec, [6400, 6400]), memory, options);
     const later = observation(shardSpec, [9000, 9000], { tipSources: [{ source: 'archive http://a', ledger: 8959, network: TESTNET }] });
@@ -125,6 +131,10 @@ describe('decidePool: scaling and status writes', () => {
     expect(decision.events).toContainEqual(expect.objectContaining({ reason: 'ScaledUp', message: 'replicas 3 -> 4' }));
     const sts = decision.objects.find((o) => o.kind === 'StatefulSet') as unknown as { spec: { replicas: number } };
     expect(sts.spec.replicas).toBe(4);
+  });
+
+  it('does not scale up for replicas that do not answer yet (pods just started)', () => {
+    expect(decidePool(observation(lag, ['down', 'down', 6400]), memory, options).memory.replicas).toBe(3);
   });
 
   it('does not scale again while the new replica does not exist yet', () => {

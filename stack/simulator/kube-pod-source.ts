@@ -1,0 +1,76 @@
+import * as k8s from '@kubernetes/client-node';
+import { sleep } from '../process.js';
+import { podRecordOf, STELLAR_CORE_SELECTOR, type PodRecord } from './pod-record.js';
+import type { PodSource } from './pod-source.js';
+
+/** Options of `kubePodSource`. */
+export interface KubePodSourceOptions {
+  kubeconfigPath: string;
+  /** Passphrase for pods that name no network. */
+  defaultNetwork: string;
+  /** Milliseconds between two lists of the pods (default 250). */
+  pollIntervalMs?: number;
+  log: (message: string) => void;
+}
+
+/** Default milliseconds between two pod lists. */
+export const DEFAULT_POLL_INTERVAL_MS = 250;
+
+/**
+ * A pod source that lists the pods labelled `stellar.org/stellar-core=true` in all namespaces every
+ * `pollIntervalMs` and delivers the Running ones with a pod IP. Polling a full list is level-based and
+ * needs no resume logic; a failed list is logged (once per distinct error) and the last snapshot stays.
+ * Throws when the kubeconfig's API server is not on a loopback address (the simulator dials nothing else).
+ */
+export function kubePodSource(options: KubePodSourceOptions): PodSource {
+  const config = new k8s.KubeConfig();
+  config.loadFromFile(options.kubeconfigPath);
+  const server = config.getCurrentCluster()?.server ?? '';
+  if (!isLoopbackUrl(server)) {
+    throw new Error(`kubeconfig ${options.kubeconfigPath} points at ${server || 'no server'}; the simulator only dials loopback`);
+  }
+  const core = config.makeApiClient(k8s.CoreV1Api);
+  const list = async (): Promise<PodRecord[]> => {
+    const pods = await core.listPodForAllNamespaces({ labelSelector: STELLAR_CORE_SELECTOR });
+    return pods.items.flatMap((pod) => podRecordOf(pod, options.defaultNetwork) ?? []);
+  };
+  let stopped = false;
+  let loop: Promise<void> = Promise.resolve();
+  return {
+    describe: `Kubernetes at ${server}`,
+    start(onPods) {
+      loop = pollPods(list, onPods, () => stopped, options);
+    },
+    async stop() {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
+async function pollPods(list: () => Promise<PodRecord[]>, onPods: (records: PodRecord[]) => void, stopped: () => boolean, options: KubePodSourceOptions): Promise<void> {
+  let lastError = '';
+  while (!stopped()) {
+    try {
+      const records = await list();
+      if (!stopped()) onPods(records);
+      if (lastError) options.log('listing pods works again');
+      lastError = '';
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (message !== lastError) options.log(`listing stellar-core pods failed (will retry): ${message}`);
+      lastError = message;
+    }
+    await sleep(options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
+  }
+}
+
+/** True when a URL's host is `localhost`, `::1` or inside 127.0.0.0/8. */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  } catch {
+    return false;
+  }
+}

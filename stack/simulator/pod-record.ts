@@ -1,0 +1,53 @@
+import { isIPv4 } from 'node:net';
+import { passphraseOf } from './network.js';
+import { SCENARIO_ANNOTATION } from './scenario.js';
+
+/** The label selector of pods the simulator serves (the project's stellar-core label). */
+export const STELLAR_CORE_SELECTOR = 'stellar.org/stellar-core=true';
+
+/** The pod annotation that names a pod's network passphrase (wins over the container env). */
+export const NETWORK_ANNOTATION = 'stellar.org/network-passphrase';
+
+/** The container env var that names a pod's network passphrase when the annotation is absent. */
+export const NETWORK_ENV = 'NETWORK_PASSPHRASE';
+
+/** What the simulator needs to know of one Running stellar-core pod. */
+export interface PodRecord {
+  /** `namespace/name`. */
+  key: string;
+  uid: string;
+  /** `status.podIP` (may lie outside loopback: the simulator then refuses to serve it). */
+  ip: string;
+  /** The passphrase of the pod's network. */
+  network: string;
+  /** The scenario annotation, when present. */
+  scenarioText?: string;
+}
+
+/** The parts of a Kubernetes pod the simulator reads (structurally a subset of `V1Pod`). */
+export interface PodLike {
+  metadata?: { namespace?: string; name?: string; uid?: string; annotations?: Record<string, string> };
+  spec?: { containers?: { env?: { name: string; value?: string }[] }[] };
+  status?: { phase?: string; podIP?: string };
+}
+
+/**
+ * The record of a pod to simulate, or undefined when the pod is not `Running`, has no pod IP or lacks
+ * a name or uid. The network is the `stellar.org/network-passphrase` annotation, else the plain `value`
+ * of `NETWORK_PASSPHRASE` in the first container's env, else `defaultNetwork` (names such as `Testnet`
+ * are turned into passphrases).
+ */
+export function podRecordOf(pod: PodLike, defaultNetwork: string): PodRecord | undefined {
+  const { namespace, name, uid, annotations = {} } = pod.metadata ?? {};
+  const ip = pod.status?.podIP;
+  if (pod.status?.phase !== 'Running' || !ip || !name || !uid) return undefined;
+  const fromEnv = pod.spec?.containers?.[0]?.env?.find((e) => e.name === NETWORK_ENV)?.value;
+  const network = passphraseOf(annotations[NETWORK_ANNOTATION] || fromEnv || defaultNetwork);
+  const scenarioText = annotations[SCENARIO_ANNOTATION];
+  return { key: `${namespace ?? 'default'}/${name}`, uid, ip, network, ...(scenarioText !== undefined ? { scenarioText } : {}) };
+}
+
+/** True for an IPv4 address inside 127.0.0.0/8, the only addresses the simulator binds. */
+export function isLoopbackIPv4(ip: string): boolean {
+  return isIPv4(ip) && ip.startsWith('127.');
+}

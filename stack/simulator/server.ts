@@ -1,0 +1,226 @@
+import http from 'node:http';
+import { sleep } from '../process.js';
+import { answerControl, type ConnectRecord, type ControlView } from './control.js';
+import { kubePodSource } from './kube-pod-source.js';
+import { DEFAULT_NETWORK_PASSPHRASE, networkSlug, passphraseOf } from './network.js';
+import { withPeer, type SimPod } from './node-state.js';
+import type { PodRecord } from './pod-record.js';
+import { listenerPlan, syncPods } from './pod-set.js';
+import type { PodSource } from './pod-source.js';
+import { answerCore, answerDelayMs, type HttpAnswer } from './responses.js';
+import { DEFAULT_LEDGER_INTERVAL_MS, type TipClock } from './tip.js';
+
+/** stellar-core's admin HTTP port, on which the simulator listens at each pod IP. */
+export const CORE_HTTP_PORT = 11626;
+
+/** Most `/connect` calls kept for `GET /_sim/connects` (the oldest are dropped first). */
+export const MAX_CONNECT_RECORDS = 10_000;
+
+/** Options shared by every way of starting the simulator. */
+export interface SimulatorBaseOptions {
+  /** Milliseconds between two ledger closes of every simulated network (default 5000). */
+  ledgerIntervalMs?: number;
+  /** Network of pods that name none: a passphrase or `Mainnet`/`Testnet`/`Futurenet` (default Testnet). */
+  defaultNetwork?: string;
+  /** Port of the control server on 127.0.0.1 (default: a free port). */
+  controlPort?: number;
+  /** Receives one line per event worth knowing (default: none). */
+  log?: (message: string) => void;
+}
+
+/** Options of `startSimulator`, which simulates the pods found through the Kubernetes API. */
+export interface SimulatorOptions extends SimulatorBaseOptions {
+  kubeconfigPath: string;
+  /** Milliseconds between two lists of the pods (default 250). */
+  pollIntervalMs?: number;
+}
+
+/** Options of `startSimulatorWith`, which simulates the pods of any pod source. */
+export interface SimulatorSourceOptions extends SimulatorBaseOptions {
+  podSource: PodSource;
+  /** Port the nodes listen on at their pod IP (default 11626; tests may choose another). */
+  corePort?: number;
+}
+
+/** A running simulator. */
+export interface SimulatorHandle {
+  /** `http://127.0.0.1:PORT` of the control server. */
+  controlUrl: string;
+  /** The history archive URL of a network (name, slug or passphrase); its root file is below it. */
+  archiveUrl(network: string): string;
+  /** The Horizon root URL of a network (name, slug or passphrase). */
+  horizonUrl(network: string): string;
+  /** The pods simulated now. */
+  pods(): SimPod[];
+  /** Every `/connect` accepted so far, oldest first. */
+  connects(): ConnectRecord[];
+  /** Resolves once the latest pod snapshot has been applied (listeners opened and closed). */
+  settled(): Promise<void>;
+  /** Stops the pod source and closes every listener and the control server. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the stellar-core simulator for the Running pods labelled `stellar.org/stellar-core=true` of the
+ * cluster in `kubeconfigPath`: each gets stellar-core's admin API on `podIP:11626` (loopback IPs only).
+ * Throws when the kubeconfig's server is not a loopback address or the control port cannot be bound.
+ */
+export async function startSimulator(options: SimulatorOptions): Promise<SimulatorHandle> {
+  const log = options.log ?? (() => undefined);
+  const defaultNetwork = passphraseOf(options.defaultNetwork ?? DEFAULT_NETWORK_PASSPHRASE);
+  const podSource = kubePodSource({ kubeconfigPath: options.kubeconfigPath, defaultNetwork, pollIntervalMs: options.pollIntervalMs, log });
+  return startSimulatorWith({ ...options, podSource });
+}
+
+/** Starts the simulator for the pods of any pod source (the Kubernetes watcher, or a static list in tests). */
+export async function startSimulatorWith(options: SimulatorSourceOptions): Promise<SimulatorHandle> {
+  const simulator = new Simulator(options);
+  await simulator.start();
+  const controlUrl = simulator.controlUrl();
+  return {
+    controlUrl,
+    archiveUrl: (network) => `${controlUrl}/archive/${networkSlug(network)}`,
+    horizonUrl: (network) => `${controlUrl}/horizon/${networkSlug(network)}/`,
+    pods: () => [...simulator.pods.values()],
+    connects: () => [...simulator.connects],
+    settled: () => simulator.settled(),
+    stop: () => simulator.stop(),
+  };
+}
+
+/** The simulator's state and I/O: one HTTP server per served pod, and the control server. */
+class Simulator {
+  pods = new Map<string, SimPod>();
+  connects: ConnectRecord[] = [];
+  private readonly listeners = new Map<string, { ip: string; key: string; server: http.Server }>();
+  private readonly failures = new Map<string, string>();
+  private readonly clock: TipClock;
+  private readonly defaultNetwork: string;
+  private readonly log: (message: string) => void;
+  private readonly control = http.createServer((req, res) => this.serveControl(req, res));
+  private applying: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: SimulatorSourceOptions) {
+    this.clock = { epochMs: Date.now(), ledgerIntervalMs: options.ledgerIntervalMs ?? DEFAULT_LEDGER_INTERVAL_MS };
+    this.defaultNetwork = passphraseOf(options.defaultNetwork ?? DEFAULT_NETWORK_PASSPHRASE);
+    this.log = options.log ?? (() => undefined);
+  }
+
+  async start(): Promise<void> {
+    await listen(this.control, this.options.controlPort ?? 0, '127.0.0.1');
+    this.log(`control server on ${this.controlUrl()}; simulating pods from ${this.options.podSource.describe}`);
+    this.options.podSource.start((records) => {
+      this.applying = this.applying.then(() => this.apply(records));
+    });
+  }
+
+  controlUrl(): string {
+    const address = this.control.address();
+    return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  }
+
+  settled(): Promise<void> {
+    return this.applying;
+  }
+
+  async stop(): Promise<void> {
+    await this.options.podSource.stop();
+    await this.applying;
+    await Promise.all([...this.listeners.keys()].map((uid) => this.closeListener(uid)));
+    this.control.closeAllConnections();
+    await new Promise<void>((resolve) => this.control.close(() => resolve()));
+  }
+
+  /** Applies one pod snapshot: updates the simulated pods, then opens and closes listeners to match. */
+  private async apply(records: PodRecord[]): Promise<void> {
+    const sync = syncPods(this.pods, records, Date.now());
+    this.pods = sync.pods;
+    for (const warning of sync.warnings) this.log(`warning: ${warning}`);
+    const plan = listenerPlan(this.pods, new Map([...this.listeners].map(([uid, l]) => [uid, l.ip])));
+    await Promise.all(plan.close.map((uid) => this.closeListener(uid)));
+    await Promise.all(plan.open.map((pod) => this.openListener(pod)));
+  }
+
+  private async openListener(pod: SimPod): Promise<void> {
+    const port = this.options.corePort ?? CORE_HTTP_PORT;
+    const server = http.createServer((req, res) => void this.serveCore(pod.uid, req, res));
+    try {
+      await listen(server, port, pod.ip);
+      this.listeners.set(pod.uid, { ip: pod.ip, key: pod.key, server });
+      this.failures.delete(pod.uid);
+      this.log(`serving ${pod.key} on ${pod.ip}:${port} (${pod.scenarioText || 'synced'})`);
+    } catch (error) {
+      const message = `cannot listen for ${pod.key} on ${pod.ip}:${port}: ${(error as Error).message}`;
+      if (this.failures.get(pod.uid) !== message) this.log(`warning: ${message} (will retry)`);
+      this.failures.set(pod.uid, message);
+    }
+  }
+
+  private async closeListener(uid: string): Promise<void> {
+    const listener = this.listeners.get(uid);
+    if (!listener) return;
+    this.listeners.delete(uid);
+    const closed = new Promise<void>((resolve) => listener.server.close(() => resolve()));
+    listener.server.closeAllConnections();
+    await closed;
+    this.log(`stopped serving ${listener.key} on ${listener.ip}`);
+  }
+
+  private async serveCore(uid: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const before = this.pods.get(uid);
+    const delayMs = before ? answerDelayMs(before) : 0;
+    if (delayMs > 0) await sleep(delayMs);
+    const pod = this.pods.get(uid);
+    if (!pod || res.destroyed) {
+      req.socket.destroy();
+      return;
+    }
+    const answer = guarded(() => answerCore(req.url ?? '/', pod, Date.now(), this.clock));
+    if ('connected' in answer && answer.connected) this.recordConnect(pod, answer.connected);
+    write(res, answer);
+  }
+
+  private recordConnect(pod: SimPod, connected: { peer: string; port: number }): void {
+    this.pods.set(pod.uid, withPeer(pod, `${connected.peer}:${connected.port}`));
+    this.connects.push({ pod: pod.key, podIP: pod.ip, ...connected, at: new Date().toISOString() });
+    if (this.connects.length > MAX_CONNECT_RECORDS) this.connects.splice(0, this.connects.length - MAX_CONNECT_RECORDS);
+  }
+
+  private serveControl(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const view: ControlView = {
+      pods: [...this.pods.values()],
+      listening: new Set(this.listeners.keys()),
+      connects: this.connects,
+      clock: this.clock,
+      nowMs: Date.now(),
+      defaultNetwork: this.defaultNetwork,
+    };
+    write(res, guarded(() => answerControl(req.url ?? '/', view)));
+  }
+}
+
+/** The answer `build` makes, or a 400 when the request cannot even be parsed (a server must not crash on it). */
+function guarded<T extends HttpAnswer>(build: () => T): T | HttpAnswer {
+  try {
+    return build();
+  } catch (error) {
+    return { status: 400, contentType: 'text/plain', body: `bad request: ${(error as Error).message}\n` };
+  }
+}
+
+function write(res: http.ServerResponse, answer: HttpAnswer): void {
+  res.writeHead(answer.status, { 'Content-Type': answer.contentType, 'Content-Length': Buffer.byteLength(answer.body) });
+  res.end(answer.body);
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const fail = (error: Error): void => reject(error);
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
+      server.on('error', () => undefined);
+      resolve();
+    });
+  });
+}
