@@ -7,7 +7,7 @@ import type { PodPatch, PoolEvent } from '../domain/pool-decision.js';
 import type { ObservedPod, PoolObservation } from '../domain/pool-observation.js';
 import type { PoolSpecInput } from '../domain/pool-spec.js';
 import type { PoolStatus } from '../domain/pool-status.js';
-import { applyObjects, type ApplyResult } from './kube/apply-objects.js';
+import { applyObjects, namespaceGone, type ApplyResult } from './kube/apply-objects.js';
 import { KubeApiError, type KubeRest } from './kube/rest.js';
 import { boundedGet, probeReplica } from './stellar-core-client.js';
 
@@ -71,22 +71,22 @@ export function createPoolActivities(kube: KubeRest) {
           });
           result.applied.push(`Pod/${patch.pod}`);
         } catch (error) {
-          if (!(error instanceof KubeApiError && error.status === 404)) throw error;
+          if (!(error instanceof KubeApiError && error.status === 404) && !namespaceGone(error)) throw error;
         }
       }
       return result;
     },
 
-    /** Writes the pool's status through the status subresource. */
+    /** Writes the pool's status through the status subresource (a pool deleted meanwhile is skipped). */
     async writePoolStatus(input: ResourceRef & { status: PoolStatus }): Promise<void> {
-      await kube.apply(`/apis/stellar.org/v1alpha1/namespaces/${input.namespace}/readonlypools/${input.name}/status`, {
+      await unlessGone(() => kube.apply(`/apis/stellar.org/v1alpha1/namespaces/${input.namespace}/readonlypools/${input.name}/status`, {
         apiVersion: 'stellar.org/v1alpha1', kind: 'ReadOnlyPool', metadata: { name: input.name, namespace: input.namespace }, status: input.status,
-      });
+      }));
     },
 
-    /** Records Kubernetes Events on the pool. */
+    /** Records Kubernetes Events on the pool (skipped when its namespace is gone). */
     async recordPoolEvents(input: ResourceRef & { uid: string; events: PoolEvent[] }): Promise<void> {
-      await recordEvents(kube, { kind: 'ReadOnlyPool', apiVersion: 'stellar.org/v1alpha1', ...input });
+      await unlessGone(() => recordEvents(kube, { kind: 'ReadOnlyPool', apiVersion: 'stellar.org/v1alpha1', ...input }));
     },
   };
 }
@@ -145,5 +145,14 @@ function safeJson(text: string): Record<string, unknown> | undefined {
     return JSON.parse(text) as Record<string, unknown>;
   } catch {
     return undefined;
+  }
+}
+
+/** Runs a write; an object or namespace deleted meanwhile is not an error (the next pass sees it gone). */
+async function unlessGone(write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (!(error instanceof KubeApiError && error.status === 404) && !namespaceGone(error)) throw error;
   }
 }

@@ -2,7 +2,7 @@ import type { NodeStatus, ObservedNode, ValidatorObservation } from '../domain/v
 import type { KubeObject } from '../domain/pool-objects.js';
 import { NODE_LABEL } from '../domain/validator-objects.js';
 import type { PeerPush } from '../domain/validator-peers.js';
-import { applyObjects, type ApplyResult } from './kube/apply-objects.js';
+import { applyObjects, namespaceGone, type ApplyResult } from './kube/apply-objects.js';
 import { KubeApiError, type KubeRest } from './kube/rest.js';
 import { connectPeer, probeReplica } from './stellar-core-client.js';
 
@@ -101,7 +101,7 @@ export function createValidatorActivities(kube: KubeRest) {
             apiVersion: 'stellar.org/v1alpha1', kind: 'StellarNode', metadata: { name, namespace }, status,
           });
         } catch (error) {
-          if (!(error instanceof KubeApiError && error.status === 404)) throw error;
+          if (!(error instanceof KubeApiError && error.status === 404) && !namespaceGone(error)) throw error;
         }
       }
     },

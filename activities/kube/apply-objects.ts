@@ -1,12 +1,14 @@
 import { holdsSubset } from '../../domain/subset.js';
 import type { KubeObject } from '../../domain/pool-objects.js';
 import { objectPath } from './paths.js';
-import type { KubeRest } from './rest.js';
+import { KubeApiError, type KubeRest } from './rest.js';
 
-/** What an apply did: the objects written, and how many already held their desired fields. */
+/** What an apply did: the objects written, how many already held their desired fields, and skips. */
 export interface ApplyResult {
   applied: string[];
   unchanged: number;
+  /** Objects whose namespace is gone or terminating: nothing to converge, the next pass re-observes. */
+  skipped: string[];
 }
 
 /**
@@ -14,7 +16,7 @@ export interface ApplyResult {
  * live object), so that applying an unchanged desired state writes nothing and a hand edit is undone.
  */
 export async function applyObjects(kube: KubeRest, objects: readonly KubeObject[]): Promise<ApplyResult> {
-  const result: ApplyResult = { applied: [], unchanged: 0 };
+  const result: ApplyResult = { applied: [], unchanged: 0, skipped: [] };
   for (const object of objects) {
     const path = objectPath(object);
     const current = await kube.getOptional<unknown>(path);
@@ -22,8 +24,19 @@ export async function applyObjects(kube: KubeRest, objects: readonly KubeObject[
       result.unchanged += 1;
       continue;
     }
-    await kube.apply(path, object);
-    result.applied.push(`${object.kind}/${object.metadata.name}`);
+    try {
+      await kube.apply(path, object);
+      result.applied.push(`${object.kind}/${object.metadata.name}`);
+    } catch (error) {
+      if (!namespaceGone(error)) throw error;
+      result.skipped.push(`${object.kind}/${object.metadata.name}`);
+    }
   }
   return result;
+}
+
+/** A write refused because the object's namespace no longer exists or is being deleted. */
+export function namespaceGone(error: unknown): boolean {
+  if (!(error instanceof KubeApiError)) return false;
+  return (error.status === 404 && /namespaces? .*not found/i.test(error.apiMessage)) || (error.status === 403 && /being terminated/i.test(error.apiMessage));
 }

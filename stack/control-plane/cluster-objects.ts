@@ -15,17 +15,27 @@ export async function ensureStorageClass(kube: KubeRest): Promise<void> {
 }
 
 /**
- * Creates `count` fake Nodes managed by KWOK (annotation `kwok.x-k8s.io/node=fake`), labelled
- * `type=kwok`, each with a pod CIDR `127.1.N.0/24` inside loopback, so every pod IP is a loopback address.
+ * The second octet of a stack's pod IPs (127.X.N.0/24), derived from its state directory, so that two
+ * local stacks running at once (tests and the demo, say) never hand out the same pod IP.
  */
-export async function ensureFakeNodes(kube: KubeRest, count: number): Promise<void> {
+export function podNetworkOctet(stateDir: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < stateDir.length; i += 1) hash = Math.imul(hash ^ stateDir.charCodeAt(i), 0x01000193) >>> 0;
+  return 10 + (hash % 240);
+}
+
+/**
+ * Creates `count` fake Nodes managed by KWOK (annotation `kwok.x-k8s.io/node=fake`), labelled
+ * `type=kwok`, each with a pod CIDR `127.<octet>.N.0/24` inside loopback, so every pod IP is a loopback address.
+ */
+export async function ensureFakeNodes(kube: KubeRest, count: number, octet: number): Promise<void> {
   for (let i = 0; i < count; i += 1) {
     const name = `steward-node-${i}`;
     const capacity = { cpu: '64', memory: '256Gi', pods: '250', 'ephemeral-storage': '1Ti' };
     await kube.apply(`/api/v1/nodes/${name}`, {
       apiVersion: 'v1', kind: 'Node',
       metadata: { name, annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' }, labels: { type: 'kwok', 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' } },
-      spec: { podCIDR: `127.1.${i}.0/24`, podCIDRs: [`127.1.${i}.0/24`] },
+      spec: { podCIDR: `127.${octet}.${i}.0/24`, podCIDRs: [`127.${octet}.${i}.0/24`] },
     });
     await kube.apply(`/api/v1/nodes/${name}/status`, {
       apiVersion: 'v1', kind: 'Node', metadata: { name },

@@ -6,7 +6,7 @@ import { freePort } from '../ports.js';
 import { runningPid, startServer, stopServers, waitFor, type ServerHandle } from '../process.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { ensurePki, type Pki } from './pki.js';
-import { ensureFakeNodes, ensureStorageClass } from './cluster-objects.js';
+import { ensureFakeNodes, ensureStorageClass, podNetworkOctet } from './cluster-objects.js';
 
 /** Options of `startKube`. */
 export interface KubeOptions {
@@ -95,7 +95,7 @@ export async function startKube(options: KubeOptions): Promise<KubeStack> {
   ];
   const kube = KubeRest.fromFile(kubeconfigs.admin);
   await ensureStorageClass(kube);
-  await ensureFakeNodes(kube, options.nodeCount ?? 3);
+  await ensureFakeNodes(kube, options.nodeCount ?? 3, podNetworkOctet(options.stateDir));
   await waitFor(() => defaultServiceAccountExists(kube), { what: 'kube-controller-manager (default ServiceAccount)', timeoutMs: 60_000, logFile: started[0]?.logFile, pid: started[0]?.pid });
   await waitFor(() => nodesReady(kube, options.nodeCount ?? 3), { what: 'KWOK nodes Ready', timeoutMs: 60_000, logFile: started[2]?.logFile, pid: started[2]?.pid });
   log('controller-manager, scheduler, KWOK nodes and provisioner ready');
