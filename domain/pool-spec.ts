@@ -16,7 +16,8 @@ export interface PoolSpecInput {
 /** How traffic is weighted toward fresh replicas. */
 export interface LoadBalancing {
   enabled: boolean;
-  mode: 'Service' | 'GatewayAPI';
+  /** Only `Service` is built: the read Service selects pods labelled serving. */
+  mode: 'Service';
   freshNodeWeight: number;
   laggingNodeWeight: number;
   /** Ledgers behind the network tip at which a replica counts as lagging. */

@@ -49,13 +49,18 @@ export function startServer(spec: ServerSpec): ServerHandle {
   return { name: spec.name, pid: child.pid, logFile };
 }
 
-/** True when a process with this pid exists. */
+/** True when a process with this pid exists and has not exited (an unreaped zombie counts as dead). */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }
 

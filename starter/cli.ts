@@ -1,6 +1,6 @@
 import { demoCommand } from './demo-command.js';
 import { stackCommand } from './stack-command.js';
-import { startCommand, statusCommand } from './workflow-commands.js';
+import { listCommand, signalCommand, startCommand, statusCommand, stopCommand } from './workflow-commands.js';
 import { NotFoundError, UsageError, type CommandResult } from './output.js';
 
 const USAGE = `usage: steward <command>
@@ -9,10 +9,14 @@ commands:
   stack up [--name N] [--ui-port P]   start the local stack (Temporal, Kubernetes, PostgreSQL, simulator)
   stack down [--name N]               stop it
   stack status [--name N]             show where each part answers
-  start pool <namespace>/<name>       start (or attach to) the workflow of a ReadOnlyPool
-  status pool <namespace>/<name>      query the workflow's latest decision
+  start <target>                      start (or attach to) a workflow
+  signal <signal> <target>            rebalance | pause | resume | resync | resource-changed
+  status <target> [--json]            the workflow's latest decision (a table, or JSON)
+  list                                running Steward workflows
+  stop <target>                       terminate a workflow (its resources stay)
   demo [--once]                       run the demo on the local stack (Web UI on 8233)
 
+<target> is 'pool <namespace>/<name>' or 'validators <Mainnet|Testnet|Futurenet|passphrase>'.
 Temporal is reached through TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE (default 127.0.0.1:7233 / default).`;
 
 /** Runs the CLI with the given arguments; resolves with the process exit code. */
@@ -40,6 +44,12 @@ async function dispatch(command: string | undefined, args: string[]): Promise<Co
       return startCommand(args);
     case 'status':
       return statusCommand(args);
+    case 'signal':
+      return signalCommand(args);
+    case 'list':
+      return listCommand();
+    case 'stop':
+      return stopCommand(args);
     case 'demo':
       return demoCommand(args);
     case undefined:

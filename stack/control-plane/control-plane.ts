@@ -73,12 +73,15 @@ export async function startKube(options: KubeOptions): Promise<KubeStack> {
   await waitFor(() => healthy(server, '/readyz', pki), { what: `kube-apiserver on ${server}`, timeoutMs: 90_000, logFile: apiserver.logFile, pid: apiserver.pid });
   log('kube-apiserver ready');
 
+  // On existing data, the fake nodes' leases are held by the previous KWOK's identity, which the new
+  // one will not take over for 40 s (pods stay Pending meanwhile): release them first.
+  await releaseNodeLeases(KubeRest.fromFile(kubeconfigs.admin));
   const started: ServerHandle[] = [
     startServer({ name: 'kube-controller-manager', command: bin('kube-controller-manager'), stateDir: dir, args: [
       `--kubeconfig=${kubeconfigs['controller-manager']}`, '--bind-address=127.0.0.1', `--secure-port=${cmPort}`, '--leader-elect=false',
       '--use-service-account-credentials=true', `--service-account-private-key-file=${pki.serviceAccountKey}`, `--root-ca-file=${pki.caCert}`,
       `--cluster-signing-cert-file=${pki.caCert}`, `--cluster-signing-key-file=${pki.caKey}`, `--service-cluster-ip-range=${SERVICE_RANGE}`,
-      '--concurrent-statefulset-syncs=10', '--concurrent-gc-syncs=20', '--v=0',
+      '--concurrent-statefulset-syncs=10', '--concurrent-gc-syncs=20', '--kube-api-qps=200', '--kube-api-burst=400', '--v=0',
     ] }),
     startServer({ name: 'kube-scheduler', command: bin('kube-scheduler'), stateDir: dir, args: [
       `--kubeconfig=${kubeconfigs.scheduler}`, '--bind-address=127.0.0.1', `--secure-port=${schedPort}`, '--leader-elect=false', '--v=0',
@@ -149,4 +152,11 @@ async function nodesReady(kube: KubeRest, count: number): Promise<boolean> {
   const nodes = await kube.request<{ items: { status?: { conditions?: { type: string; status: string }[] } }[] }>('GET', '/api/v1/nodes', { query: { labelSelector: 'type=kwok' } });
   const ready = nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
   return ready.length >= count;
+}
+
+async function releaseNodeLeases(kube: KubeRest): Promise<void> {
+  const leases = await kube.request<{ items: { metadata: { name: string } }[] }>('GET', '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases');
+  for (const lease of leases.items.filter((l) => l.metadata.name.startsWith('steward-node-'))) {
+    await kube.delete(`/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${lease.metadata.name}`);
+  }
 }

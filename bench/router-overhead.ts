@@ -1,0 +1,136 @@
+// The router's overhead against a plain pg.Pool on the same loopback replica (throughput ratio and latency
+// percentiles, interleaved in one run), and the time from a replica's death to its ejection.
+// Starts its own local stack `router-bench` (PostgreSQL part): run with `node dist/bench/router-overhead.js`.
+import pg from 'pg';
+import { ReadReplicaRouter } from '../router/index.js';
+import { connectionString, startStack, stopStack, type PostgresCluster, type PostgresServer } from '../stack/index.js';
+import { startServer, stopServer } from '../stack/postgres.js';
+
+const STACK = 'router-bench';
+const CONCURRENCY = 16;
+const QUERIES_PER_ROUND = 10_000;
+const ROUNDS = 4;
+const SQL = 'SELECT $1::int + 1 AS n';
+
+type RunQuery = (sql: string, params: unknown[]) => Promise<unknown>;
+
+interface Sample {
+  seconds: number;
+  latenciesMs: number[];
+}
+
+async function drive(run: RunQuery, total: number): Promise<Sample> {
+  const latenciesMs: number[] = [];
+  let issued = 0;
+  const worker = async (): Promise<void> => {
+    while (issued < total) {
+      issued += 1;
+      const started = performance.now();
+      await run(SQL, [issued]);
+      latenciesMs.push(performance.now() - started);
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, () => worker()));
+  return { seconds: (performance.now() - started) / 1000, latenciesMs };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  const index = Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length));
+  return sorted[index] ?? Number.NaN;
+}
+
+function summarize(name: string, samples: readonly Sample[]): { qps: number; p50: number; p99: number } {
+  const seconds = samples.reduce((sum, sample) => sum + sample.seconds, 0);
+  const all = samples.flatMap((sample) => sample.latenciesMs).sort((a, b) => a - b);
+  const result = { qps: all.length / seconds, p50: percentile(all, 50), p99: percentile(all, 99) };
+  console.log(`${name.padEnd(12)} ${result.qps.toFixed(0).padStart(8)} q/s   p50 ${result.p50.toFixed(3)} ms   p99 ${result.p99.toFixed(3)} ms`);
+  return result;
+}
+
+function routerOver(cluster: PostgresCluster, replicas: PostgresServer[], intervalMs: number): ReadReplicaRouter {
+  return new ReadReplicaRouter({
+    primary: { host: cluster.primary.host, port: cluster.primary.port, database: cluster.database, user: cluster.user, password: cluster.password },
+    replicas: replicas.map((replica) => ({ host: replica.host, port: replica.port })),
+    pool: { max: CONCURRENCY },
+    healthCheckIntervalMs: intervalMs,
+    healthCheckTimeoutMs: 1000,
+  });
+}
+
+async function overhead(cluster: PostgresCluster, replica: PostgresServer): Promise<void> {
+  const plain = new pg.Pool({ connectionString: connectionString(cluster, replica), max: CONCURRENCY });
+  const router = routerOver(cluster, [replica], 0);
+  const plainRun: RunQuery = (sql, params) => plain.query(sql, params);
+  const routerRun: RunQuery = (sql, params) => router.query(sql, params);
+  await drive(plainRun, 2000);
+  await drive(routerRun, 2000);
+  const plainSamples: Sample[] = [];
+  const routerSamples: Sample[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    plainSamples.push(await drive(plainRun, QUERIES_PER_ROUND));
+    routerSamples.push(await drive(routerRun, QUERIES_PER_ROUND));
+  }
+  console.log(`reads of "${SQL}", concurrency ${CONCURRENCY}, ${ROUNDS} interleaved rounds of ${QUERIES_PER_ROUND} each, same replica on loopback`);
+  const base = summarize('pg.Pool', plainSamples);
+  const routed = summarize('router', routerSamples);
+  console.log(`throughput ratio router/pool ${(routed.qps / base.qps).toFixed(3)}   p99 ratio ${(routed.p99 / base.p99).toFixed(3)}   p50 ratio ${(routed.p50 / base.p50).toFixed(3)}`);
+  const metrics = router.getMetrics();
+  console.log(`router counted ${metrics.readQueries} reads, ${metrics.readsOnPrimary} on the primary, ${metrics.replicaFailovers} failovers`);
+  await plain.end();
+  await router.close();
+}
+
+async function waitUntil(accept: () => boolean, timeoutMs: number): Promise<number> {
+  const started = performance.now();
+  while (!accept()) {
+    if (performance.now() - started > timeoutMs) return Number.NaN;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return performance.now() - started;
+}
+
+/** Death-to-ejection with periodic checks only (no traffic), and with reads flowing. */
+async function ejection(cluster: PostgresCluster, victim: PostgresServer, intervalMs: number, withLoad: boolean): Promise<void> {
+  const router = routerOver(cluster, cluster.replicas, intervalMs);
+  await router.checkHealthNow();
+  let loading = withLoad;
+  let failedReads = 0;
+  const load = async (): Promise<void> => {
+    while (loading) await router.query('SELECT 1').catch(() => { failedReads += 1; });
+  };
+  const loaders = withLoad ? Array.from({ length: 4 }, () => load()) : [];
+  const killedAt = performance.now();
+  stopServer(victim);
+  const stopMs = performance.now() - killedAt;
+  const victimIndex = cluster.replicas.indexOf(victim);
+  const ejectMs = await waitUntil(() => router.getReplicaStatus()[victimIndex]?.healthy === false, 30_000);
+  loading = false;
+  await Promise.all(loaders);
+  const metrics = router.getMetrics();
+  console.log(`${withLoad ? 'with 4 readers' : 'checks only   '}  interval ${intervalMs} ms, threshold 3: ejected ${(ejectMs + stopMs).toFixed(0)} ms after pg_ctl stop began ` +
+    `(stop itself took ${stopMs.toFixed(0)} ms); failed client reads ${failedReads}, failovers ${metrics.replicaFailovers}, reads ${metrics.readQueries}`);
+  startServer(victim);
+  const readmitStarted = performance.now();
+  while (!(await router.checkHealthNow())[victimIndex]?.healthy) await new Promise((resolve) => setTimeout(resolve, 100));
+  console.log(`                readmitted ${(performance.now() - readmitStarted).toFixed(0)} ms after restart (checks every 100 ms)`);
+  await router.close();
+}
+
+async function main(): Promise<void> {
+  await stopStack(STACK);
+  const info = await startStack({ name: STACK, parts: ['postgres'], log: () => undefined });
+  const cluster = info.postgres;
+  if (!cluster || cluster.external) throw new Error('the bench needs the local PostgreSQL cluster');
+  try {
+    const [first, second] = cluster.replicas;
+    if (!first || !second) throw new Error('the bench needs two replicas');
+    await overhead(cluster, first);
+    await ejection(cluster, second, 1000, false);
+    await ejection(cluster, second, 1000, true);
+  } finally {
+    await stopStack(STACK);
+  }
+}
+
+await main();

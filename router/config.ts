@@ -1,0 +1,151 @@
+import type { ReplicaHealthOptions } from '../domain/replica-health.js';
+import { RouterConfigError } from './errors.js';
+
+/** How to reach one PostgreSQL server. `database`, `user` and `password` default to the primary's. */
+export interface ServerConfig {
+  host: string;
+  port: number;
+  database?: string;
+  user?: string;
+  password?: string;
+  /** Sent as `application_name`; default `steward-router`. */
+  applicationName?: string;
+}
+
+/** Settings of every `pg.Pool` the router opens (one per server). */
+export interface RouterPoolOptions {
+  /** Default 10 (as `pg.Pool`). */
+  max?: number;
+  /** Default 0. */
+  min?: number;
+  /** Milliseconds to wait for a connection. Default 5000. */
+  connectionTimeoutMillis?: number;
+  /** Milliseconds before an idle connection closes. Default 30000. */
+  idleTimeoutMillis?: number;
+}
+
+/** How a read picks among healthy replicas. */
+export type ReplicaStrategy = 'round-robin' | 'least-lag';
+
+/** Something the router reports (never containing a password). */
+export interface RouterEvent {
+  type: 'replica-unhealthy' | 'replica-healthy' | 'failover' | 'pool-error';
+  server: string;
+  message: string;
+}
+
+/** Everything `ReadReplicaRouter` accepts; only `primary` is required. */
+export interface RouterOptions extends ReplicaHealthOptions {
+  primary: ServerConfig & { database: string; user: string };
+  replicas?: ServerConfig[];
+  pool?: RouterPoolOptions;
+  /** Milliseconds between health checks; 0 turns periodic checks off (use `checkHealthNow`). Default 30000. */
+  healthCheckIntervalMs?: number;
+  /** Bound on one replica's health check (connect and queries), in ms. Default 5000. */
+  healthCheckTimeoutMs?: number;
+  /** Default `round-robin`. */
+  strategy?: ReplicaStrategy;
+  /** With `least-lag`, replicas within this many bytes of the least-lagging one share reads. Default 65536. */
+  lagToleranceBytes?: number;
+  /** After a write, reads of the same context go to the primary for this long (ms). Default 0 (off). */
+  readYourWritesMs?: number;
+  /** Whether replicas take reads before their first health check. Default true (failed reads fall back). */
+  assumeHealthyAtStart?: boolean;
+  /** The clock, in epoch ms. Default `Date.now`. */
+  now?: () => number;
+  /** Receives transitions, failovers and pool errors. Default: ignore them. */
+  onEvent?: (event: RouterEvent) => void;
+}
+
+/** The option defaults. */
+export const ROUTER_DEFAULTS = {
+  healthCheckIntervalMs: 30_000,
+  healthCheckTimeoutMs: 5_000,
+  connectionTimeoutMillis: 5_000,
+  idleTimeoutMillis: 30_000,
+  lagToleranceBytes: 65_536,
+} as const;
+
+/**
+ * Router options from the environment of the original design: `DB_HOST` (default localhost), `DB_PORT`
+ * (5432), `DB_NAME` (postgres), `DB_USER` (postgres), `DB_PASSWORD`, `DB_REPLICAS` (a JSON array of
+ * `{host, port, database?, user?, password?}`), `REPLICA_HEALTH_CHECK_INTERVAL` (ms, 30000),
+ * `DB_POOL_MAX`, `DB_POOL_MIN`, `DB_POOL_CONNECT_TIMEOUT` (ms), `DB_POOL_IDLE` (ms); and these additions:
+ * `DB_REPLICA_FAILURE_THRESHOLD` (3), `DB_REPLICA_MAX_LAG_BYTES`, `DB_REPLICA_MAX_LAG_SECONDS`,
+ * `DB_READ_YOUR_WRITES_MS` (0). Throws `RouterConfigError` on a malformed value (its message never
+ * contains a password).
+ */
+export function routerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): RouterOptions {
+  return {
+    primary: {
+      host: env.DB_HOST ?? 'localhost',
+      port: intVar(env, 'DB_PORT') ?? 5432,
+      database: env.DB_NAME ?? 'postgres',
+      user: env.DB_USER ?? 'postgres',
+      password: env.DB_PASSWORD,
+    },
+    replicas: parseReplicas(env.DB_REPLICAS),
+    pool: {
+      max: intVar(env, 'DB_POOL_MAX'),
+      min: intVar(env, 'DB_POOL_MIN'),
+      connectionTimeoutMillis: intVar(env, 'DB_POOL_CONNECT_TIMEOUT'),
+      idleTimeoutMillis: intVar(env, 'DB_POOL_IDLE'),
+    },
+    healthCheckIntervalMs: intVar(env, 'REPLICA_HEALTH_CHECK_INTERVAL'),
+    failureThreshold: intVar(env, 'DB_REPLICA_FAILURE_THRESHOLD'),
+    maxLagBytes: intVar(env, 'DB_REPLICA_MAX_LAG_BYTES'),
+    maxLagSeconds: numberVar(env, 'DB_REPLICA_MAX_LAG_SECONDS'),
+    readYourWritesMs: intVar(env, 'DB_READ_YOUR_WRITES_MS'),
+  };
+}
+
+/**
+ * Parses `DB_REPLICAS`: a JSON array of objects with a string `host` and a numeric `port` (a numeric
+ * string is accepted). Undefined or empty text means no replicas. Throws `RouterConfigError` otherwise.
+ */
+export function parseReplicas(text: string | undefined): ServerConfig[] {
+  if (text === undefined || text.trim() === '') return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new RouterConfigError('DB_REPLICAS is not valid JSON');
+  }
+  if (!Array.isArray(parsed)) throw new RouterConfigError('DB_REPLICAS must be a JSON array');
+  return parsed.map((entry: unknown, index) => parseReplica(entry, index));
+}
+
+function parseReplica(entry: unknown, index: number): ServerConfig {
+  if (typeof entry !== 'object' || entry === null) throw new RouterConfigError(`DB_REPLICAS[${index}] is not an object`);
+  const record = entry as Record<string, unknown>;
+  const port = typeof record.port === 'string' ? Number(record.port) : record.port;
+  if (typeof record.host !== 'string' || record.host === '') throw new RouterConfigError(`DB_REPLICAS[${index}].host must be a string`);
+  if (typeof port !== 'number' || !Number.isInteger(port) || port <= 0) throw new RouterConfigError(`DB_REPLICAS[${index}].port must be a port number`);
+  return {
+    host: record.host,
+    port,
+    database: optionalString(record.database, `DB_REPLICAS[${index}].database`),
+    user: optionalString(record.user, `DB_REPLICAS[${index}].user`),
+    password: optionalString(record.password, `DB_REPLICAS[${index}].password`),
+  };
+}
+
+function optionalString(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new RouterConfigError(`${name} must be a string`);
+  return value;
+}
+
+function intVar(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const value = numberVar(env, name);
+  if (value !== undefined && !Number.isInteger(value)) throw new RouterConfigError(`${name} must be an integer`);
+  return value;
+}
+
+function numberVar(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const text = env[name];
+  if (text === undefined || text.trim() === '') return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0) throw new RouterConfigError(`${name} must be a non-negative number`);
+  return value;
+}

@@ -1,0 +1,354 @@
+import pg from 'pg';
+import { initialReplicaHealth, nextReplicaHealth, type ReplicaCheckResult, type ReplicaHealth, type ReplicaHealthOptions } from '../domain/replica-health.js';
+import { classifyStatement, type StatementClass, type StatementTarget } from '../domain/sql-statement.js';
+import { ROUTER_DEFAULTS, routerOptionsFromEnv, type RouterEvent, type RouterOptions, type ServerConfig } from './config.js';
+import { classifyReplicaError, describeError, RouterConfigError, type ReplicaErrorKind } from './errors.js';
+import { checkReplica, clientConfig, readPrimaryLsn, type CheckTarget } from './health-check.js';
+import { LatencyStats, type ReplicaStatus, type RouterMetrics } from './metrics.js';
+import { ReadContext } from './read-context.js';
+import { chooseReplica } from './replica-choice.js';
+
+/** Per-call options of `query` and `getClient`. */
+export interface QueryOptions {
+  /** The read-your-writes scope (see `ReadContext`); default: the router's own context. */
+  context?: ReadContext;
+  /** Overrides classification, e.g. `primary` for a read that must see the newest data. */
+  target?: StatementTarget;
+}
+
+/** What `getClient` hands out: `read` may land on a replica, `write` is always the primary. */
+export type ClientMode = 'read' | 'write';
+
+interface Server {
+  name: string;
+  target: CheckTarget;
+  pool: pg.Pool;
+  latency: LatencyStats;
+}
+
+interface Replica extends Server {
+  health: ReplicaHealth;
+}
+
+const CLASSIFICATION_CACHE_SIZE = 1000;
+
+/**
+ * Routes PostgreSQL statements between one primary and its streaming replicas, with one `pg.Pool` per
+ * server. A statement goes to a healthy replica only when `classifyStatement` finds it certainly
+ * read-only; reads fall back to the primary when no replica is healthy, and a read that fails on a
+ * replica because it is down (or refuses the statement as a standby, SQLSTATE 25006) is retried on the
+ * primary and counted as a failover. Replica health comes from the pure state machine in
+ * `domain/replica-health.ts`, fed by periodic timed checks and by failed reads.
+ * Configuration defaults to `routerOptionsFromEnv()`; no password ever appears in status, metrics,
+ * events or errors the router creates.
+ */
+export class ReadReplicaRouter {
+  readonly #options: RouterOptions;
+  readonly #primary: Server;
+  readonly #replicas: Replica[];
+  readonly #now: () => number;
+  readonly #defaultContext = new ReadContext();
+  readonly #classified = new Map<string, StatementClass>();
+  readonly #counters = { readQueries: 0, writeQueries: 0, replicaFailovers: 0, healthCheckFailures: 0, readsOnPrimary: 0 };
+  #turn = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #round: Promise<void> = Promise.resolve();
+  #roundRunning = false;
+  #closed = false;
+
+  /**
+   * Opens the pools (lazily connecting) and, unless `healthCheckIntervalMs` is 0, starts periodic health
+   * checks with a first round right away. Throws `RouterConfigError` on invalid options.
+   */
+  constructor(options: RouterOptions = routerOptionsFromEnv()) {
+    validateOptions(options);
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#primary = this.#openServer(options.primary);
+    const startHealthy = options.assumeHealthyAtStart ?? true;
+    this.#replicas = (options.replicas ?? []).map((config) => ({ ...this.#openServer(config), health: initialReplicaHealth(startHealthy) }));
+    const interval = options.healthCheckIntervalMs ?? ROUTER_DEFAULTS.healthCheckIntervalMs;
+    if (interval > 0 && this.#replicas.length > 0) this.#startPeriodicChecks(interval);
+  }
+
+  /** A new read-your-writes scope for one request or session (see `ReadContext`). */
+  createContext(): ReadContext {
+    return new ReadContext();
+  }
+
+  /** Where `sql` would go and why (memoized per SQL text). */
+  classify(sql: string): StatementClass {
+    const cached = this.#classified.get(sql);
+    if (cached) return cached;
+    const result = classifyStatement(sql);
+    if (this.#classified.size >= CLASSIFICATION_CACHE_SIZE) this.#classified.clear();
+    this.#classified.set(sql, result);
+    return result;
+  }
+
+  /**
+   * Runs one statement where it belongs and returns `pg`'s result. Errors of the statement itself are
+   * thrown as `pg` raises them; replica failures are not (the read is retried on the primary). Throws
+   * `Error` after `close()`.
+   */
+  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[], options: QueryOptions = {}): Promise<pg.QueryResult<R>> {
+    this.#assertOpen();
+    const context = options.context ?? this.#defaultContext;
+    const target = options.target ?? this.classify(sql).target;
+    if (target === 'primary') return this.#write<R>(sql, params, context);
+    this.#counters.readQueries += 1;
+    const replica = this.#pickReplica(context);
+    if (!replica) return this.#readOnPrimary<R>(sql, params);
+    try {
+      return await runOn<R>(replica, sql, params);
+    } catch (error) {
+      this.#failoverOrThrow(replica, error);
+      return this.#readOnPrimary<R>(sql, params);
+    }
+  }
+
+  /**
+   * A pooled connection for a transaction; it stays on one server until you `release()` it. `write`
+   * connects to the primary (and counts as a write of the context for read-your-writes); `read` to a
+   * healthy replica (statements that write then fail with 25006: use `write` for those), or to the
+   * primary when none is healthy, the context is pinned, or the replica cannot be reached.
+   * Throws `TypeError` on another mode, and `pg`'s error when the primary cannot be reached.
+   */
+  async getClient(mode: ClientMode, options: QueryOptions = {}): Promise<pg.PoolClient> {
+    this.#assertOpen();
+    const context = options.context ?? this.#defaultContext;
+    if (mode === 'write') {
+      context.markWrite(this.#now());
+      return this.#primary.pool.connect();
+    }
+    if (mode !== 'read') throw new TypeError(`getClient mode must be 'read' or 'write', not ${String(mode)}`);
+    const replica = this.#pickReplica(context);
+    if (!replica) return this.#primary.pool.connect();
+    try {
+      return await replica.pool.connect();
+    } catch (error) {
+      this.#failoverOrThrow(replica, error);
+      return this.#primary.pool.connect();
+    }
+  }
+
+  /**
+   * Runs `work` in a transaction on one connection from `getClient(mode)`: `BEGIN` (`BEGIN READ ONLY`
+   * for `read`), then `COMMIT`, or `ROLLBACK` and rethrow when `work` throws. Always releases the client.
+   */
+  async transaction<T>(mode: ClientMode, work: (client: pg.PoolClient) => Promise<T>, options: QueryOptions = {}): Promise<T> {
+    const client = await this.getClient(mode, options);
+    try {
+      await client.query(mode === 'read' ? 'BEGIN READ ONLY' : 'BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+      if (mode === 'write') (options.context ?? this.#defaultContext).markWrite(this.#now());
+    }
+  }
+
+  /**
+   * Runs one health-check round now (after any round in progress) and returns the replicas' status:
+   * the primary's LSN, then every replica in parallel, each bounded by `healthCheckTimeoutMs`.
+   */
+  async checkHealthNow(): Promise<ReplicaStatus[]> {
+    this.#round = this.#round.then(() => this.#runRound());
+    await this.#round;
+    return this.getReplicaStatus();
+  }
+
+  /** Every replica's status, in configuration order (no credentials). */
+  getReplicaStatus(): ReplicaStatus[] {
+    return this.#replicas.map((replica) => replicaStatus(replica));
+  }
+
+  /** The router's counters and per-server latency and lag. */
+  getMetrics(): RouterMetrics {
+    return {
+      ...this.#counters,
+      replicaCount: this.#replicas.length,
+      healthyReplicaCount: this.#replicas.filter((replica) => replica.health.healthy).length,
+      primary: this.#primary.latency.summary(),
+      replicas: this.#replicas.map((replica) => ({
+        host: replica.target.host,
+        port: replica.target.port,
+        healthy: replica.health.healthy,
+        lagBytes: replica.health.lagBytes ?? null,
+        lagSeconds: replica.health.lagSeconds ?? null,
+        ...replica.latency.summary(),
+      })),
+    };
+  }
+
+  /** Stops health checks, waits for a running round, and closes every pool. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#timer);
+    await this.#round;
+    const servers: Server[] = [this.#primary, ...this.#replicas];
+    await Promise.all(servers.map((server) => server.pool.end()));
+  }
+
+  async #write<R extends pg.QueryResultRow>(sql: string, params: unknown[] | undefined, context: ReadContext): Promise<pg.QueryResult<R>> {
+    this.#counters.writeQueries += 1;
+    try {
+      return await runOn<R>(this.#primary, sql, params);
+    } finally {
+      context.markWrite(this.#now());
+    }
+  }
+
+  async #readOnPrimary<R extends pg.QueryResultRow>(sql: string, params: unknown[] | undefined): Promise<pg.QueryResult<R>> {
+    this.#counters.readsOnPrimary += 1;
+    return runOn<R>(this.#primary, sql, params);
+  }
+
+  #pickReplica(context: ReadContext): Replica | undefined {
+    if (context.pinsToPrimary(this.#now(), this.#options.readYourWritesMs ?? 0)) return undefined;
+    const strategy = this.#options.strategy ?? 'round-robin';
+    const tolerance = this.#options.lagToleranceBytes ?? ROUTER_DEFAULTS.lagToleranceBytes;
+    const index = chooseReplica(this.#replicas, this.#turn, strategy, tolerance);
+    this.#turn += 1;
+    return index === undefined ? undefined : this.#replicas[index];
+  }
+
+  /** Handles a replica failure: rethrows statement errors, else counts a failover (and a health failure when down). */
+  #failoverOrThrow(replica: Replica, error: unknown): void {
+    const kind: ReplicaErrorKind = classifyReplicaError(error);
+    if (kind === 'statement') throw error;
+    this.#counters.replicaFailovers += 1;
+    this.#emit({ type: 'failover', server: replica.name, message: `read retried on the primary: ${describeError(error)}` });
+    if (kind === 'replica-down') this.#applyCheck(replica, { ok: false, at: this.#now(), error: describeError(error) });
+  }
+
+  async #runRound(): Promise<void> {
+    if (this.#closed) return;
+    this.#roundRunning = true;
+    try {
+      const timeoutMs = this.#options.healthCheckTimeoutMs ?? ROUTER_DEFAULTS.healthCheckTimeoutMs;
+      const primaryLsn = await readPrimaryLsn(this.#primary.pool, timeoutMs);
+      const results = await Promise.all(this.#replicas.map((replica) => checkReplica(replica.target, primaryLsn, timeoutMs, this.#now)));
+      results.forEach((result, index) => this.#recordCheck(index, result));
+    } finally {
+      this.#roundRunning = false;
+    }
+  }
+
+  #recordCheck(index: number, result: ReplicaCheckResult): void {
+    const replica = this.#replicas[index];
+    if (!replica) return;
+    if (!result.ok) this.#counters.healthCheckFailures += 1;
+    this.#applyCheck(replica, result);
+  }
+
+  #applyCheck(replica: Replica, result: ReplicaCheckResult): void {
+    const before = replica.health;
+    replica.health = nextReplicaHealth(before, result, this.#healthOptions());
+    if (before.healthy && !replica.health.healthy) {
+      this.#emit({ type: 'replica-unhealthy', server: replica.name, message: `${replica.health.reason}: ${replica.health.message}` });
+    }
+    if (!before.healthy && replica.health.healthy) {
+      this.#emit({ type: 'replica-healthy', server: replica.name, message: replica.health.message });
+    }
+  }
+
+  #healthOptions(): ReplicaHealthOptions {
+    const { failureThreshold, maxLagBytes, maxLagSeconds } = this.#options;
+    return { failureThreshold, maxLagBytes, maxLagSeconds };
+  }
+
+  #startPeriodicChecks(intervalMs: number): void {
+    const tick = (): void => {
+      if (this.#roundRunning || this.#closed) return;
+      this.#round = this.#round.then(() => this.#runRound()).catch(() => undefined);
+    };
+    this.#timer = setInterval(tick, intervalMs);
+    this.#timer.unref();
+    tick();
+  }
+
+  #openServer(config: ServerConfig): Server {
+    const target = resolveTarget(config, this.#options.primary);
+    const pool = new pg.Pool({ ...clientConfig(target), ...poolSettings(this.#options) });
+    const name = `${target.host}:${target.port}`;
+    pool.on('error', (error) => this.#emit({ type: 'pool-error', server: name, message: describeError(error) }));
+    return { name, target, pool, latency: new LatencyStats() };
+  }
+
+  #emit(event: RouterEvent): void {
+    this.#options.onEvent?.(event);
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new Error('ReadReplicaRouter is closed');
+  }
+}
+
+async function runOn<R extends pg.QueryResultRow>(server: Server, sql: string, params: unknown[] | undefined): Promise<pg.QueryResult<R>> {
+  const started = performance.now();
+  let failed = true;
+  try {
+    const result = await server.pool.query<R>(sql, params);
+    failed = false;
+    return result;
+  } finally {
+    server.latency.record(performance.now() - started, failed);
+  }
+}
+
+function resolveTarget(config: ServerConfig, primary: RouterOptions['primary']): CheckTarget {
+  return {
+    host: config.host,
+    port: config.port,
+    database: config.database ?? primary.database,
+    user: config.user ?? primary.user,
+    password: config.password ?? primary.password,
+    applicationName: config.applicationName ?? primary.applicationName ?? 'steward-router',
+  };
+}
+
+function poolSettings(options: RouterOptions): pg.PoolConfig {
+  const pool = options.pool ?? {};
+  return {
+    max: pool.max,
+    min: pool.min,
+    connectionTimeoutMillis: pool.connectionTimeoutMillis ?? ROUTER_DEFAULTS.connectionTimeoutMillis,
+    idleTimeoutMillis: pool.idleTimeoutMillis ?? ROUTER_DEFAULTS.idleTimeoutMillis,
+  };
+}
+
+function replicaStatus(replica: Replica): ReplicaStatus {
+  const { health, target } = replica;
+  return {
+    host: target.host,
+    port: target.port,
+    database: target.database,
+    healthy: health.healthy,
+    lastHealthCheck: health.lastHealthCheck === undefined ? null : new Date(health.lastHealthCheck),
+    failureCount: health.failureCount,
+    responseTime: health.responseTimeMs ?? null,
+    lagBytes: health.lagBytes ?? null,
+    lagSeconds: health.lagSeconds ?? null,
+    streaming: health.streaming ?? null,
+    reason: health.reason,
+    message: health.message,
+  };
+}
+
+function validateOptions(options: RouterOptions): void {
+  const { failureThreshold, healthCheckIntervalMs, healthCheckTimeoutMs, readYourWritesMs } = options;
+  if (failureThreshold !== undefined && (!Number.isInteger(failureThreshold) || failureThreshold < 1)) {
+    throw new RouterConfigError('failureThreshold must be an integer of at least 1');
+  }
+  for (const [name, value] of Object.entries({ healthCheckIntervalMs, healthCheckTimeoutMs, readYourWritesMs })) {
+    if (value !== undefined && (!Number.isFinite(value) || value < 0)) throw new RouterConfigError(`${name} must be a non-negative number`);
+  }
+  if (healthCheckTimeoutMs === 0) throw new RouterConfigError('healthCheckTimeoutMs must be above 0');
+  if (!options.primary.host) throw new RouterConfigError('primary.host is required');
+}
