@@ -3,7 +3,7 @@ import { mergeConditions, type ConditionInput } from './conditions.js';
 import { assessReplica, networkTip, replicaTipSources, servingReplicas, type ReplicaAssessment } from './freshness.js';
 import { networkPassphrase } from './network.js';
 import { SERVING_LABEL, SHARD_ANNOTATIONS } from './pool-names.js';
-import { poolConfigMap, poolHeadlessService, poolReadService, poolStatefulSet, type KubeObject, type PoolOwner } from './pool-objects.js';
+import { poolConfigMap, poolHeadlessService, poolHttpRoute, poolReadService, poolStatefulSet, replicaService, type KubeObject, type PoolOwner } from './pool-objects.js';
 import type { PoolObservation } from './pool-observation.js';
 import { decideShards, manualClaims, type ShardMemory } from './pool-shards.js';
 import { validatePoolSpec, withDefaults } from './pool-spec.js';
@@ -95,6 +95,10 @@ export function decidePool(observed: PoolObservation, memory: PoolMemory, option
 
   const owner: PoolOwner = { namespace: observed.pool.namespace, name: observed.pool.name, uid: observed.pool.uid };
   const objects = [poolConfigMap(owner, spec), poolHeadlessService(owner), poolReadService(owner), poolStatefulSet(owner, spec, scale.replicas)];
+  if (spec.loadBalancing.mode === 'GatewayAPI') {
+    const weights = assessments.map((a) => ({ replica: a.replica, weight: spec.loadBalancing.enabled ? a.weight : 1 }));
+    objects.push(...weights.map((w) => replicaService(owner, w.replica)), poolHttpRoute(owner, weights));
+  }
   const podPatches = observed.pods.map((pod) => podPatch(pod.name, serving.includes(pod.name), shardDecision.shards, shardDecision.owners));
 
   const status = poolStatus(observed, assessments, tip, shardDecision, scale.replicas, options.now);

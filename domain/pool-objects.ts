@@ -96,3 +96,22 @@ export function poolReadService(owner: PoolOwner): KubeObject {
     spec: { selector: { ...names.selector, [SERVING_LABEL]: 'true' }, ports: SERVICE_PORTS },
   };
 }
+
+/** A per-replica Service (GatewayAPI mode): selects exactly one pod of the StatefulSet. */
+export function replicaService(owner: PoolOwner, replica: string): KubeObject {
+  return {
+    apiVersion: 'v1', kind: 'Service', metadata: metadata(owner, replica),
+    spec: { selector: { ...poolNames(owner).selector, 'statefulset.kubernetes.io/pod-name': replica }, ports: SERVICE_PORTS },
+  };
+}
+
+/**
+ * The pool's HTTPRoute (GatewayAPI mode): one backendRef per replica Service on the admin port, carrying
+ * the replica's weight, so a Gateway splits traffic by freshness. A replica of weight 0 gets no traffic.
+ */
+export function poolHttpRoute(owner: PoolOwner, weights: readonly { replica: string; weight: number }[]): KubeObject {
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: metadata(owner, poolNames(owner).httpRoute),
+    spec: { rules: [{ backendRefs: weights.map((w) => ({ name: w.replica, port: HTTP_PORT, weight: w.weight })) }] },
+  };
+}

@@ -16,8 +16,8 @@ export interface PoolSpecInput {
 /** How traffic is weighted toward fresh replicas. */
 export interface LoadBalancing {
   enabled: boolean;
-  /** Only `Service` is built: the read Service selects pods labelled serving. */
-  mode: 'Service';
+  /** `Service`: the read Service selects pods labelled serving; `GatewayAPI`: also an HTTPRoute with per-replica weights. */
+  mode: 'Service' | 'GatewayAPI';
   freshNodeWeight: number;
   laggingNodeWeight: number;
   /** Ledgers behind the network tip at which a replica counts as lagging. */

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { binDir, installScript, stateRoot } from './paths.js';
+import { binDir, gatewayApiCrd, installScript, stateRoot } from './paths.js';
 import { freePort } from './ports.js';
 import { startPostgres, stopPostgres, type PostgresCluster } from './postgres.js';
 import { runningPid, startServer, stopServers, waitFor } from './process.js';
@@ -96,6 +96,7 @@ function installBinaries(parts: Set<StackPart>, log: (message: string) => void):
   if (parts.has('kube') && !process.env.KUBECONFIG) {
     if (!has('kube-apiserver') || !has('kube-controller-manager') || !has('kube-scheduler')) needed.push('kubernetes');
     if (!has('kwok')) needed.push('kwok');
+    if (!fs.existsSync(gatewayApiCrd())) needed.push('gateway-api');
   }
   if (!fs.existsSync('/usr/bin/etcd') || !fs.existsSync('/usr/lib/postgresql/15/bin/postgres')) needed.unshift('debian');
   for (const part of needed) {

@@ -19,6 +19,12 @@ export function stateRoot(): string {
   return process.env.STEWARD_STATE_ROOT ?? path.join('/var/tmp', 'stellar-steward');
 }
 
+/** The Gateway API HTTPRoute CRD fetched by the install script (installed by tests, not by the product). */
+export function gatewayApiCrd(): string {
+  const cache = process.env.STEWARD_CACHE ?? path.join(os.homedir(), '.cache', 'stellar-steward');
+  return path.join(cache, 'crds', 'gateway-api-v1.3.0', 'httproutes.yaml');
+}
+
 /** The install script that builds or installs every pinned server. */
 export function installScript(): string {
   return path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'stack', 'install', 'install-binaries.sh');

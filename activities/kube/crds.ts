@@ -14,15 +14,16 @@ interface Crd {
 }
 
 /**
- * Applies every CRD in `crds/` (server-side apply) and waits until each is Established, i.e. served.
+ * Applies every CRD in `crds/` and `extraFiles` (server-side apply) and waits until each is Established, i.e. served.
  * Throws naming the CRD that did not become ready, with its conditions.
  */
-export async function installCrds(kube: KubeRest, timeoutMs = 30_000): Promise<string[]> {
-  const files = fs.readdirSync(crdDir()).filter((file) => file.endsWith('.yaml')).sort();
+export async function installCrds(kube: KubeRest, timeoutMs = 30_000, extraFiles: string[] = []): Promise<string[]> {
+  const files = [...fs.readdirSync(crdDir()).filter((file) => file.endsWith('.yaml')).sort().map((file) => path.join(crdDir(), file)), ...extraFiles];
   const names: string[] = [];
   for (const file of files) {
-    for (const doc of YAML.parseAllDocuments(fs.readFileSync(path.join(crdDir(), file), 'utf8'))) {
-      const crd = doc.toJS() as Crd;
+    for (const doc of YAML.parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
+      const crd = doc.toJS() as Crd | null;
+      if (!crd) continue;
       await kube.apply(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`, crd);
       names.push(crd.metadata.name);
     }

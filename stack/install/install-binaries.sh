@@ -10,6 +10,7 @@ TEMPORAL_CLI_VERSION="v1.5.1"
 KUBERNETES_VERSION="v1.33.13"
 KUBE_STAGING_VERSION="v0.33.13"
 KWOK_VERSION="v0.7.0"
+GATEWAY_API_VERSION="v1.3.0"
 export GOFLAGS="-mod=mod"
 export CGO_ENABLED=0
 mkdir -p "$BIN"
@@ -47,6 +48,17 @@ install_kwok() {
   step "building KWOK $KWOK_VERSION from the Go module proxy (first time only)"
   GOBIN="$BIN" go install "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
   echo "$KWOK_VERSION" > "$BIN/kwok.version"
+}
+
+install_gateway_api() {
+  local target="$CACHE/crds/gateway-api-$GATEWAY_API_VERSION"
+  [ -f "$target/httproutes.yaml" ] && return 0
+  step "fetching the Gateway API CRDs $GATEWAY_API_VERSION from the Go module proxy (for GatewayAPI routing tests)"
+  local dir
+  dir=$(go mod download -json "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -n "$dir" ] || fail "could not download sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION from the Go module proxy"
+  mkdir -p "$target"
+  cp "$dir/config/crd/standard/gateway.networking.k8s.io_httproutes.yaml" "$target/httproutes.yaml"
 }
 
 kube_staging_modules="api apiextensions-apiserver apimachinery apiserver cli-runtime client-go cloud-provider cluster-bootstrap code-generator component-base component-helpers controller-manager cri-api cri-client csi-translation-lib dynamic-resource-allocation endpointslice externaljwt kms kube-aggregator kube-controller-manager kube-proxy kube-scheduler kubectl kubelet metrics mount-utils pod-security-admission sample-apiserver sample-cli-plugin sample-controller"
@@ -97,7 +109,8 @@ case "${1:-all}" in
   temporal) install_temporal ;;
   kwok) install_kwok ;;
   kubernetes) install_kubernetes ;;
-  all) install_debian_packages; install_temporal; install_kwok; install_kubernetes ;;
-  *) fail "unknown part '$1' (expected: debian, temporal, kwok, kubernetes, all)" ;;
+  gateway-api) install_gateway_api ;;
+  all) install_debian_packages; install_temporal; install_kwok; install_kubernetes; install_gateway_api ;;
+  *) fail "unknown part '$1' (expected: debian, temporal, kwok, kubernetes, gateway-api, all)" ;;
 esac
 step "binaries ready in $BIN"

@@ -109,6 +109,20 @@ describe('ReadOnlyPool on the local stack (real API server, controllers, KWOK po
     expect(serving).toHaveLength(0);
   });
 
+  it('GatewayAPI mode: an HTTPRoute whose backendRefs carry each replica\'s weight', async () => {
+    await kube().apply(`${POOLS(namespace)}/gw`, poolManifest(namespace, 'gw', {
+      minReplicas: 2, targetReplicas: 2, maxReplicas: 2, shardBalancing: { enabled: false }, loadBalancing: { mode: 'GatewayAPI', lagThreshold: 50, updateIntervalSeconds: 1 },
+    }));
+    await eventually(() => listPods(namespace, 'stellar.org/pool=gw'), (pods) => running(pods, 2), 60_000, 'two gw pods');
+    await setScenario(namespace, 'gw-1', 'lagging:300');
+    type Route = { spec: { rules: { backendRefs: { name: string; port: number; weight: number }[] }[] } };
+    const route = await eventually(() => kube().request<Route>('GET', `/apis/gateway.networking.k8s.io/v1/namespaces/${namespace}/httproutes/gw-read`),
+      (r) => r.spec.rules[0]?.backendRefs.map((b) => b.weight).join() === '100,10', 30_000, 'HTTPRoute weights 100/10');
+    expect(route.spec.rules[0]?.backendRefs.map((b) => [b.name, b.port])).toEqual([['gw-0', 11626], ['gw-1', 11626]]);
+    const service = await kube().request<{ spec: { selector: Record<string, string> } }>('GET', `/api/v1/namespaces/${namespace}/services/gw-1`);
+    expect(service.spec.selector['statefulset.kubernetes.io/pod-name']).toBe('gw-1');
+  });
+
   it.each([
     [{ minReplicas: 5, maxReplicas: 3, targetReplicas: 4 }, 'maxReplicas must be greater than or equal to minReplicas'],
     [{ targetReplicas: 9 }, 'targetReplicas must lie between minReplicas and maxReplicas'],

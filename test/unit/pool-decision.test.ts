@@ -91,6 +91,22 @@ describe('decidePool: objects', () => {
   });
 });
 
+describe('decidePool: GatewayAPI mode', () => {
+  it('adds one Service per replica and an HTTPRoute whose backendRefs carry the weights', () => {
+    const decision = decidePool(observation({ loadBalancing: { mode: 'GatewayAPI', lagThreshold: 50 } }, [6400, 6000, 'mainnet']), memory, options);
+    const route = decision.objects.find((o) => o.kind === 'HTTPRoute') as unknown as { spec: { rules: { backendRefs: unknown[] }[] } };
+    expect(route.spec.rules[0]?.backendRefs).toEqual([
+      { name: 'pool-0', port: 11626, weight: 100 }, { name: 'pool-1', port: 11626, weight: 10 }, { name: 'pool-2', port: 11626, weight: 0 },
+    ]);
+    const perReplica = decision.objects.filter((o) => o.kind === 'Service' && o.metadata.name.startsWith('pool-') && o.metadata.name !== 'pool-hl' && o.metadata.name !== 'pool-read');
+    expect(perReplica.map((o) => (o.spec as { selector: Record<string, string> }).selector['statefulset.kubernetes.io/pod-name'])).toEqual(['pool-0', 'pool-1', 'pool-2']);
+  });
+
+  it('writes no HTTPRoute in the default Service mode', () => {
+    expect(decidePool(observation({}, [6400]), memory, options).objects.some((o) => o.kind === 'HTTPRoute')).toBe(false);
+  });
+});
+
 describe('decidePool: shards', () => {
   const shardSpec = { shardBalancing: { enabled: true, shardCount: 4, strategy: 'RoundRobin' as const }, historyArchiveUrls: ['http://a'] };
 
