@@ -95,7 +95,7 @@ export function createValidatorActivities(kube: KubeRest) {
 
     /** Writes StellarNode statuses through the status subresource (a node deleted meanwhile is skipped). */
     async writeNodeStatuses(statuses: { namespace: string; name: string; status: NodeStatus }[]): Promise<void> {
-      for (const { namespace, name, status } of statuses) {
+      await Promise.all(statuses.map(async ({ namespace, name, status }) => {
         try {
           await kube.apply(`/apis/stellar.org/v1alpha1/namespaces/${namespace}/stellarnodes/${name}/status`, {
             apiVersion: 'stellar.org/v1alpha1', kind: 'StellarNode', metadata: { name, namespace }, status,
@@ -103,7 +103,7 @@ export function createValidatorActivities(kube: KubeRest) {
         } catch (error) {
           if (!(error instanceof KubeApiError && error.status === 404) && !namespaceGone(error)) throw error;
         }
-      }
+      }));
     },
   };
 }

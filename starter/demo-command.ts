@@ -31,7 +31,9 @@ export async function demoCommand(args: string[]): Promise<CommandResult> {
   if (!info.kube) throw new Error('the demo needs Kubernetes');
   const kube = KubeRest.fromFile(info.kube.kubeconfigPath);
   await installCrds(kube);
-  const pool = YAML.parse(fs.readFileSync(path.join(EXAMPLES, 'readonlypool.yaml'), 'utf8')) as Manifest;
+  const pool = YAML.parse(fs.readFileSync(path.join(EXAMPLES, 'readonlypool.yaml'), 'utf8')) as Manifest & { spec: { historyArchiveUrls?: string[] } };
+  // The example names a placeholder archive; on the local stack the simulator serves the archive root.
+  if (info.simulator) pool.spec.historyArchiveUrls = [`${info.simulator.controlUrl}/archive/testnet`];
   const ns = pool.metadata.namespace;
   await kube.apply(`/api/v1/namespaces/${ns}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   await kube.apply(`/apis/stellar.org/v1alpha1/namespaces/${ns}/readonlypools/${pool.metadata.name}`, pool);

@@ -33,9 +33,10 @@ export async function validatorSetWorkflow(input: ValidatorSetInput): Promise<vo
     woken = false;
     const observed = await validators.observeValidators();
     const decision = decideValidators(input.network, observed, ledger, Date.now());
-    await validators.applyValidatorObjects(decision.objects);
-    if (decision.peersConfigMap) await validators.writePeersConfigMap(decision.peersConfigMap);
+    // Push first: running validators learn new peers at once; configs (KNOWN_PEERS, for restarts) follow.
     const done = decision.pushes.length > 0 ? await validators.pushPeers({ pushes: decision.pushes, targets: decision.pushTargets }) : [];
+    if (decision.peersConfigMap) await validators.writePeersConfigMap(decision.peersConfigMap);
+    await validators.applyValidatorObjects(decision.objects);
     ledger = recordPushes(ledger, decision.health, done);
     const changed = decision.statuses.filter((s) => nodeStatusChanged(observed.nodes.find((n) => n.namespace === s.namespace && n.name === s.name)?.status, s.status));
     if (changed.length > 0) await validators.writeNodeStatuses(changed);

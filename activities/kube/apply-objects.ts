@@ -14,15 +14,25 @@ export interface ApplyResult {
 /**
  * Server-side applies each object that does not already hold every desired field (compared with the
  * live object), so that applying an unchanged desired state writes nothing and a hand edit is undone.
+ * Objects are independent, so up to `concurrency` (default 8) are handled at once.
  */
-export async function applyObjects(kube: KubeRest, objects: readonly KubeObject[]): Promise<ApplyResult> {
+export async function applyObjects(kube: KubeRest, objects: readonly KubeObject[], concurrency = 8): Promise<ApplyResult> {
   const result: ApplyResult = { applied: [], unchanged: 0, skipped: [] };
-  for (const object of objects) {
+  const queue = [...objects];
+  const lane = async (): Promise<void> => {
+    for (let object = queue.shift(); object; object = queue.shift()) await applyOne(kube, object, result);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, objects.length) }, lane));
+  return result;
+}
+
+async function applyOne(kube: KubeRest, object: KubeObject, result: ApplyResult): Promise<void> {
+  {
     const path = objectPath(object);
     const current = await kube.getOptional<unknown>(path);
     if (current && holdsSubset(object, current)) {
       result.unchanged += 1;
-      continue;
+      return;
     }
     try {
       await kube.apply(path, object);
@@ -32,7 +42,6 @@ export async function applyObjects(kube: KubeRest, objects: readonly KubeObject[
       result.skipped.push(`${object.kind}/${object.metadata.name}`);
     }
   }
-  return result;
 }
 
 /** A write refused because the object's namespace no longer exists or is being deleted. */

@@ -32,7 +32,9 @@ export async function ensureFakeNodes(kube: KubeRest, count: number, octet: numb
   for (let i = 0; i < count; i += 1) {
     const name = `steward-node-${i}`;
     const capacity = { cpu: '64', memory: '256Gi', pods: '250', 'ephemeral-storage': '1Ti' };
-    await kube.apply(`/api/v1/nodes/${name}`, {
+    // A node's pod CIDR cannot change once set: a node kept from an earlier run keeps its own.
+    const existing = await kube.getOptional(`/api/v1/nodes/${name}`);
+    if (!existing) await kube.apply(`/api/v1/nodes/${name}`, {
       apiVersion: 'v1', kind: 'Node',
       metadata: { name, annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' }, labels: { type: 'kwok', 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' } },
       spec: { podCIDR: `127.${octet}.${i}.0/24`, podCIDRs: [`127.${octet}.${i}.0/24`] },
