@@ -8,6 +8,7 @@ import { NODE_LABEL } from '../domain/validator-objects.js';
 import { resourceChangedSignal, type ReadOnlyPoolInput, type ValidatorSetInput } from '../workflows/contract.js';
 import { readOnlyPoolWorkflow } from '../workflows/readonlypool.js';
 import { validatorSetWorkflow } from '../workflows/validator-set.js';
+import { postgresReplicasWorkflow } from '../workflows/postgres-replicas.js';
 import { watchCollection, type WatchedChange } from './resource-watcher.js';
 
 /** Options of the pool trigger. */
@@ -108,4 +109,20 @@ export function startValidatorTrigger(kube: KubeRest, client: Client, options: V
     services.stop();
     for (const timer of pending.values()) clearTimeout(timer);
   };
+}
+
+/**
+ * Watches PostgresReplicaSets: creation or change signal-with-starts `postgres-replicas/<ns>/<name>`,
+ * deletion wakes it so it ends. Returns a stop function.
+ */
+export function startReplicaSetTrigger(kube: KubeRest, client: Client, options: { taskQueue?: string; log?: (message: string) => void } = {}): () => void {
+  const log = options.log ?? ((message: string): void => console.error(`[worker] ${message}`));
+  const sets = watchCollection(kube, { path: '/apis/stellar.org/v1alpha1/postgresreplicasets' }, (change) => {
+    const id = workflowId('postgres-replicas', change);
+    const call = change.type === 'DELETED'
+      ? client.workflow.getHandle(id).signal(resourceChangedSignal)
+      : client.workflow.signalWithStart(postgresReplicasWorkflow, { workflowId: id, taskQueue: options.taskQueue ?? TASK_QUEUE, args: [{ namespace: change.namespace, name: change.name }], signal: resourceChangedSignal, signalArgs: [] });
+    call.then(() => undefined, (error: unknown) => log(`cannot signal ${id}: ${(error as Error).message}`));
+  }, log);
+  return () => sets.stop();
 }

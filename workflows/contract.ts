@@ -3,6 +3,8 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { AutoscalerTiming } from '../domain/autoscaler.js';
 import type { PoolMemory } from '../domain/pool-decision.js';
 import type { PushLedger } from '../domain/validator-peers.js';
+import type { ReplicaHealth } from '../domain/replica-health.js';
+import type { ReplicaStatus } from '../domain/replica-set.js';
 
 /** Input of the ReadOnlyPool workflow (`readonlypool/<namespace>/<name>`). */
 export interface ReadOnlyPoolInput {
@@ -87,3 +89,28 @@ export interface ValidatorSetView {
 export const resyncSignal = defineSignal('resync');
 /** The validator set's current peers and pending pushes. */
 export const peersQuery = defineQuery<ValidatorSetView>('peers');
+
+/** Input of the PostgresReplicaSet workflow (`postgres-replicas/<namespace>/<name>`). */
+export interface ReplicaSetInput {
+  namespace: string;
+  name: string;
+  /** Overrides `healthCheckIntervalSeconds` (tests use short intervals). */
+  intervalSeconds?: number;
+  /** Health state carried across continue-as-new. */
+  health?: Record<string, ReplicaHealth>;
+}
+
+/** The `status` query of a PostgresReplicaSet workflow. */
+export interface ReplicaSetView {
+  namespace: string;
+  name: string;
+  iterations: number;
+  deleted: boolean;
+  replicas: ReplicaStatus[];
+  routingTo: string[];
+}
+
+/** Runs a health check now. */
+export const checkNowSignal = defineSignal('check-now');
+/** The replica set's health as last decided. */
+export const replicaSetStatusQuery = defineQuery<ReplicaSetView>('status');

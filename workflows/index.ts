@@ -2,3 +2,4 @@
 // @temporalio/workflow, the pure domain code and activity types.
 export { readOnlyPoolWorkflow } from './readonlypool.js';
 export { validatorSetWorkflow } from './validator-set.js';
+export { postgresReplicasWorkflow } from './postgres-replicas.js';
