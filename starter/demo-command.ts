@@ -8,6 +8,7 @@ import { KubeRest } from '../activities/kube/rest.js';
 import { TASK_QUEUE, workflowId } from '../domain/names.js';
 import { startStack } from '../stack/index.js';
 import { createWorker } from '../worker/worker.js';
+import { startOptions } from '../worker/start-options.js';
 import { resourceChangedSignal, statusQuery } from '../workflows/contract.js';
 import type { CommandResult } from './output.js';
 
@@ -51,6 +52,7 @@ export async function demoCommand(args: string[]): Promise<CommandResult> {
     args: [{ namespace: ns, name: pool.metadata.name }],
     signal: resourceChangedSignal,
     signalArgs: [],
+    ...startOptions('readonlypool', pool.metadata),
   });
   say(`workflow ${id} running; see it in the Web UI: ${info.temporal.uiUrl ?? ''}/namespaces/default/workflows/${encodeURIComponent(id)}`);
   let observed = false;

@@ -3,6 +3,7 @@ import { networkSlug } from '../domain/network.js';
 import { TASK_QUEUE, parseResourceRef, workflowId } from '../domain/names.js';
 import { pauseSignal, peersQuery, rebalanceSignal, resourceChangedSignal, resumeSignal, resyncSignal, statusQuery, type ReadOnlyPoolInput, type ReadOnlyPoolView, type ValidatorSetInput, type ValidatorSetView } from '../workflows/contract.js';
 import { temporalSettings } from '../worker/temporal-settings.js';
+import { startOptions } from '../worker/start-options.js';
 import { NotFoundError, UsageError, type CommandResult } from './output.js';
 
 /** A workflow target named on the command line. */
@@ -22,6 +23,7 @@ export async function startCommand(args: string[]): Promise<CommandResult> {
   const client = await connect();
   const handle = await client.workflow.signalWithStart(target.type, {
     taskQueue: TASK_QUEUE, workflowId: target.id, args: [target.input], signal: resourceChangedSignal, signalArgs: [],
+    ...(target.kind === 'pool' ? startOptions('readonlypool', target.input as ReadOnlyPoolInput) : startOptions('validator-set', { network: target.id.split('/')[1] })),
   });
   return { output: `workflow ${handle.workflowId} running\n${uiLink(handle.workflowId)}`, exitCode: 0 };
 }

@@ -10,6 +10,7 @@ import { readOnlyPoolWorkflow } from '../workflows/readonlypool.js';
 import { validatorSetWorkflow } from '../workflows/validator-set.js';
 import { postgresReplicasWorkflow } from '../workflows/postgres-replicas.js';
 import { watchCollection, type WatchedChange } from './resource-watcher.js';
+import { startOptions } from './start-options.js';
 
 /** Options of the pool trigger. */
 export interface PoolTriggerOptions {
@@ -53,7 +54,7 @@ export function startPoolTrigger(kube: KubeRest, client: Client, options: PoolTr
 
 async function signal(client: Client, id: string, input: ReadOnlyPoolInput, start: boolean, taskQueue: string): Promise<void> {
   if (start) {
-    await client.workflow.signalWithStart(readOnlyPoolWorkflow, { workflowId: id, taskQueue, args: [input], signal: resourceChangedSignal, signalArgs: [] });
+    await client.workflow.signalWithStart(readOnlyPoolWorkflow, { workflowId: id, taskQueue, args: [input], signal: resourceChangedSignal, signalArgs: [], ...startOptions('readonlypool', input) });
     return;
   }
   try {
@@ -85,7 +86,7 @@ export function startValidatorTrigger(kube: KubeRest, client: Client, options: V
     pending.set(id, setTimeout(() => {
       pending.delete(id);
       const input: ValidatorSetInput = { ...options.inputDefaults, network };
-      client.workflow.signalWithStart(validatorSetWorkflow, { workflowId: id, taskQueue: options.taskQueue ?? TASK_QUEUE, args: [input], signal: resourceChangedSignal, signalArgs: [] })
+      client.workflow.signalWithStart(validatorSetWorkflow, { workflowId: id, taskQueue: options.taskQueue ?? TASK_QUEUE, args: [input], signal: resourceChangedSignal, signalArgs: [], ...startOptions('validator-set', { network: networkSlug(network) }) })
         .catch((error: unknown) => log(`cannot signal ${id}: ${(error as Error).message}`));
     }, 50));
   };
@@ -121,7 +122,7 @@ export function startReplicaSetTrigger(kube: KubeRest, client: Client, options: 
     const id = workflowId('postgres-replicas', change);
     const call = change.type === 'DELETED'
       ? client.workflow.getHandle(id).signal(resourceChangedSignal)
-      : client.workflow.signalWithStart(postgresReplicasWorkflow, { workflowId: id, taskQueue: options.taskQueue ?? TASK_QUEUE, args: [{ namespace: change.namespace, name: change.name }], signal: resourceChangedSignal, signalArgs: [] });
+      : client.workflow.signalWithStart(postgresReplicasWorkflow, { workflowId: id, taskQueue: options.taskQueue ?? TASK_QUEUE, args: [{ namespace: change.namespace, name: change.name }], signal: resourceChangedSignal, signalArgs: [], ...startOptions('postgres-replicas', change) });
     call.then(() => undefined, (error: unknown) => log(`cannot signal ${id}: ${(error as Error).message}`));
   }, log);
   return () => sets.stop();

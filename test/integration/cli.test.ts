@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TASK_QUEUE } from '../../domain/names.js';
 import { createWorker } from '../../worker/worker.js';
-import { createNamespace, kube, stack } from './support.js';
+import { createNamespace, kube, stack, temporalClient } from './support.js';
 
 const BIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..', 'bin', 'steward.js');
 
@@ -51,6 +51,11 @@ describe('the steward CLI against the local stack', () => {
     expect(json.namespace).toBe(ns);
 
     expect((await steward(['signal', 'rebalance', 'pool', `${ns}/p`])).code).toBe(0);
+    const client = await temporalClient();
+    const found: string[] = [];
+    for await (const w of client.workflow.list({ query: `StewardKind = 'readonlypool' AND StewardNamespace = '${ns}' AND StewardName = 'p'` })) found.push(w.workflowId);
+    await client.connection.close();
+    expect(found).toEqual([`readonlypool/${ns}/p`]);
     expect((await steward(['list'])).out).toContain(`readonlypool/${ns}/p`);
     expect((await steward(['stop', 'pool', `${ns}/p`])).code).toBe(0);
     const after = await steward(['status', 'pool', `${ns}/p`]);
