@@ -4,6 +4,7 @@ import type { KubeRest } from './kube/rest.js';
 import { createPoolActivities } from './pool-activities.js';
 import { createValidatorActivities } from './validator-activities.js';
 import { createPostgresActivities } from './postgres-activities.js';
+import { createTenantActivities } from './tenant-activities.js';
 
 /** The clients activities talk through. */
 export interface ActivityDeps {
@@ -12,5 +13,5 @@ export interface ActivityDeps {
 
 /** Creates every activity of the project over the given clients. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createPoolActivities(deps.kube), ...createValidatorActivities(deps.kube), ...createPostgresActivities(deps.kube) };
+  return { ...createPoolActivities(deps.kube), ...createValidatorActivities(deps.kube), ...createPostgresActivities(deps.kube), ...createTenantActivities(deps.kube) };
 }

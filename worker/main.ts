@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { KubeRest } from '../activities/kube/rest.js';
-import { startPoolTrigger, startReplicaSetTrigger, startValidatorTrigger } from './resource-triggers.js';
+import { startPoolTrigger, startReplicaSetTrigger, startTenantTrigger, startValidatorTrigger } from './resource-triggers.js';
 import { createWorker } from './worker.js';
 import { temporalSettings } from './temporal-settings.js';
 
@@ -18,11 +18,13 @@ async function main(): Promise<void> {
   const stopPools = watching ? startPoolTrigger(kube, client) : (): void => undefined;
   const stopValidators = watching ? startValidatorTrigger(kube, client) : (): void => undefined;
   const stopReplicaSets = watching ? startReplicaSetTrigger(kube, client) : (): void => undefined;
+  const stopTenants = watching ? startTenantTrigger(kube, client) : (): void => undefined;
   console.error(`[worker] polling task queue on ${settings.address} (namespace ${settings.namespace}), watching ${kube.server}`);
   await worker.run();
   stopPools();
   stopValidators();
   stopReplicaSets();
+  stopTenants();
   await connection.close();
 }
 

@@ -9,6 +9,8 @@ import { resourceChangedSignal, type ReadOnlyPoolInput, type ValidatorSetInput }
 import { readOnlyPoolWorkflow } from '../workflows/readonlypool.js';
 import { validatorSetWorkflow } from '../workflows/validator-set.js';
 import { postgresReplicasWorkflow } from '../workflows/postgres-replicas.js';
+import { tenantWorkflow } from '../workflows/tenant.js';
+import type { TenantInput } from '../workflows/contract.js';
 import { watchCollection, type WatchedChange } from './resource-watcher.js';
 import { startOptions } from './start-options.js';
 
@@ -126,4 +128,42 @@ export function startReplicaSetTrigger(kube: KubeRest, client: Client, options: 
     call.then(() => undefined, (error: unknown) => log(`cannot signal ${id}: ${(error as Error).message}`));
   }, log);
   return () => sets.stop();
+}
+
+/**
+ * Watches Tenants, their StatefulSets and pods (label `rustfs.tenant`): a tenant's creation or change
+ * signal-with-starts `tenant/<ns>/<name>`; StatefulSet and pod changes wake it, so rollout states are
+ * seen as they happen. Returns a stop function.
+ */
+export function startTenantTrigger(kube: KubeRest, client: Client, options: { taskQueue?: string; namespace?: string; inputDefaults?: Partial<TenantInput>; log?: (message: string) => void } = {}): () => void {
+  const log = options.log ?? ((message: string): void => console.error(`[worker] ${message}`));
+  const scope = options.namespace ? `/namespaces/${options.namespace}` : '';
+  const pending = new Set<string>();
+  const wake = (namespace: string, name: string, start: boolean): void => {
+    const id = workflowId('tenant', { namespace, name });
+    if (!start && pending.has(id)) return;
+    pending.add(id);
+    setTimeout(() => {
+      pending.delete(id);
+      const input: TenantInput = { ...options.inputDefaults, namespace, name };
+      const call = start
+        ? client.workflow.signalWithStart(tenantWorkflow, { workflowId: id, taskQueue: options.taskQueue ?? TASK_QUEUE, args: [input], signal: resourceChangedSignal, signalArgs: [], ...startOptions('tenant', input) })
+        : client.workflow.getHandle(id).signal(resourceChangedSignal);
+      call.then(() => undefined, (error: unknown) => {
+        if (!/not found|completed/i.test((error as Error).message)) log(`cannot signal ${id}: ${(error as Error).message}`);
+      });
+    }, 50);
+  };
+  const tenants = watchCollection(kube, { path: `/apis/rustfs.com/v1alpha1${scope}/tenants` }, (change) => wake(change.namespace, change.name, change.type !== 'DELETED'), log);
+  const byLabel = (change: WatchedChange): void => {
+    const tenant = change.labels['rustfs.tenant'];
+    if (tenant) wake(change.namespace, tenant, false);
+  };
+  const sets = watchCollection(kube, { path: `/apis/apps/v1${scope}/statefulsets`, labelSelector: 'rustfs.tenant' }, byLabel, log);
+  const pods = watchCollection(kube, { path: `/api/v1${scope}/pods`, labelSelector: 'rustfs.tenant' }, byLabel, log);
+  return () => {
+    tenants.stop();
+    sets.stop();
+    pods.stop();
+  };
 }

@@ -5,6 +5,8 @@ import type { PoolMemory } from '../domain/pool-decision.js';
 import type { PushLedger } from '../domain/validator-peers.js';
 import type { ReplicaHealth } from '../domain/replica-health.js';
 import type { ReplicaStatus } from '../domain/replica-set.js';
+import type { TenantStatus } from '../domain/tenant-decision.js';
+import type { PoolMemory as TenantPoolMemory, PoolState } from '../domain/tenant-pool-state.js';
 
 /** Input of the ReadOnlyPool workflow (`readonlypool/<namespace>/<name>`). */
 export interface ReadOnlyPoolInput {
@@ -114,3 +116,38 @@ export interface ReplicaSetView {
 export const checkNowSignal = defineSignal('check-now');
 /** The replica set's health as last decided. */
 export const replicaSetStatusQuery = defineQuery<ReplicaSetView>('status');
+
+/** One pool state transition, for the Tenant `status` query. */
+export interface TenantTransition {
+  pool: string;
+  from?: PoolState;
+  to: PoolState;
+  message: string;
+  at: string;
+}
+
+/** Input of the Tenant workflow (`tenant/<namespace>/<name>`). */
+export interface TenantInput {
+  namespace: string;
+  name: string;
+  /** Resync interval (default 10 s); watches wake it sooner. */
+  intervalSeconds?: number;
+  memory?: Record<string, TenantPoolMemory>;
+  transitions?: TenantTransition[];
+}
+
+/** The `status` query of a Tenant workflow: its status and recent state transitions per pool. */
+export interface TenantView {
+  namespace: string;
+  name: string;
+  iterations: number;
+  deleted: boolean;
+  status?: TenantStatus;
+  removalPending: string[];
+  transitions: TenantTransition[];
+}
+
+/** Confirms deleting a pool that was removed from the spec (its data goes with it). */
+export const confirmRemoveSignal = defineSignal<[string]>('confirm-remove');
+/** The tenant's status and recent transitions. */
+export const tenantStatusQuery = defineQuery<TenantView>('status');

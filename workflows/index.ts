@@ -3,3 +3,4 @@
 export { readOnlyPoolWorkflow } from './readonlypool.js';
 export { validatorSetWorkflow } from './validator-set.js';
 export { postgresReplicasWorkflow } from './postgres-replicas.js';
+export { tenantWorkflow } from './tenant.js';

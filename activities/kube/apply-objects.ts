@@ -9,6 +9,8 @@ export interface ApplyResult {
   unchanged: number;
   /** Objects whose namespace is gone or terminating: nothing to converge, the next pass re-observes. */
   skipped: string[];
+  /** Changes the API server refuses as invalid (e.g. a StatefulSet field that cannot change in place). */
+  refused?: { object: string; message: string }[];
 }
 
 /**
@@ -38,6 +40,10 @@ async function applyOne(kube: KubeRest, object: KubeObject, result: ApplyResult)
       await kube.apply(path, object);
       result.applied.push(`${object.kind}/${object.metadata.name}`);
     } catch (error) {
+      if (error instanceof KubeApiError && error.status === 422) {
+        (result.refused ??= []).push({ object: `${object.kind}/${object.metadata.name}`, message: error.apiMessage });
+        return;
+      }
       if (!namespaceGone(error)) throw error;
       result.skipped.push(`${object.kind}/${object.metadata.name}`);
     }

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Client } from '@temporalio/client';
+import type { TenantStatus } from '../../domain/tenant-decision.js';
+import { startTenantTrigger } from '../../worker/resource-triggers.js';
+import { confirmRemoveSignal, tenantStatusQuery } from '../../workflows/contract.js';
+import { createNamespace, eventually, kube, mergePatch, startWorker, temporalClient } from './support.js';
+
+describe('Tenant on the local stack: real StatefulSet controller and KWOK pods', () => {
+  let client: Client;
+  let worker: Awaited<ReturnType<typeof startWorker>>;
+  let stopTrigger: () => void;
+  let ns: string;
+  const path = () => `/apis/rustfs.com/v1alpha1/namespaces/${ns}/tenants/store`;
+  const status = async () => (await kube().request<{ status?: TenantStatus }>('GET', path())).status;
+  const pool = (name: string, servers: number) => ({ name, servers, persistence: { volumesPerServer: 2 } });
+  const state = (s: TenantStatus | undefined, name: string) => s?.pools.find((p) => p.name === name)?.state;
+
+  beforeAll(async () => {
+    client = await temporalClient();
+    worker = await startWorker();
+    ns = await createNamespace('tenant');
+    stopTrigger = startTenantTrigger(kube(), client, { namespace: ns, taskQueue: worker.taskQueue, inputDefaults: { intervalSeconds: 2 }, log: () => undefined });
+    await kube().apply(path(), { apiVersion: 'rustfs.com/v1alpha1', kind: 'Tenant', metadata: { name: 'store', namespace: ns }, spec: { image: 'rustfs/rustfs:1.0.0', pools: [pool('a', 3)] } });
+  });
+  afterAll(async () => {
+    stopTrigger?.();
+    await worker?.stop();
+    await client?.connection.close();
+  });
+
+  it('a new tenant reaches PoolRolloutComplete and Ready, with one StatefulSet per pool', async () => {
+    const s = await eventually(status, (v) => state(v, 'a') === 'PoolRolloutComplete' && v?.currentState === 'Ready', 60_000, 'pool a complete');
+    expect(s?.availableReplicas).toBe(3);
+    expect(s?.pools[0]).toEqual(expect.objectContaining({ ssName: 'store-a', replicas: 3, readyReplicas: 3, updatedReplicas: 3 }));
+    const sts = await kube().request<{ spec: { volumeClaimTemplates: unknown[]; podManagementPolicy: string } }>('GET', `/apis/apps/v1/namespaces/${ns}/statefulsets/store-a`);
+    expect(sts.spec.volumeClaimTemplates).toHaveLength(2);
+    expect(sts.spec.podManagementPolicy).toBe('Parallel');
+  });
+
+  it('an image change passes through PoolUpdating back to PoolRolloutComplete', async () => {
+    const before = (await status())?.pools[0]?.currentRevision;
+    await mergePatch(path(), { spec: { image: 'rustfs/rustfs:1.1.0' } });
+    const s = await eventually(status, (v) => state(v, 'a') === 'PoolRolloutComplete' && v?.pools[0]?.currentRevision !== before, 90_000, 'rolled out to the new revision');
+    expect(s?.pools[0]?.updateRevision).toBe(s?.pools[0]?.currentRevision);
+    const view = await client.workflow.getHandle(`tenant/${ns}/store`).query(tenantStatusQuery);
+    const path_ = view.transitions.filter((t) => t.pool === 'a').map((t) => t.to);
+    expect(path_.slice(path_.lastIndexOf('PoolUpdating'))).toEqual(['PoolUpdating', 'PoolRolloutComplete']);
+  });
+
+  it("adding a pool creates its StatefulSet and keeps the other pool's status by name", async () => {
+    await mergePatch(path(), { spec: { pools: [pool('b', 1), pool('a', 3)] } });
+    const s = await eventually(status, (v) => state(v, 'b') === 'PoolRolloutComplete' && state(v, 'a') === 'PoolRolloutComplete', 60_000, 'pools a and b complete');
+    expect(s?.pools.map((p) => p.name)).toEqual(['b', 'a']);
+    expect(s?.availableReplicas).toBe(4);
+  });
+
+  it('refuses a change of servers at admission, saying why', async () => {
+    const change = mergePatch(path(), { spec: { pools: [pool('b', 1), pool('a', 5)] } });
+    await expect(change).rejects.toThrow(/servers is immutable/);
+  });
+
+  it('a change Kubernetes cannot make in place (claim template) is refused with Blocked and the reason', async () => {
+    const bigger = { name: 'b', servers: 1, persistence: { volumesPerServer: 2, volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } } } } } };
+    await mergePatch(path(), { spec: { pools: [bigger, pool('a', 3)] } });
+    const s = await eventually(status, (v) => v?.conditions.find((c) => c.type === 'Stalled')?.reason === 'ChangeRefused', 30_000, 'ChangeRefused');
+    expect(s?.currentState).toBe('Blocked');
+    expect(s?.conditions.find((c) => c.type === 'Stalled')?.message).toMatch(/StatefulSet\/store-b: .*Forbidden/);
+    await mergePatch(path(), { spec: { pools: [pool('b', 1), pool('a', 3)] } });
+    await eventually(status, (v) => v?.currentState === 'Ready', 30_000, 'Ready after reverting');
+  });
+
+  it('removing a pool blocks until confirm-remove, then deletes its StatefulSet', async () => {
+    await mergePatch(path(), { spec: { pools: [pool('a', 3)] } });
+    const blocked = await eventually(status, (v) => v?.currentState === 'Blocked', 30_000, 'Blocked on removal');
+    expect(blocked?.conditions.find((c) => c.type === 'Stalled')).toEqual(expect.objectContaining({ status: 'True', reason: 'PoolRemovalNeedsConfirmation' }));
+    expect(await kube().getOptional(`/apis/apps/v1/namespaces/${ns}/statefulsets/store-b`)).toBeDefined();
+    await client.workflow.getHandle(`tenant/${ns}/store`).signal(confirmRemoveSignal, 'b');
+    await eventually(() => kube().getOptional(`/apis/apps/v1/namespaces/${ns}/statefulsets/store-b`), (s) => s === undefined, 30_000, 'store-b deleted');
+    await eventually(status, (v) => v?.currentState === 'Ready', 30_000, 'Ready again');
+  });
+});
