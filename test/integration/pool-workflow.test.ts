@@ -50,7 +50,8 @@ describe('a workflow on the real Temporal server reads a custom resource and pat
     });
     await handle.signal(resourceChangedSignal);
     await eventually(() => kube().request<Pool>('GET', path), (p) => p.status?.observedGeneration === 2, 30_000, 'status of generation 2');
-    expect((await handle.query(statusQuery)).generation).toBe(2);
+    // The query's view is updated at the end of the iteration that wrote this status.
+    await eventually(() => handle.query(statusQuery), (v) => v.generation === 2, 15_000, 'query at generation 2');
 
     await kube().delete(path);
     await handle.signal(resourceChangedSignal);

@@ -77,7 +77,7 @@ describe('ReadOnlyPool on the local stack (real API server, controllers, KWOK po
     expect(scaled.map((p) => p.metadata.name)).toContain('main-3');
     await eventually(() => listPods(namespace, 'statefulset.kubernetes.io/pod-name=main-3'), (p) => p[0]?.metadata.annotations?.['stellar.org/shard-id'] !== undefined, 30_000, 'shard of the new pod');
     const handle = client.workflow.getHandle(workflowId('readonlypool', { namespace, name: 'main' }));
-    expect((await handle.query(statusQuery)).replicas).toBe(4);
+    await eventually(() => handle.query(statusQuery), (v) => v.replicas === 4, 15_000, 'query with 4 replicas');
   });
 
   it('keeps shards put with autoRebalance false until a rebalance signal', async () => {

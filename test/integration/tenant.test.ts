@@ -42,8 +42,10 @@ describe('Tenant on the local stack: real StatefulSet controller and KWOK pods',
     await mergePatch(path(), { spec: { image: 'rustfs/rustfs:1.1.0' } });
     const s = await eventually(status, (v) => state(v, 'a') === 'PoolRolloutComplete' && v?.pools[0]?.currentRevision !== before, 90_000, 'rolled out to the new revision');
     expect(s?.pools[0]?.updateRevision).toBe(s?.pools[0]?.currentRevision);
-    const view = await client.workflow.getHandle(`tenant/${ns}/store`).query(tenantStatusQuery);
-    const path_ = view.transitions.filter((t) => t.pool === 'a').map((t) => t.to);
+    // The query's view is updated at the end of the iteration that wrote this status.
+    const states = (v: { transitions: { pool: string; to: string }[] }) => v.transitions.filter((t) => t.pool === 'a').map((t) => t.to);
+    const view = await eventually(() => client.workflow.getHandle(`tenant/${ns}/store`).query(tenantStatusQuery), (v) => states(v).at(-1) === 'PoolRolloutComplete' && states(v).includes('PoolUpdating'), 15_000, 'transitions through PoolUpdating');
+    const path_ = states(view);
     expect(path_.slice(path_.lastIndexOf('PoolUpdating'))).toEqual(['PoolUpdating', 'PoolRolloutComplete']);
   });
 
