@@ -23,6 +23,8 @@ export interface KubeStack {
   server: string;
 }
 
+/** KWOK pod stages: the built-in fast ones, plus a crash loop for images tagged `rustfs/rustfs:broken`. */
+const KWOK_STAGES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..', 'stack', 'control-plane', 'kwok-stages.yaml');
 /** Service ClusterIPs come from here; nothing ever connects to them (pods route by labels). */
 const SERVICE_RANGE = '10.0.0.0/24';
 const FIRST_SERVICE_IP = '10.0.0.1';
@@ -88,7 +90,7 @@ export async function startKube(options: KubeOptions): Promise<KubeStack> {
     ] }),
     startServer({ name: 'kwok', command: bin('kwok'), stateDir: dir, args: [
       `--kubeconfig=${kubeconfigs.kwok}`, '--manage-all-nodes=false', '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
-      '--node-ip=127.0.0.1', '--cidr=127.100.0.1/16', '--server-address=127.0.0.1:0', '-c', path.join(dir, 'kwok-none.yaml'),
+      '--node-ip=127.0.0.1', '--cidr=127.100.0.1/16', '--server-address=127.0.0.1:0', '-c', KWOK_STAGES,
       // Node leases keep the node lifecycle controller from marking every pod NotReady after 40 s.
       '--node-lease-duration-seconds=40',
     ] }),
@@ -125,8 +127,6 @@ function writeKubeconfigs(dir: string, server: string, pki: Pki): Record<Compone
     writeKubeconfig(file, server, pki.caCert, client, name);
     files[name] = file;
   }
-  // KWOK v0.7 has built-in stages; an empty config file keeps it from reading ~/.kwok.
-  fs.writeFileSync(path.join(dir, 'kwok-none.yaml'), '');
   return files;
 }
 

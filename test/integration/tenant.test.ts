@@ -49,6 +49,16 @@ describe('Tenant on the local stack: real StatefulSet controller and KWOK pods',
     expect(path_.slice(path_.lastIndexOf('PoolUpdating'))).toEqual(['PoolUpdating', 'PoolRolloutComplete']);
   });
 
+  it('pods of the update revision that crash-loop give PoolRolloutFailed and Stalled=True; reverting the image recovers', async () => {
+    await mergePatch(path(), { spec: { image: 'rustfs/rustfs:broken' } });
+    const failed = await eventually(status, (v) => state(v, 'a') === 'PoolRolloutFailed', 60_000, 'PoolRolloutFailed');
+    expect(failed?.pools[0]?.message).toMatch(/pod store-a-\d of revision .* cannot start: CrashLoopBackOff/);
+    expect(failed?.currentState).toBe('Blocked');
+    expect(failed?.conditions.find((c) => c.type === 'Stalled')).toEqual(expect.objectContaining({ status: 'True', reason: 'RolloutFailed' }));
+    await mergePatch(path(), { spec: { image: 'rustfs/rustfs:1.1.0' } });
+    await eventually(status, (v) => state(v, 'a') === 'PoolRolloutComplete' && v?.currentState === 'Ready', 90_000, 'recovered after revert');
+  });
+
   it("adding a pool creates its StatefulSet and keeps the other pool's status by name", async () => {
     await mergePatch(path(), { spec: { pools: [pool('b', 1), pool('a', 3)] } });
     const s = await eventually(status, (v) => state(v, 'b') === 'PoolRolloutComplete' && state(v, 'a') === 'PoolRolloutComplete', 60_000, 'pools a and b complete');
