@@ -27,6 +27,8 @@ export interface ObservedTenant {
   generation: number;
   spec: TenantSpec;
   conditions?: Condition[];
+  /** The status as currently written, to skip unchanged writes. */
+  status?: TenantStatus;
   pools: Record<string, ObservedTenantPool>;
   /** Pools that have a StatefulSet in the cluster (by the `rustfs.pool` label). */
   existingPools: string[];
@@ -38,7 +40,7 @@ export function createTenantActivities(kube: KubeRest) {
   return {
     /** Reads the tenant, its pools' StatefulSets and pods; undefined when the tenant is gone. */
     async observeTenant(ref: ResourceRef): Promise<ObservedTenant | undefined> {
-      const tenant = await kube.getOptional<{ metadata: { uid: string; generation: number }; spec: TenantSpec; status?: { conditions?: Condition[] } }>(tenantPath(ref));
+      const tenant = await kube.getOptional<{ metadata: { uid: string; generation: number }; spec: TenantSpec; status?: TenantStatus }>(tenantPath(ref));
       if (!tenant) return undefined;
       const selector = `rustfs.tenant=${ref.name}`;
       const [sets, pods] = await Promise.all([
@@ -55,7 +57,7 @@ export function createTenantActivities(kube: KubeRest) {
         if (pool) (pools[pool] ??= { pods: [] }).pods.push(podView(pod));
       }
       const existingPools = sets.items.flatMap((s) => (s.metadata.labels?.['rustfs.pool'] ? [s.metadata.labels['rustfs.pool']] : []));
-      return { uid: tenant.metadata.uid, generation: tenant.metadata.generation, spec: tenant.spec, conditions: tenant.status?.conditions, pools, existingPools };
+      return { uid: tenant.metadata.uid, generation: tenant.metadata.generation, spec: tenant.spec, conditions: tenant.status?.conditions, status: tenant.status, pools, existingPools };
     },
 
     /** Applies the pools' StatefulSets where they differ. */

@@ -1,6 +1,7 @@
 import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { createTenantActivities } from '../activities/tenant-activities.js';
 import { decideTenant } from '../domain/tenant-decision.js';
+import { sameJson } from '../domain/pool-status.js';
 import type { PoolMemory } from '../domain/tenant-pool-state.js';
 import { confirmRemoveSignal, resourceChangedSignal, tenantStatusQuery, type TenantInput, type TenantView } from './contract.js';
 
@@ -52,7 +53,7 @@ export async function tenantWorkflow(input: TenantInput): Promise<TenantView> {
       await tenants.removeTenantPool({ namespace: input.namespace, name: input.name, pool });
       confirmed.delete(pool);
     }
-    await tenants.writeTenantStatus({ namespace: input.namespace, name: input.name, status: decision.status });
+    if (!sameJson(observed.status, decision.status)) await tenants.writeTenantStatus({ namespace: input.namespace, name: input.name, status: decision.status });
     view.iterations += 1;
     view.status = decision.status;
     view.removalPending = decision.removalPending;

@@ -59,6 +59,20 @@ describe('Tenant on the local stack: real StatefulSet controller and KWOK pods',
     await eventually(status, (v) => state(v, 'a') === 'PoolRolloutComplete' && v?.currentState === 'Ready', 90_000, 'recovered after revert');
   });
 
+  it('a pod turning unready after completion gives PoolDegraded, and recovers when it is ready again', async () => {
+    const podPath = `/api/v1/namespaces/${ns}/pods/store-a-1/status`;
+    const ready = (value: 'True' | 'False') => kube().request('PATCH', podPath, {
+      body: { status: { conditions: [{ type: 'Ready', status: value }, { type: 'ContainersReady', status: value }] } }, contentType: 'application/strategic-merge-patch+json',
+    });
+    await ready('False');
+    const degraded = await eventually(status, (v) => state(v, 'a') === 'PoolDegraded', 30_000, 'PoolDegraded');
+    expect(degraded?.currentState).toBe('Degraded');
+    expect(degraded?.pools[0]?.message).toMatch(/2\/3 pods ready; not ready: store-a-1/);
+    expect(degraded?.conditions.find((c) => c.type === 'Degraded')?.status).toBe('True');
+    await ready('True');
+    await eventually(status, (v) => state(v, 'a') === 'PoolRolloutComplete' && v?.currentState === 'Ready', 30_000, 'complete again');
+  });
+
   it("adding a pool creates its StatefulSet and keeps the other pool's status by name", async () => {
     await mergePatch(path(), { spec: { pools: [pool('b', 1), pool('a', 3)] } });
     const s = await eventually(status, (v) => state(v, 'b') === 'PoolRolloutComplete' && state(v, 'a') === 'PoolRolloutComplete', 60_000, 'pools a and b complete');
@@ -89,5 +103,14 @@ describe('Tenant on the local stack: real StatefulSet controller and KWOK pods',
     await client.workflow.getHandle(`tenant/${ns}/store`).signal(confirmRemoveSignal, 'b');
     await eventually(() => kube().getOptional(`/apis/apps/v1/namespaces/${ns}/statefulsets/store-b`), (s) => s === undefined, 30_000, 'store-b deleted');
     await eventually(status, (v) => v?.currentState === 'Ready', 30_000, 'Ready again');
+  });
+
+  it('a steady tenant writes nothing: its resourceVersion stays the same across iterations', async () => {
+    const handle = client.workflow.getHandle(`tenant/${ns}/store`);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const version = async () => (await kube().request<{ metadata: { resourceVersion: string } }>('GET', path())).metadata.resourceVersion;
+    const before = { version: await version(), iterations: (await handle.query(tenantStatusQuery)).iterations };
+    await eventually(() => handle.query(tenantStatusQuery), (v) => v.iterations >= before.iterations + 2, 20_000, 'two more iterations');
+    expect(await version()).toBe(before.version);
   });
 });
