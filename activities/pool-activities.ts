@@ -7,8 +7,9 @@ import type { PodPatch, PoolEvent } from '../domain/pool-decision.js';
 import type { ObservedPod, PoolObservation } from '../domain/pool-observation.js';
 import type { PoolSpecInput } from '../domain/pool-spec.js';
 import type { PoolStatus } from '../domain/pool-status.js';
-import { applyObjects, namespaceGone, type ApplyResult } from './kube/apply-objects.js';
-import { KubeApiError, type KubeRest } from './kube/rest.js';
+import { applyObjects, unlessGone, type ApplyResult } from './kube/apply-objects.js';
+import { recordEvents } from './kube/events.js';
+import type { KubeRest } from './kube/rest.js';
 import { boundedGet, probeReplica } from './stellar-core-client.js';
 
 interface PoolResource {
@@ -65,14 +66,12 @@ export function createPoolActivities(kube: KubeRest) {
           result.unchanged += 1;
           continue;
         }
-        try {
+        await unlessGone(async () => {
           await kube.apply(`/api/v1/namespaces/${input.namespace}/pods/${patch.pod}`, {
             apiVersion: 'v1', kind: 'Pod', metadata: { name: patch.pod, namespace: input.namespace, labels: patch.labels, annotations: patch.annotations },
           });
           result.applied.push(`Pod/${patch.pod}`);
-        } catch (error) {
-          if (!(error instanceof KubeApiError && error.status === 404) && !namespaceGone(error)) throw error;
-        }
+        });
       }
       return result;
     },
@@ -89,22 +88,6 @@ export function createPoolActivities(kube: KubeRest) {
       await unlessGone(() => recordEvents(kube, { kind: 'ReadOnlyPool', apiVersion: 'stellar.org/v1alpha1', ...input }));
     },
   };
-}
-
-/** Records Events on an object (core/v1 Events, reported by `stellar-steward`). */
-export async function recordEvents(kube: KubeRest, input: ResourceRef & { kind: string; apiVersion: string; uid: string; events: PoolEvent[] }): Promise<void> {
-  for (const event of input.events) {
-    const now = new Date().toISOString();
-    await kube.request('POST', `/api/v1/namespaces/${input.namespace}/events`, {
-      body: {
-        apiVersion: 'v1', kind: 'Event',
-        metadata: { generateName: `${input.name}.`, namespace: input.namespace },
-        involvedObject: { apiVersion: input.apiVersion, kind: input.kind, name: input.name, namespace: input.namespace, uid: input.uid },
-        type: event.type, reason: event.reason, message: event.message,
-        source: { component: 'stellar-steward' }, firstTimestamp: now, lastTimestamp: now, count: 1,
-      },
-    });
-  }
 }
 
 function observedPod(pod: PodResource): ObservedPod {
@@ -145,14 +128,5 @@ function safeJson(text: string): Record<string, unknown> | undefined {
     return JSON.parse(text) as Record<string, unknown>;
   } catch {
     return undefined;
-  }
-}
-
-/** Runs a write; an object or namespace deleted meanwhile is not an error (the next pass sees it gone). */
-async function unlessGone(write: () => Promise<unknown>): Promise<void> {
-  try {
-    await write();
-  } catch (error) {
-    if (!(error instanceof KubeApiError && error.status === 404) && !namespaceGone(error)) throw error;
   }
 }

@@ -2,11 +2,10 @@ import pg from 'pg';
 import type { ResourceRef } from '../domain/names.js';
 import type { ReplicaCheckResult } from '../domain/replica-health.js';
 import { serverKey, type ReplicaSetSpec, type ReplicaSetStatus } from '../domain/replica-set.js';
-import type { PoolEvent } from '../domain/pool-decision.js';
 import { checkReplica, readPrimaryLsn } from '../router/health-check.js';
-import { applyObjects, namespaceGone } from './kube/apply-objects.js';
-import { KubeApiError, type KubeRest } from './kube/rest.js';
-import { recordEvents } from './pool-activities.js';
+import { applyObjects, unlessGone } from './kube/apply-objects.js';
+import { recordEvents, type KubeEvent } from './kube/events.js';
+import type { KubeRest } from './kube/rest.js';
 
 /** Label the workflow sets on the pods its routing Service selects. */
 export const routeLabel = (set: string): string => `stellar.org/pg-route-${set}`;
@@ -75,14 +74,12 @@ export function createPostgresActivities(kube: KubeRest) {
         const routed = input.routedPods.includes(pod);
         const current = await kube.getOptional<{ metadata: { labels?: Record<string, string> } }>(`/api/v1/namespaces/${input.namespace}/pods/${pod}`);
         if (!current || (current.metadata.labels?.[label] === 'true') === routed) continue;
-        try {
+        await unlessGone(async () => {
           await kube.apply(`/api/v1/namespaces/${input.namespace}/pods/${pod}`, {
             apiVersion: 'v1', kind: 'Pod', metadata: { name: pod, namespace: input.namespace, labels: routed ? { [label]: 'true' } : {} },
           });
           changed.push(pod);
-        } catch (error) {
-          if (!(error instanceof KubeApiError && error.status === 404) && !namespaceGone(error)) throw error;
-        }
+        });
       }
       const service = input.spec.routingService;
       if (service) {
@@ -100,18 +97,12 @@ export function createPostgresActivities(kube: KubeRest) {
 
     /** Writes the status (skipped when the resource was deleted meanwhile). */
     async writeReplicaSetStatus(input: ResourceRef & { status: ReplicaSetStatus }): Promise<void> {
-      try {
-        await kube.apply(`${setPath(input)}/status`, { apiVersion: 'stellar.org/v1alpha1', kind: 'PostgresReplicaSet', metadata: { name: input.name, namespace: input.namespace }, status: input.status });
-      } catch (error) {
-        if (!(error instanceof KubeApiError && error.status === 404) && !namespaceGone(error)) throw error;
-      }
+      await unlessGone(() => kube.apply(`${setPath(input)}/status`, { apiVersion: 'stellar.org/v1alpha1', kind: 'PostgresReplicaSet', metadata: { name: input.name, namespace: input.namespace }, status: input.status }));
     },
 
     /** Records transition Events on the resource. */
-    async recordReplicaSetEvents(input: ResourceRef & { uid: string; events: PoolEvent[] }): Promise<void> {
-      await recordEvents(kube, { kind: 'PostgresReplicaSet', apiVersion: 'stellar.org/v1alpha1', ...input }).catch((error: unknown) => {
-        if (!namespaceGone(error)) throw error;
-      });
+    async recordReplicaSetEvents(input: ResourceRef & { uid: string; events: KubeEvent[] }): Promise<void> {
+      await unlessGone(() => recordEvents(kube, { kind: 'PostgresReplicaSet', apiVersion: 'stellar.org/v1alpha1', ...input }));
     },
   };
 }

@@ -4,8 +4,8 @@ import type { KubeObject } from '../domain/pool-objects.js';
 import type { ObservedTenantPool, TenantStatus } from '../domain/tenant-decision.js';
 import type { TenantSpec } from '../domain/tenant-objects.js';
 import type { PoolPodView, StatefulSetView } from '../domain/tenant-pool-state.js';
-import { applyObjects, namespaceGone, type ApplyResult } from './kube/apply-objects.js';
-import { KubeApiError, type KubeRest } from './kube/rest.js';
+import { applyObjects, unlessGone, type ApplyResult } from './kube/apply-objects.js';
+import type { KubeRest } from './kube/rest.js';
 
 interface StatefulSetResource {
   metadata: { name: string; generation: number; labels?: Record<string, string> };
@@ -67,11 +67,7 @@ export function createTenantActivities(kube: KubeRest) {
 
     /** Writes the tenant status (skipped when the tenant was deleted meanwhile). */
     async writeTenantStatus(input: ResourceRef & { status: TenantStatus }): Promise<void> {
-      try {
-        await kube.apply(`${tenantPath(input)}/status`, { apiVersion: 'rustfs.com/v1alpha1', kind: 'Tenant', metadata: { name: input.name, namespace: input.namespace }, status: input.status });
-      } catch (error) {
-        if (!(error instanceof KubeApiError && error.status === 404) && !namespaceGone(error)) throw error;
-      }
+      await unlessGone(() => kube.apply(`${tenantPath(input)}/status`, { apiVersion: 'rustfs.com/v1alpha1', kind: 'Tenant', metadata: { name: input.name, namespace: input.namespace }, status: input.status }));
     },
 
     /** Deletes a removed pool's StatefulSet after `confirm-remove` (its claims stay, as Kubernetes keeps them). */

@@ -2,8 +2,8 @@ import type { NodeStatus, ObservedNode, ValidatorObservation } from '../domain/v
 import type { KubeObject } from '../domain/pool-objects.js';
 import { NODE_LABEL } from '../domain/validator-objects.js';
 import type { PeerPush } from '../domain/validator-peers.js';
-import { applyObjects, namespaceGone, type ApplyResult } from './kube/apply-objects.js';
-import { KubeApiError, type KubeRest } from './kube/rest.js';
+import { applyObjects, unlessGone, type ApplyResult } from './kube/apply-objects.js';
+import type { KubeRest } from './kube/rest.js';
 import { connectPeer, probeReplica } from './stellar-core-client.js';
 
 /** Namespace and name of the shared peers ConfigMap. */
@@ -96,13 +96,9 @@ export function createValidatorActivities(kube: KubeRest) {
     /** Writes StellarNode statuses through the status subresource (a node deleted meanwhile is skipped). */
     async writeNodeStatuses(statuses: { namespace: string; name: string; status: NodeStatus }[]): Promise<void> {
       await Promise.all(statuses.map(async ({ namespace, name, status }) => {
-        try {
-          await kube.apply(`/apis/stellar.org/v1alpha1/namespaces/${namespace}/stellarnodes/${name}/status`, {
+        await unlessGone(() => kube.apply(`/apis/stellar.org/v1alpha1/namespaces/${namespace}/stellarnodes/${name}/status`, {
             apiVersion: 'stellar.org/v1alpha1', kind: 'StellarNode', metadata: { name, namespace }, status,
-          });
-        } catch (error) {
-          if (!(error instanceof KubeApiError && error.status === 404) && !namespaceGone(error)) throw error;
-        }
+        }));
       }));
     },
   };

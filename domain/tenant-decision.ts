@@ -9,17 +9,11 @@ export interface ObservedTenantPool {
   pods: PoolPodView[];
 }
 
-/** A pool's entry in the Tenant status, keyed by name. */
-export interface TenantPoolStatus {
+/** A pool's entry in the Tenant status, keyed by name: its StatefulSet's counters and revisions, and its state. */
+export interface TenantPoolStatus extends Omit<StatefulSetView['status'], 'observedGeneration'> {
   name: string;
   ssName: string;
   state: PoolState;
-  replicas: number;
-  readyReplicas: number;
-  currentReplicas: number;
-  updatedReplicas: number;
-  currentRevision?: string;
-  updateRevision?: string;
   lastUpdateTime?: string;
   message: string;
 }

@@ -6,8 +6,12 @@ import path from 'node:path';
  * default `~/.cache/stellar-steward/bin`.
  */
 export function binDir(): string {
-  const cache = process.env.STEWARD_CACHE ?? path.join(os.homedir(), '.cache', 'stellar-steward');
-  return path.join(cache, 'bin');
+  return path.join(cacheDir(), 'bin');
+}
+
+/** The cache outside the repository: `$STEWARD_CACHE`, default `~/.cache/stellar-steward`. */
+function cacheDir(): string {
+  return process.env.STEWARD_CACHE ?? path.join(os.homedir(), '.cache', 'stellar-steward');
 }
 
 /**
@@ -21,8 +25,7 @@ export function stateRoot(): string {
 
 /** The Gateway API HTTPRoute CRD fetched by the install script (installed by tests, not by the product). */
 export function gatewayApiCrd(): string {
-  const cache = process.env.STEWARD_CACHE ?? path.join(os.homedir(), '.cache', 'stellar-steward');
-  return path.join(cache, 'crds', 'gateway-api-v1.3.0', 'httproutes.yaml');
+  return path.join(cacheDir(), 'crds', 'gateway-api-v1.3.0', 'httproutes.yaml');
 }
 
 /** The install script that builds or installs every pinned server. */

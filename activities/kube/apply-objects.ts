@@ -55,3 +55,15 @@ export function namespaceGone(error: unknown): boolean {
   if (!(error instanceof KubeApiError)) return false;
   return (error.status === 404 && /namespaces? .*not found/i.test(error.apiMessage)) || (error.status === 403 && /being terminated/i.test(error.apiMessage));
 }
+
+/**
+ * Runs a write; an object or namespace deleted meanwhile is not an error (the next iteration observes it
+ * gone). Any other failure is thrown, to be retried.
+ */
+export async function unlessGone(write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (!(error instanceof KubeApiError && error.status === 404) && !namespaceGone(error)) throw error;
+  }
+}
