@@ -6,18 +6,22 @@ import { NotFoundError, UsageError, type CommandResult } from './output.js';
 const USAGE = `usage: steward <command>
 
 commands:
-  stack up [--name N] [--ui-port P]   start the local stack (Temporal, Kubernetes, PostgreSQL, simulator)
-  stack down [--name N]               stop it
-  stack status [--name N]             show where each part answers
-  start <target>                      start (or attach to) a workflow
-  signal <signal> <target>            rebalance | pause | resume | resync | resource-changed
-  status <target> [--json]            the workflow's latest decision (a table, or JSON)
+  start <target>                      check the resource exists, then start its workflow (or attach to it)
+  start --all [--namespace N]         start or attach to the workflow of every Steward resource in the cluster
+  status [<target>] [--json]          a workflow's latest decision as a table (all running workflows without a target)
+         [--watch [--interval S]]     redraw every S seconds (default 2) until Ctrl-C
+  signal <signal> <target> [arg]      pool: rebalance | pause | resume; validators: resync;
+                                      tenant: confirm-remove <pool>; replicas: check-now; any: resource-changed
   list                                running Steward workflows
   stop <target>                       terminate a workflow (its resources stay)
-  demo [--once]                       run the demo on the local stack (Web UI on 8233)
+  demo [--once] [--ui-port P]         run the demo scenario on the local stack (Web UI on 8233)
+  stack up|down|status [--name N]     the local stack (Temporal, Kubernetes, PostgreSQL, stellar-core simulator)
 
-<target> is 'pool <namespace>/<name>' or 'validators <Mainnet|Testnet|Futurenet|passphrase>'.
-Temporal is reached through TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE (default 127.0.0.1:7233 / default).`;
+<target> is 'pool|tenant|replicas <namespace>/<name>' or 'validators <Mainnet|Testnet|Futurenet|passphrase>'.
+Every workflow command prints the workflow's Temporal Web UI link.
+Temporal: TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE / TEMPORAL_UI_URL, else the running 'demo' stack (STEWARD_STACK),
+else 127.0.0.1:7233. Kubernetes: KUBECONFIG, else the running local stack, else ~/.kube/config.
+Exit codes: 0 done, 1 failed, 2 wrong usage, 3 no such resource or workflow not running.`;
 
 /** Runs the CLI with the given arguments; resolves with the process exit code. */
 export async function main(argv: string[]): Promise<number> {

@@ -1,143 +1,238 @@
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { parseArgs } from 'node:util';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { KubeRest } from '../activities/kube/rest.js';
+import { TASK_QUEUE } from '../domain/names.js';
 import { networkSlug } from '../domain/network.js';
-import { TASK_QUEUE, parseResourceRef, workflowId } from '../domain/names.js';
-import { pauseSignal, peersQuery, rebalanceSignal, resourceChangedSignal, resumeSignal, resyncSignal, statusQuery, type ReadOnlyPoolInput, type ReadOnlyPoolView, type ValidatorSetInput, type ValidatorSetView } from '../workflows/contract.js';
-import { temporalSettings } from '../worker/temporal-settings.js';
 import { startOptions } from '../worker/start-options.js';
+import { resourceChangedSignal } from '../workflows/contract.js';
+import { cliKube, connectTemporal, kubeGet, uiBase, uiLink } from './connections.js';
 import { NotFoundError, UsageError, type CommandResult } from './output.js';
+import { KINDS, kindOfWorkflowType, parseTarget, resourcePath, startHint, targetOf, TARGET_HELP, type KindSpec, type Target } from './targets.js';
+import { renderView, summaryLine, table } from './views.js';
 
-/** A workflow target named on the command line. */
-interface Target {
-  id: string;
-  kind: 'pool' | 'validators';
-  /** Workflow type and input for start. */
-  type: 'readOnlyPoolWorkflow' | 'validatorSetWorkflow';
-  input: ReadOnlyPoolInput | ValidatorSetInput;
+interface Listed<T> {
+  items: T[];
+}
+interface Resource {
+  metadata: { namespace: string; name: string };
+  spec?: { network?: string };
 }
 
-const SIGNALS = { rebalance: rebalanceSignal, pause: pauseSignal, resume: resumeSignal, resync: resyncSignal, 'resource-changed': resourceChangedSignal } as const;
+function options<T extends Record<string, { type: 'boolean' | 'string'; default?: boolean | string }>>(args: string[], spec: T) {
+  try {
+    return parseArgs({ args, options: spec, allowPositionals: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
 
-/** `steward start <pool <ns>/<name> | validators <network>>`: starts the workflow, or attaches to it. */
+/**
+ * `steward start <kind> <ref>`: checks the resource exists, then starts its workflow or attaches to the
+ * running one. `steward start --all`: the same for every Steward custom resource in the cluster.
+ */
 export async function startCommand(args: string[]): Promise<CommandResult> {
-  const target = parseTarget(args, 'start');
-  const client = await connect();
-  const handle = await client.workflow.signalWithStart(target.type, {
-    taskQueue: TASK_QUEUE, workflowId: target.id, args: [target.input], signal: resourceChangedSignal, signalArgs: [],
-    ...(target.kind === 'pool' ? startOptions('readonlypool', target.input as ReadOnlyPoolInput) : startOptions('validator-set', { network: target.id.split('/')[1] })),
-  });
-  return { output: `workflow ${handle.workflowId} running\n${uiLink(handle.workflowId)}`, exitCode: 0 };
+  const { values, positionals } = options(args, { all: { type: 'boolean', default: false }, namespace: { type: 'string' } });
+  const kube = cliKube();
+  if (values.all) {
+    if (positionals.length) throw new UsageError('start --all takes no target (narrow it with --namespace N)');
+    return startAll(kube, values.namespace);
+  }
+  if (values.namespace) throw new UsageError('--namespace goes with --all; a target names its namespace itself');
+  const target = parseTarget(positionals, 'start');
+  await requireResource(kube, target);
+  const client = await connectTemporal();
+  try {
+    await startWorkflow(client, target);
+  } finally {
+    await client.connection.close();
+  }
+  return { output: `workflow ${target.id} running\n${uiLink(target.id)}`, exitCode: 0 };
 }
 
-/** `steward signal <rebalance|pause|resume|resync> <pool <ns>/<name> | validators <network>>`. */
+async function startAll(kube: KubeRest, namespace?: string): Promise<CommandResult> {
+  const targets: Target[] = [];
+  const notes: string[] = [];
+  for (const spec of Object.values(KINDS)) {
+    const { apiVersion, plural, kind } = spec.resource;
+    let list: Listed<Resource>;
+    try {
+      list = await kubeGet<Listed<Resource>>(kube, `/apis/${apiVersion}${namespace ? `/namespaces/${namespace}` : ''}/${plural}`, `the ${kind} custom resource definition`, 'install the CRDs (steward stack up installs them; or kubectl apply -f crds/)');
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      notes.push(`skipped ${kind}: ${error.message}`);
+      continue;
+    }
+    if (spec.kind === 'validators') {
+      const networks = new Map(list.items.flatMap((item) => (item.spec?.network ? [[networkSlug(item.spec.network), item.spec.network] as const] : [])));
+      for (const network of networks.values()) targets.push(targetOf(spec, network));
+    } else {
+      for (const item of list.items) targets.push(targetOf(spec, `${item.metadata.namespace}/${item.metadata.name}`));
+    }
+  }
+  if (!targets.length) return { output: [...notes, `no Steward resource found in ${namespace ? `namespace ${namespace} of ` : ''}the cluster at ${kube.server}`].join('\n'), exitCode: 0 };
+  const client = await connectTemporal();
+  try {
+    for (const target of targets) await startWorkflow(client, target);
+  } finally {
+    await client.connection.close();
+  }
+  const lines = targets.map((t) => `workflow ${t.id} running  ${uiLink(t.id).replace('Web UI: ', '')}`);
+  return { output: [...notes, ...lines, `${targets.length} workflows running; Web UI: ${uiBase()}`].join('\n'), exitCode: 0 };
+}
+
+async function startWorkflow(client: Client, target: Target): Promise<void> {
+  await client.workflow.signalWithStart(target.spec.workflowType, {
+    taskQueue: TASK_QUEUE, workflowId: target.id, args: [target.input], signal: resourceChangedSignal, signalArgs: [],
+    ...startOptions(target.spec.managed, target.network ? { network: networkSlug(target.network) } : target.input),
+  });
+}
+
+async function requireResource(kube: KubeRest, target: Target): Promise<void> {
+  const { kind } = target.spec.resource;
+  if (target.network) {
+    const list = await kubeGet<Listed<Resource>>(kube, resourcePath(target), `the ${kind} custom resource definition`, 'install the CRDs first');
+    const slug = networkSlug(target.network);
+    if (!list.items.some((item) => item.spec?.network && networkSlug(item.spec.network) === slug)) {
+      throw new NotFoundError(`no ${kind} on network ${target.network} in the cluster at ${kube.server}: create a validator first`);
+    }
+    return;
+  }
+  await kubeGet(kube, resourcePath(target), `${kind} ${target.ref}`, `create it first (kubectl apply -f ...), or check the namespace and name`);
+}
+
+/** `steward signal <signal> <kind> <ref> [argument]`: signals a running workflow. */
 export async function signalCommand(args: string[]): Promise<CommandResult> {
   const [name, ...rest] = args;
-  const signal = SIGNALS[name as keyof typeof SIGNALS];
-  if (!signal) throw new UsageError(`signal needs one of ${Object.keys(SIGNALS).join(', ')}, got '${name ?? ''}'`);
   const target = parseTarget(rest, 'signal');
-  const client = await connect();
-  await withWorkflow(target, () => client.workflow.getHandle(target.id).signal(signal));
-  return { output: `signalled ${name} to ${target.id}\n${uiLink(target.id)}`, exitCode: 0 };
+  const known = target.spec.signals;
+  const signal = known[name ?? ''];
+  if (!signal) {
+    throw new UsageError(`a ${target.spec.kind} workflow takes the signals ${Object.keys(known).join(', ')}; got '${name ?? ''}'`);
+  }
+  const argument = rest[2];
+  if (signal.argument && !argument) throw new UsageError(`signal ${name} needs a ${signal.argument}: steward signal ${name} ${target.spec.kind} ${target.ref} <${signal.argument}>`);
+  const client = await connectTemporal();
+  try {
+    const handle = client.workflow.getHandle(target.id);
+    await withWorkflow(target, () => (signal.argument ? handle.signal(signal.definition as never, argument as never) : handle.signal(signal.definition as never)));
+  } finally {
+    await client.connection.close();
+  }
+  return { output: `signalled ${name}${argument && signal.argument ? ` ${argument}` : ''} to ${target.id}\n${uiLink(target.id)}`, exitCode: 0 };
 }
 
-/** `steward status <pool <ns>/<name> | validators <network>> [--json]`: the workflow's latest decision. */
+/**
+ * `steward status [<kind> <ref>] [--json] [--watch [--interval S]]`: a workflow's latest decision as a
+ * table, or one line per running workflow; `--watch` redraws until Ctrl-C.
+ */
 export async function statusCommand(args: string[]): Promise<CommandResult> {
-  const json = args.includes('--json');
-  const target = parseTarget(args.filter((a) => a !== '--json'), 'status');
-  const client = await connect();
+  const { values, positionals } = options(args, { json: { type: 'boolean', default: false }, watch: { type: 'boolean', default: false }, interval: { type: 'string', default: '2' } });
+  const target = positionals.length ? parseTarget(positionals, 'status') : undefined;
+  const interval = Number(values.interval);
+  if (!(interval > 0)) throw new UsageError(`--interval needs a number of seconds above 0, got '${values.interval}'`);
+  const client = await connectTemporal();
+  const render = (): Promise<string> => (target ? oneStatus(client, target, values.json) : allStatus(client, values.json));
+  try {
+    if (!values.watch) return { output: await render(), exitCode: 0 };
+    await watch(render, interval);
+    return { output: '', exitCode: 0 };
+  } finally {
+    await client.connection.close();
+  }
+}
+
+async function oneStatus(client: Client, target: Target, json: boolean): Promise<string> {
   const handle = client.workflow.getHandle(target.id);
   const description = await withWorkflow(target, () => handle.describe());
   if (description.status.name !== 'RUNNING') {
     throw new NotFoundError(`workflow ${target.id} is not running (${description.status.name}): start it with '${startHint(target)}'`);
   }
-  const view: ReadOnlyPoolView | ValidatorSetView = await withWorkflow(target, (): Promise<ReadOnlyPoolView | ValidatorSetView> => (target.kind === 'pool' ? handle.query(statusQuery) : handle.query(peersQuery)));
-  if (json) return { output: JSON.stringify(view, null, 2), exitCode: 0 };
-  const table = 'replicaViews' in view ? poolTable(view) : validatorTable(view);
-  return { output: `${table}\n${uiLink(target.id)}`, exitCode: 0 };
+  const view = await withWorkflow(target, () => handle.query(target.spec.query));
+  if (json) return JSON.stringify(view, null, 2);
+  return `${renderView(target.spec.kind, view)}\n${uiLink(target.id)}`;
+}
+
+async function allStatus(client: Client, json: boolean): Promise<string> {
+  const rows: { id: string; kind: KindSpec; view?: unknown; error?: string }[] = [];
+  for await (const execution of client.workflow.list({ query: `TaskQueue = '${TASK_QUEUE}' AND ExecutionStatus = 'Running'` })) {
+    const kind = kindOfWorkflowType(execution.type);
+    if (!kind) continue;
+    try {
+      rows.push({ id: execution.workflowId, kind, view: await client.workflow.getHandle(execution.workflowId).query(kind.query) });
+    } catch (error) {
+      rows.push({ id: execution.workflowId, kind, error: (error as Error).message });
+    }
+  }
+  rows.sort((a, b) => a.id.localeCompare(b.id));
+  if (json) return JSON.stringify(rows.map((r) => ({ workflowId: r.id, kind: r.kind.kind, view: r.view, error: r.error })), null, 2);
+  if (!rows.length) return "no Steward workflow is running: start them with 'steward start --all' (or run a worker, which starts them)";
+  const body = table(['WORKFLOW', 'STATUS'], rows.map((r) => [r.id, r.view === undefined ? `no answer: ${r.error ?? ''}` : summaryLine(r.kind.kind, r.view)]));
+  return `${body}\nWeb UI: ${uiBase()}/namespaces/${process.env.TEMPORAL_NAMESPACE ?? 'default'}/workflows`;
+}
+
+/** Redraws `render` every `seconds` until SIGINT or SIGTERM; a failed render shows in its frame. */
+async function watch(render: () => Promise<string>, seconds: number): Promise<void> {
+  let stopped = false;
+  let wake: () => void = () => undefined;
+  const stop = (): void => {
+    stopped = true;
+    wake();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  while (!stopped) {
+    let frame: string;
+    try {
+      frame = await render();
+    } catch (error) {
+      frame = `steward: ${(error as Error).message}`;
+    }
+    const clear = process.stdout.isTTY ? '\x1b[2J\x1b[H' : '';
+    console.log(`${clear}every ${seconds} s, Ctrl-C to stop; ${new Date().toISOString()}\n${frame}\n`);
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+      setTimeout(resolve, seconds * 1000);
+    });
+  }
 }
 
 /** `steward list`: the running Steward workflows. */
 export async function listCommand(): Promise<CommandResult> {
-  const client = await connect();
-  const lines: string[] = [];
-  for await (const execution of client.workflow.list({ query: `TaskQueue = '${TASK_QUEUE}' AND ExecutionStatus = 'Running'` })) {
-    lines.push(`${execution.workflowId.padEnd(50)} ${execution.type}`);
+  const client = await connectTemporal();
+  const rows: string[][] = [];
+  try {
+    for await (const execution of client.workflow.list({ query: `TaskQueue = '${TASK_QUEUE}' AND ExecutionStatus = 'Running'` })) {
+      rows.push([execution.workflowId, kindOfWorkflowType(execution.type)?.kind ?? execution.type, execution.startTime.toISOString()]);
+    }
+  } finally {
+    await client.connection.close();
   }
-  return { output: lines.length ? lines.join('\n') : 'no Steward workflow is running', exitCode: 0 };
+  if (!rows.length) return { output: 'no Steward workflow is running', exitCode: 0 };
+  rows.sort((a, b) => (a[0] ?? '').localeCompare(b[0] ?? ''));
+  return { output: `${table(['WORKFLOW', 'KIND', 'STARTED'], rows)}\nWeb UI: ${uiBase()}`, exitCode: 0 };
 }
 
-/** `steward stop <pool <ns>/<name> | validators <network>>`: terminates the workflow (resources stay). */
+/** `steward stop <kind> <ref>`: terminates the workflow (the resources it manages stay). */
 export async function stopCommand(args: string[]): Promise<CommandResult> {
   const target = parseTarget(args, 'stop');
-  const client = await connect();
-  await withWorkflow(target, () => client.workflow.getHandle(target.id).terminate('stopped with steward stop'));
-  return { output: `stopped ${target.id} (the resources it manages are left as they are)`, exitCode: 0 };
-}
-
-function parseTarget(args: string[], command: string): Target {
-  const [kind, ref] = args;
-  if (kind === 'pool' && ref) {
-    let parsed;
-    try {
-      parsed = parseResourceRef(ref);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-    return { id: workflowId('readonlypool', parsed), kind: 'pool', type: 'readOnlyPoolWorkflow', input: { namespace: parsed.namespace, name: parsed.name } };
+  const client = await connectTemporal();
+  try {
+    await withWorkflow(target, () => client.workflow.getHandle(target.id).terminate('stopped with steward stop'));
+  } finally {
+    await client.connection.close();
   }
-  if (kind === 'validators' && ref) {
-    return { id: `validator-set/${networkSlug(ref)}`, kind: 'validators', type: 'validatorSetWorkflow', input: { network: ref } };
-  }
-  throw new UsageError(`${command} needs: pool <namespace>/<name>, or validators <Mainnet|Testnet|Futurenet|passphrase>`);
+  return { output: `stopped ${target.id} (the resources it manages are left as they are; a running worker restarts it when the resource changes)\n${uiLink(target.id)}`, exitCode: 0 };
 }
 
 async function withWorkflow<T>(target: Target, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError || /not found/i.test((error as Error).message)) {
+    if (error instanceof WorkflowNotFoundError || /not found|already completed/i.test((error as Error).message)) {
       throw new NotFoundError(`workflow ${target.id} is not running: start it with '${startHint(target)}' (or run a worker, which starts it when the resource exists)`);
     }
     throw error;
   }
 }
 
-function startHint(target: Target): string {
-  if (target.kind === 'pool') {
-    const input = target.input as ReadOnlyPoolInput;
-    return `steward start pool ${input.namespace}/${input.name}`;
-  }
-  return `steward start validators ${(target.input as ValidatorSetInput).network}`;
-}
-
-function validatorTable(view: ValidatorSetView): string {
-  const lines = [`validator set ${view.network}: ${view.peers.length} peers`];
-  for (const peer of view.peers) lines.push(`  ${peer.padEnd(40)} pending pushes: ${(view.pending[peer] ?? []).length}, told: ${(view.told[peer] ?? []).length}`);
-  return lines.join('\n');
-}
-
-function poolTable(view: ReadOnlyPoolView): string {
-  const lines = [`pool ${view.namespace}/${view.name}: ${view.replicas ?? '?'} replicas, ${view.fresh} fresh, ${view.lagging} lagging, tip ${view.networkTip ?? '?'}, average lag ${view.averageLag ?? '?'}`];
-  lines.push(`${'REPLICA'.padEnd(24)}${'FRESH'.padEnd(7)}${'WEIGHT'.padEnd(8)}${'LEDGER'.padEnd(12)}${'LAG'.padEnd(8)}${'SERVING'.padEnd(9)}${'SHARDS'.padEnd(10)}REASON`);
-  for (const r of view.replicaViews) {
-    lines.push(`${r.replica.padEnd(24)}${String(r.fresh).padEnd(7)}${String(r.weight).padEnd(8)}${String(r.ledger ?? '-').padEnd(12)}${String(r.lag ?? '-').padEnd(8)}${String(r.serving).padEnd(9)}${(r.shards.join(',') || '-').padEnd(10)}${r.reason}`);
-  }
-  return lines.join('\n');
-}
-
-/** The Temporal Web UI link of a workflow (`TEMPORAL_UI_URL`, default http://127.0.0.1:8233). */
-export function uiLink(id: string): string {
-  const base = process.env.TEMPORAL_UI_URL ?? 'http://127.0.0.1:8233';
-  const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
-  return `Web UI: ${base}/namespaces/${namespace}/workflows/${encodeURIComponent(id)}`;
-}
-
-async function connect(): Promise<Client> {
-  const settings = temporalSettings();
-  try {
-    const connection = await Connection.connect({ ...settings.connection, connectTimeout: 3000 });
-    return new Client({ connection, namespace: settings.namespace });
-  } catch (error) {
-    throw new Error(`cannot reach Temporal at ${settings.address} (${(error as Error).message}): ` +
-      `start the local stack with 'steward stack up' or set TEMPORAL_ADDRESS`);
-  }
-}
+export { TARGET_HELP };
