@@ -1,4 +1,4 @@
-import { demoCommand } from './demo-command.js';
+import { demoCommand } from './demo/demo-command.js';
 import { stackCommand } from './stack-command.js';
 import { listCommand, signalCommand, startCommand, statusCommand, stopCommand } from './workflow-commands.js';
 import { NotFoundError, UsageError, type CommandResult } from './output.js';

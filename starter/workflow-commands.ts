@@ -152,7 +152,8 @@ async function oneStatus(client: Client, target: Target, json: boolean): Promise
   return `${renderView(target.spec.kind, view)}\n${uiLink(target.id)}`;
 }
 
-async function allStatus(client: Client, json: boolean): Promise<string> {
+/** One line per running Steward workflow (its kind's summary of the latest query), or JSON. */
+export async function allStatus(client: Client, json: boolean): Promise<string> {
   const rows: { id: string; kind: KindSpec; view?: unknown; error?: string }[] = [];
   for await (const execution of client.workflow.list({ query: `TaskQueue = '${TASK_QUEUE}' AND ExecutionStatus = 'Running'` })) {
     const kind = kindOfWorkflowType(execution.type);

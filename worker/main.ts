@@ -1,7 +1,5 @@
-import { Client, Connection } from '@temporalio/client';
 import { KubeRest } from '../activities/kube/rest.js';
-import { startPoolTrigger, startReplicaSetTrigger, startTenantTrigger, startValidatorTrigger } from './resource-triggers.js';
-import { createWorker } from './worker.js';
+import { startWorkerService } from './service.js';
 import { temporalSettings } from './temporal-settings.js';
 
 /**
@@ -11,21 +9,9 @@ import { temporalSettings } from './temporal-settings.js';
 async function main(): Promise<void> {
   const settings = temporalSettings();
   const kube = KubeRest.fromFile(process.env.KUBECONFIG);
-  const worker = await createWorker(settings, { kube });
-  const connection = await Connection.connect(settings.connection);
-  const client = new Client({ connection, namespace: settings.namespace });
-  const watching = process.env.STEWARD_WATCH !== 'false';
-  const stopPools = watching ? startPoolTrigger(kube, client) : (): void => undefined;
-  const stopValidators = watching ? startValidatorTrigger(kube, client) : (): void => undefined;
-  const stopReplicaSets = watching ? startReplicaSetTrigger(kube, client) : (): void => undefined;
-  const stopTenants = watching ? startTenantTrigger(kube, client) : (): void => undefined;
+  const service = await startWorkerService({ settings, kube, watch: process.env.STEWARD_WATCH !== 'false' });
   console.error(`[worker] polling task queue on ${settings.address} (namespace ${settings.namespace}), watching ${kube.server}`);
-  await worker.run();
-  stopPools();
-  stopValidators();
-  stopReplicaSets();
-  stopTenants();
-  await connection.close();
+  await service.done;
 }
 
 main().catch((error: unknown) => {

@@ -50,6 +50,9 @@ describe('validator set on the local stack: peer discovery, shared ConfigMap and
   });
   afterAll(async () => {
     stopTrigger?.();
+    // These workflows ran on this file's own task queue; leaving them running would strand later
+    // signal-with-starts of the same IDs (the demo's Testnet validators) on a queue nobody polls.
+    for (const id of ['validator-set/mainnet', 'validator-set/testnet']) await client?.workflow.getHandle(id).terminate().catch(() => undefined);
     await worker?.stop();
     await client?.connection.close();
   });

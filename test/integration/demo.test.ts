@@ -1,0 +1,40 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { TASK_QUEUE } from '../../domain/names.js';
+import { stack, temporalClient } from './support.js';
+
+const BIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..', 'bin', 'steward.js');
+
+describe('steward demo --once on the suite stack', () => {
+  afterAll(async () => {
+    // The demo leaves its workflows running for the Web UI; on the shared suite stack, later files
+    // start workflows with the same IDs (validator-set/testnet) on their own task queues.
+    const client = await temporalClient();
+    for await (const w of client.workflow.list({ query: `TaskQueue = '${TASK_QUEUE}' AND ExecutionStatus = 'Running'` })) {
+      await client.workflow.getHandle(w.workflowId).terminate('demo test done').catch(() => undefined);
+    }
+    await client.connection.close();
+  });
+
+  it('plays every step of the scenario and exits 0', async () => {
+    const env = { ...process.env };
+    delete env.TEMPORAL_ADDRESS;
+    delete env.KUBECONFIG;
+    const result = await new Promise<{ code: number; out: string; err: string }>((resolve) => {
+      execFile(process.execPath, [BIN, 'demo', '--once', '--stack', stack().stateDir], { env, timeout: 600_000, maxBuffer: 16 * 1024 * 1024 }, (error, out, err) => {
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, out, err });
+      });
+    });
+    if (result.code !== 0) console.error(result.out, result.err);
+    const observed = result.out.match(/\[x\] step \d\/6/g) ?? [];
+    expect(observed).toEqual(['[x] step 1/6', '[x] step 2/6', '[x] step 3/6', '[x] step 4/6', '[x] step 5/6', '[x] step 6/6']);
+    expect(result.out).toMatch(/testnet-pool-1 lag \d+ ledgers, weight 10; the read Service now selects testnet-pool-0, testnet-pool-2/);
+    expect(result.out).toMatch(/3 -> 4 replicas, 4 fresh again/);
+    expect(result.out).toMatch(/testnet-pool-3: \d/);
+    expect(result.out).toMatch(/validator-1, validator-2, validator-3 were sent \/connect\?peer=validator-4-0\.validator-4-hl\.stellar\.svc\.cluster\.local/);
+    expect(result.out).toMatch(/replica-1 \(127\.0\.0\.1:\d+\) ejected after \d+ failed checks/);
+    expect(result.out).toContain('demo: all 6 steps observed');
+    expect(result.code).toBe(0);
+  });
+});

@@ -1,0 +1,59 @@
+import { Client, Connection } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import type { KubeRest } from '../activities/kube/rest.js';
+import { TASK_QUEUE } from '../domain/names.js';
+import type { ReadOnlyPoolInput, TenantInput, ValidatorSetInput } from '../workflows/contract.js';
+import { startPoolTrigger, startReplicaSetTrigger, startTenantTrigger, startValidatorTrigger } from './resource-triggers.js';
+import type { TemporalSettings } from './temporal-settings.js';
+import { createWorker } from './worker.js';
+
+/** Options of a worker service: the worker plus the watches that start and wake workflows. */
+export interface WorkerServiceOptions {
+  settings: TemporalSettings;
+  kube: KubeRest;
+  taskQueue?: string;
+  /** Watch the custom resources and signal-with-start their workflows (default true). */
+  watch?: boolean;
+  /** Extra input of the workflows the watches start (the demo shortens intervals). */
+  inputDefaults?: { pool?: Partial<ReadOnlyPoolInput>; validators?: Partial<ValidatorSetInput>; tenant?: Partial<TenantInput> };
+  log?: (message: string) => void;
+}
+
+/** A running worker service. */
+export interface WorkerService {
+  worker: Worker;
+  /** Resolves when the worker has stopped. */
+  done: Promise<void>;
+  /** Stops the watches and the worker, and waits for it to drain. */
+  stop(): Promise<void>;
+}
+
+/** Starts the worker and, unless `watch` is false, the resource watches; returns once it polls. */
+export async function startWorkerService(options: WorkerServiceOptions): Promise<WorkerService> {
+  const { settings, kube } = options;
+  const taskQueue = options.taskQueue ?? TASK_QUEUE;
+  const worker = await createWorker(settings, { kube }, taskQueue);
+  const connection = await Connection.connect(settings.connection);
+  const client = new Client({ connection, namespace: settings.namespace });
+  const log = options.log;
+  const stops = options.watch === false ? [] : [
+    startPoolTrigger(kube, client, { taskQueue, inputDefaults: options.inputDefaults?.pool, log }),
+    startValidatorTrigger(kube, client, { taskQueue, inputDefaults: options.inputDefaults?.validators, log }),
+    startReplicaSetTrigger(kube, client, { taskQueue, log }),
+    startTenantTrigger(kube, client, { taskQueue, inputDefaults: options.inputDefaults?.tenant, log }),
+  ];
+  const running = worker.run();
+  const done = running.finally(async () => {
+    for (const stop of stops) stop();
+    await connection.close();
+  });
+  return {
+    worker,
+    done,
+    async stop() {
+      for (const stop of stops) stop();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}
