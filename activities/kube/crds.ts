@@ -18,7 +18,7 @@ interface Crd {
  * Throws naming the CRD that did not become ready, with its conditions.
  */
 export async function installCrds(kube: KubeRest, timeoutMs = 30_000, extraFiles: string[] = []): Promise<string[]> {
-  const files = [...fs.readdirSync(crdDir()).filter((file) => file.endsWith('.yaml')).sort().map((file) => path.join(crdDir(), file)), ...extraFiles];
+  const files = [...fs.readdirSync(crdDir()).filter((file) => file.endsWith('.yaml') && file !== 'kustomization.yaml').sort().map((file) => path.join(crdDir(), file)), ...extraFiles];
   const names: string[] = [];
   for (const file of files) {
     for (const doc of YAML.parseAllDocuments(fs.readFileSync(file, 'utf8'))) {

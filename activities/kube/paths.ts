@@ -4,6 +4,8 @@ const PLURALS: Record<string, string> = {
   ConfigMap: 'configmaps', Service: 'services', StatefulSet: 'statefulsets', Pod: 'pods', Secret: 'secrets',
   Namespace: 'namespaces', HTTPRoute: 'httproutes', ReadOnlyPool: 'readonlypools', StellarNode: 'stellarnodes',
   Tenant: 'tenants', PostgresReplicaSet: 'postgresreplicasets', Event: 'events',
+  ServiceAccount: 'serviceaccounts', ClusterRole: 'clusterroles', ClusterRoleBinding: 'clusterrolebindings',
+  Deployment: 'deployments', CustomResourceDefinition: 'customresourcedefinitions',
 };
 
 /** The REST path of an object from its apiVersion, kind, namespace and name. Throws for an unknown kind. */

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TASK_QUEUE } from '../../domain/names.js';
 import { networkSlug } from '../../domain/network.js';
 import { createWorker } from '../../worker/worker.js';
-import { createNamespace, kube, stack, temporalClient } from './support.js';
+import { createNamespace, kube, stack, temporalClient, workerKube } from './support.js';
 
 const BIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..', 'bin', 'steward.js');
 
@@ -39,7 +39,7 @@ describe('the steward CLI against the local stack', () => {
 
   beforeAll(async () => {
     const { address, namespace } = stack().temporal;
-    const worker = await createWorker({ address, namespace, connection: { address } }, { kube: kube() }, TASK_QUEUE);
+    const worker = await createWorker({ address, namespace, connection: { address } }, { kube: workerKube() }, TASK_QUEUE);
     const running = worker.run();
     stopWorker = async () => {
       worker.shutdown();

@@ -1,10 +1,15 @@
 import fs from 'node:fs';
 import { installCrds } from '../../activities/kube/crds.js';
 import { KubeRest } from '../../activities/kube/rest.js';
+import path from 'node:path';
+import { applyAll, deployDir, loadKustomization, writeServiceAccountKubeconfig } from '../../stack/deploy.js';
 import { gatewayApiCrd, startStack, stackDir, stopStack, type StackPart } from '../../stack/index.js';
 
 /** Name of the integration suite's stack; fresh state on every run (binaries stay cached). */
 export const TEST_STACK = process.env.STEWARD_TEST_STACK ?? 'test';
+
+/** The kubeconfig of the worker's ServiceAccount, in the stack's state dir. */
+export const WORKER_KUBECONFIG = 'worker-kubeconfig.yaml';
 
 /** Starts one local stack for the whole integration suite and installs the CRDs. */
 export default async function globalSetup(): Promise<void> {
@@ -14,7 +19,14 @@ export default async function globalSetup(): Promise<void> {
   // STEWARD_TEST_PARTS=postgres,temporal starts only those parts (handy while working on one area).
   const parts = process.env.STEWARD_TEST_PARTS?.split(',').filter(Boolean) as StackPart[] | undefined;
   const info = await startStack({ name: TEST_STACK, ledgerIntervalMs: 500, parts });
-  if (info.kube) await installCrds(KubeRest.fromFile(info.kube.kubeconfigPath), 30_000, fs.existsSync(gatewayApiCrd()) ? [gatewayApiCrd()] : []);
+  if (info.kube) {
+    const admin = KubeRest.fromFile(info.kube.kubeconfigPath);
+    await installCrds(admin, 30_000, fs.existsSync(gatewayApiCrd()) ? [gatewayApiCrd()] : []);
+    // The shipped manifests (deploy/): every worker in the suite runs as their ServiceAccount, bound
+    // only to the shipped ClusterRole.
+    await applyAll(admin, loadKustomization(deployDir()));
+    await writeServiceAccountKubeconfig(admin, { namespace: 'stellar-system', name: 'stellar-steward' }, path.join(info.stateDir, WORKER_KUBECONFIG));
+  }
   process.env.STEWARD_STACK_DIR = info.stateDir;
   console.error(`[test] local stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -4,7 +4,7 @@ import { workflowId } from '../../domain/names.js';
 import type { PoolStatus } from '../../domain/pool-status.js';
 import { startPoolTrigger } from '../../worker/resource-triggers.js';
 import { rebalanceSignal, statusQuery } from '../../workflows/contract.js';
-import { archiveUrl, createNamespace, eventually, kube, listPods, mergePatch, setScenario, startWorker, temporalClient, type TestPod } from './support.js';
+import { archiveUrl, createNamespace, eventually, kube, listPods, mergePatch, setScenario, startWorker, temporalClient, type TestPod, workerKube } from './support.js';
 
 interface Pool {
   status?: PoolStatus;
@@ -38,7 +38,7 @@ describe('ReadOnlyPool on the local stack (real API server, controllers, KWOK po
     client = await temporalClient();
     worker = await startWorker();
     namespace = await createNamespace('rop');
-    stopTrigger = startPoolTrigger(kube(), client, {
+    stopTrigger = startPoolTrigger(workerKube(), client, {
       namespace,
       taskQueue: worker.taskQueue,
       inputDefaults: { intervalSeconds: 1, ledgerRefreshSeconds: 2, autoscalerTiming: { cooldownMs: 3000, stabilizationMs: 600_000 } },

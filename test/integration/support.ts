@@ -21,6 +21,14 @@ export function kube(): KubeRest {
   return KubeRest.fromFile(info.kubeconfigPath);
 }
 
+/**
+ * A REST client authenticated as the worker's ServiceAccount, which holds only the shipped ClusterRole
+ * (deploy/clusterrole.yaml): workers and watches in the suite use it, so a missing permission fails.
+ */
+export function workerKube(): KubeRest {
+  return KubeRest.fromFile(path.join(stack().stateDir, 'worker-kubeconfig.yaml'));
+}
+
 /** A Temporal client of the suite's server; close its connection when done. */
 export async function temporalClient(): Promise<Client> {
   const { address, namespace } = stack().temporal;
@@ -45,7 +53,7 @@ export async function startWorker(): Promise<{ worker: Worker; taskQueue: string
   quietRuntime();
   const { address, namespace } = stack().temporal;
   const taskQueue = uniqueName('test-queue');
-  const worker = await createWorker({ address, namespace, connection: { address } }, { kube: kube() }, taskQueue);
+  const worker = await createWorker({ address, namespace, connection: { address } }, { kube: workerKube() }, taskQueue);
   const running = worker.run();
   const stop = async (): Promise<void> => {
     worker.shutdown();

@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { TenantStatus } from '../../domain/tenant-decision.js';
 import { startTenantTrigger } from '../../worker/resource-triggers.js';
 import { confirmRemoveSignal, tenantStatusQuery } from '../../workflows/contract.js';
-import { createNamespace, eventually, kube, mergePatch, startWorker, temporalClient } from './support.js';
+import { createNamespace, eventually, kube, mergePatch, startWorker, temporalClient, workerKube } from './support.js';
 
 describe('Tenant on the local stack: real StatefulSet controller and KWOK pods', () => {
   let client: Client;
@@ -19,7 +19,7 @@ describe('Tenant on the local stack: real StatefulSet controller and KWOK pods',
     client = await temporalClient();
     worker = await startWorker();
     ns = await createNamespace('tenant');
-    stopTrigger = startTenantTrigger(kube(), client, { namespace: ns, taskQueue: worker.taskQueue, inputDefaults: { intervalSeconds: 2 }, log: () => undefined });
+    stopTrigger = startTenantTrigger(workerKube(), client, { namespace: ns, taskQueue: worker.taskQueue, inputDefaults: { intervalSeconds: 2 }, log: () => undefined });
     await kube().apply(path(), { apiVersion: 'rustfs.com/v1alpha1', kind: 'Tenant', metadata: { name: 'store', namespace: ns }, spec: { image: 'rustfs/rustfs:1.0.0', pools: [pool('a', 3)] } });
   });
   afterAll(async () => {

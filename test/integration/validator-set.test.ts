@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
 import { startValidatorTrigger } from '../../worker/resource-triggers.js';
 import { peersQuery, resyncSignal } from '../../workflows/contract.js';
-import { createNamespace, eventually, historyText, kube, listPods, mergePatch, setScenario, stack, startWorker, temporalClient } from './support.js';
+import { createNamespace, eventually, historyText, kube, listPods, mergePatch, setScenario, stack, startWorker, temporalClient, workerKube } from './support.js';
 
 const SEED = 'SBSECRETSEEDVALUEFORTESTSONLYDONOTLEAKXXXXXXXXXXXXXXXXXXX';
 const PEERS = '/api/v1/namespaces/stellar-system/configmaps/stellar-peers';
@@ -46,7 +46,7 @@ describe('validator set on the local stack: peer discovery, shared ConfigMap and
     worker = await startWorker();
     ns = await createNamespace('val');
     await kube().apply(`/api/v1/namespaces/${ns}/secrets/seeds`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'seeds', namespace: ns }, stringData: { seed: SEED } });
-    stopTrigger = startValidatorTrigger(kube(), client, { taskQueue: worker.taskQueue, inputDefaults: { resyncSeconds: 2 }, log: () => undefined });
+    stopTrigger = startValidatorTrigger(workerKube(), client, { taskQueue: worker.taskQueue, inputDefaults: { resyncSeconds: 2 }, log: () => undefined });
   });
   afterAll(async () => {
     stopTrigger?.();
