@@ -5,6 +5,7 @@ import type { PeerPush } from '../domain/validator-peers.js';
 import { applyObjects, unlessGone, type ApplyResult } from './kube/apply-objects.js';
 import type { KubeRest } from './kube/rest.js';
 import { connectPeer, probeReplica } from './stellar-core-client.js';
+import { activityLog } from './activity-log.js';
 
 /** Namespace and name of the shared peers ConfigMap. */
 export const PEERS_CONFIG_MAP = { namespace: 'stellar-system', name: 'stellar-peers' } as const;
@@ -85,8 +86,10 @@ export function createValidatorActivities(kube: KubeRest) {
         if (!ip) return undefined;
         try {
           await connectPeer(ip, push.peer, push.port);
+          activityLog().info(`told ${push.validator} of peer ${push.peer}`, { validator: push.validator, peer: push.peer });
           return push;
-        } catch {
+        } catch (error) {
+          activityLog().warn(`cannot tell ${push.validator} of peer ${push.peer}; it stays pending: ${(error as Error).message}`, { validator: push.validator, peer: push.peer });
           return undefined;
         }
       }));

@@ -69,6 +69,8 @@ async function signal(client: Client, id: string, input: ReadOnlyPoolInput, star
 /** Options of the validator trigger. */
 export interface ValidatorTriggerOptions {
   taskQueue?: string;
+  /** Watch one namespace only (all by default). */
+  namespace?: string;
   inputDefaults?: Partial<ValidatorSetInput>;
   log?: (message: string) => void;
 }
@@ -92,7 +94,8 @@ export function startValidatorTrigger(kube: KubeRest, client: Client, options: V
         .catch((error: unknown) => log(`cannot signal ${id}: ${(error as Error).message}`));
     }, 50));
   };
-  const nodes = watchCollection(kube, { path: '/apis/stellar.org/v1alpha1/stellarnodes' }, (change) => {
+  const scope = options.namespace ? `/namespaces/${options.namespace}` : '';
+  const nodes = watchCollection(kube, { path: `/apis/stellar.org/v1alpha1${scope}/stellarnodes` }, (change) => {
     const network = (change.object as { spec?: { network?: string } }).spec?.network;
     const key = `${change.namespace}/${change.name}`;
     const known = network ?? networkOfNode.get(key);
@@ -104,8 +107,8 @@ export function startValidatorTrigger(kube: KubeRest, client: Client, options: V
     const network = node ? networkOfNode.get(`${change.namespace}/${node}`) : undefined;
     if (network) wake(network);
   };
-  const pods = watchCollection(kube, { path: '/api/v1/pods', labelSelector: NODE_LABEL }, byNode, log);
-  const services = watchCollection(kube, { path: '/api/v1/services', labelSelector: NODE_LABEL }, byNode, log);
+  const pods = watchCollection(kube, { path: `/api/v1${scope}/pods`, labelSelector: NODE_LABEL }, byNode, log);
+  const services = watchCollection(kube, { path: `/api/v1${scope}/services`, labelSelector: NODE_LABEL }, byNode, log);
   return () => {
     nodes.stop();
     pods.stop();
@@ -118,9 +121,10 @@ export function startValidatorTrigger(kube: KubeRest, client: Client, options: V
  * Watches PostgresReplicaSets: creation or change signal-with-starts `postgres-replicas/<ns>/<name>`,
  * deletion wakes it so it ends. Returns a stop function.
  */
-export function startReplicaSetTrigger(kube: KubeRest, client: Client, options: { taskQueue?: string; log?: (message: string) => void } = {}): () => void {
+export function startReplicaSetTrigger(kube: KubeRest, client: Client, options: { taskQueue?: string; namespace?: string; log?: (message: string) => void } = {}): () => void {
   const log = options.log ?? ((message: string): void => console.error(`[worker] ${message}`));
-  const sets = watchCollection(kube, { path: '/apis/stellar.org/v1alpha1/postgresreplicasets' }, (change) => {
+  const scope = options.namespace ? `/namespaces/${options.namespace}` : '';
+  const sets = watchCollection(kube, { path: `/apis/stellar.org/v1alpha1${scope}/postgresreplicasets` }, (change) => {
     const id = workflowId('postgres-replicas', change);
     const call = change.type === 'DELETED'
       ? client.workflow.getHandle(id).signal(resourceChangedSignal)

@@ -1,14 +1,61 @@
-import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type LogEntry, type LogLevel, type Logger } from '@temporalio/worker';
 
-let installed = false;
+/** How the worker writes logs: `json` (one object per line, for collectors) or `text` (for people). */
+export type LogFormat = 'json' | 'text';
 
-/** Installs the Temporal runtime once per process with a logger at `level` (WARN keeps a demo screen clean). */
-export function installRuntime(level: LogLevel = 'INFO'): void {
-  if (installed) return;
-  installed = true;
+/** Options of the process-wide Temporal runtime. */
+export interface RuntimeOptions {
+  level?: LogLevel;
+  format?: LogFormat;
+  /** `host:port` of the Prometheus endpoint (`/metrics`); no endpoint when absent. */
+  metricsAddress?: string;
+}
+
+let logger: Logger | undefined;
+
+/** One log line: JSON with time, level, message and the SDK's fields (workflowId, activityType, ...), or text. */
+export function formatLogEntry(entry: LogEntry, format: LogFormat): string {
+  const time = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
+  if (format === 'text') {
+    const meta = entry.meta && Object.keys(entry.meta).length ? ` ${JSON.stringify(entry.meta, bigintSafe)}` : '';
+    return `${time} [${entry.level}] ${entry.message}${meta}`;
+  }
+  return JSON.stringify({ time, level: entry.level.toLowerCase(), message: entry.message, ...entry.meta }, bigintSafe);
+}
+
+function bigintSafe(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+/**
+ * Installs the Temporal runtime once per process: its logger (the SDK's, the workflows' and the
+ * activities' logs all go through it) and, with `metricsAddress`, the Prometheus endpoint that serves
+ * the SDK's metrics and Steward's own. Later calls return the logger installed first.
+ */
+export function installRuntime(options: RuntimeOptions = {}): Logger {
+  if (logger) return logger;
+  const format = options.format ?? 'text';
+  const installed = new DefaultLogger(options.level ?? 'INFO', (entry) => process.stderr.write(`${formatLogEntry(entry, format)}\n`));
+  logger = installed;
   try {
-    Runtime.install({ logger: new DefaultLogger(level) });
+    Runtime.install({
+      logger: installed,
+      telemetryOptions: options.metricsAddress ? { metrics: { prometheus: { bindAddress: options.metricsAddress } } } : undefined,
+    });
   } catch {
     // another part of this process installed it first
   }
+  return installed;
+}
+
+/** Runtime options from STEWARD_LOG_LEVEL, STEWARD_LOG_FORMAT and STEWARD_METRICS_ADDRESS (or STEWARD_METRICS_PORT). */
+export function runtimeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeOptions {
+  const format = env.STEWARD_LOG_FORMAT ?? 'text';
+  if (format !== 'json' && format !== 'text') throw new Error(`STEWARD_LOG_FORMAT=${format} is not a log format: use json or text`);
+  const level = (env.STEWARD_LOG_LEVEL ?? 'INFO').toUpperCase();
+  if (!['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'].includes(level)) throw new Error(`STEWARD_LOG_LEVEL=${level} is not a level: use DEBUG, INFO, WARN or ERROR`);
+  const port = env.STEWARD_METRICS_PORT;
+  if (port !== undefined && !/^\d+$/.test(port)) throw new Error(`STEWARD_METRICS_PORT=${port} is not a port number`);
+  const metricsAddress = env.STEWARD_METRICS_ADDRESS ?? (port === '0' ? undefined : `0.0.0.0:${port ?? '9464'}`);
+  return { format, level: level as LogLevel, metricsAddress };
 }

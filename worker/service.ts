@@ -12,6 +12,8 @@ export interface WorkerServiceOptions {
   settings: TemporalSettings;
   kube: KubeRest;
   taskQueue?: string;
+  /** Watch one namespace only (all by default). */
+  namespace?: string;
   /** Watch the custom resources and signal-with-start their workflows (default true). */
   watch?: boolean;
   /** Extra input of the workflows the watches start (the demo shortens intervals). */
@@ -35,12 +37,12 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
   const worker = await createWorker(settings, { kube }, taskQueue);
   const connection = await Connection.connect(settings.connection);
   const client = new Client({ connection, namespace: settings.namespace });
-  const log = options.log;
+  const { log, namespace } = options;
   const stops = options.watch === false ? [] : [
-    startPoolTrigger(kube, client, { taskQueue, inputDefaults: options.inputDefaults?.pool, log }),
-    startValidatorTrigger(kube, client, { taskQueue, inputDefaults: options.inputDefaults?.validators, log }),
-    startReplicaSetTrigger(kube, client, { taskQueue, log }),
-    startTenantTrigger(kube, client, { taskQueue, inputDefaults: options.inputDefaults?.tenant, log }),
+    startPoolTrigger(kube, client, { taskQueue, namespace, inputDefaults: options.inputDefaults?.pool, log }),
+    startValidatorTrigger(kube, client, { taskQueue, namespace, inputDefaults: options.inputDefaults?.validators, log }),
+    startReplicaSetTrigger(kube, client, { taskQueue, namespace, log }),
+    startTenantTrigger(kube, client, { taskQueue, namespace, inputDefaults: options.inputDefaults?.tenant, log }),
   ];
   const running = worker.run();
   const done = running.finally(async () => {

@@ -3,6 +3,7 @@ import type { createPostgresActivities } from '../activities/postgres-activities
 import type { ReplicaHealth } from '../domain/replica-health.js';
 import { decideReplicaSet } from '../domain/replica-set.js';
 import { checkNowSignal, replicaSetStatusQuery, resourceChangedSignal, type ReplicaSetInput, type ReplicaSetView } from './contract.js';
+import { recordReconcile, recordReplicaSet } from './metrics.js';
 
 const postgres = proxyActivities<ReturnType<typeof createPostgresActivities>>({
   startToCloseTimeout: '30 seconds',
@@ -30,6 +31,7 @@ export async function postgresReplicasWorkflow(input: ReplicaSetInput): Promise<
   setHandler(replicaSetStatusQuery, () => view);
   for (let iteration = 0; iteration < ITERATIONS_PER_RUN; iteration += 1) {
     woken = false;
+    const startedAt = Date.now();
     const observed = await postgres.observeReplicaSet({ namespace: input.namespace, name: input.name });
     if (!observed) {
       view.deleted = true;
@@ -44,6 +46,8 @@ export async function postgresReplicasWorkflow(input: ReplicaSetInput): Promise<
     view.iterations += 1;
     view.replicas = decision.status.replicas;
     view.routingTo = decision.status.routingTo;
+    recordReplicaSet(view);
+    recordReconcile('postgres-replicas', startedAt);
     await condition(() => woken, (input.intervalSeconds ?? observed.spec.healthCheckIntervalSeconds ?? 30) * 1000);
     if (workflowInfo().continueAsNewSuggested) break;
   }

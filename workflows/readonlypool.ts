@@ -3,6 +3,7 @@ import type { createPoolActivities } from '../activities/pool-activities.js';
 import { decidePool, type PoolDecision, type PoolMemory } from '../domain/pool-decision.js';
 import { withDefaults } from '../domain/pool-spec.js';
 import { pauseSignal, rebalanceSignal, resourceChangedSignal, resumeSignal, statusQuery, type ReadOnlyPoolInput, type ReadOnlyPoolView } from './contract.js';
+import { recordPool, recordReconcile } from './metrics.js';
 
 const pool = proxyActivities<ReturnType<typeof createPoolActivities>>({
   startToCloseTimeout: '60 seconds',
@@ -46,6 +47,7 @@ export async function readOnlyPoolWorkflow(input: ReadOnlyPoolInput): Promise<Re
 
   for (let iteration = 0; iteration < ITERATIONS_PER_RUN; iteration += 1) {
     woken = false;
+    const startedAt = Date.now();
     const observed = await pool.observePool({ namespace: input.namespace, name: input.name });
     view.iterations += 1;
     if (!observed) {
@@ -74,6 +76,8 @@ export async function readOnlyPoolWorkflow(input: ReadOnlyPoolInput): Promise<Re
       await pool.recordPoolEvents({ namespace: input.namespace, name: input.name, uid: observed.pool.uid, events: decision.events });
     }
     updateView(view, decision, observed.pool.generation, paused);
+    recordPool(view);
+    recordReconcile('readonlypool', startedAt);
     const interval = input.intervalSeconds ?? withDefaults(observed.pool.spec).loadBalancing.updateIntervalSeconds;
     await condition(() => woken, interval * 1000);
     if (workflowInfo().continueAsNewSuggested) break;

@@ -4,6 +4,7 @@ import { decideTenant } from '../domain/tenant-decision.js';
 import { sameJson } from '../domain/pool-status.js';
 import type { PoolMemory } from '../domain/tenant-pool-state.js';
 import { confirmRemoveSignal, resourceChangedSignal, tenantStatusQuery, type TenantInput, type TenantView } from './contract.js';
+import { recordReconcile, recordTenant } from './metrics.js';
 
 const tenants = proxyActivities<ReturnType<typeof createTenantActivities>>({
   startToCloseTimeout: '30 seconds',
@@ -33,6 +34,7 @@ export async function tenantWorkflow(input: TenantInput): Promise<TenantView> {
   setHandler(tenantStatusQuery, () => view);
   for (let iteration = 0; iteration < ITERATIONS_PER_RUN; iteration += 1) {
     woken = false;
+    const startedAt = Date.now();
     const observed = await tenants.observeTenant({ namespace: input.namespace, name: input.name });
     if (!observed) {
       view.deleted = true;
@@ -58,6 +60,8 @@ export async function tenantWorkflow(input: TenantInput): Promise<TenantView> {
     view.status = decision.status;
     view.removalPending = decision.removalPending;
     view.transitions = [...view.transitions, ...decision.transitions.map((t) => ({ ...t, at: new Date(now).toISOString() }))].slice(-RECENT_TRANSITIONS);
+    recordTenant(view);
+    recordReconcile('tenant', startedAt);
     await condition(() => woken, (input.intervalSeconds ?? 10) * 1000);
     if (workflowInfo().continueAsNewSuggested) break;
   }

@@ -2,7 +2,9 @@ import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHand
 import type { createValidatorActivities } from '../activities/validator-activities.js';
 import { decideValidators, nodeStatusChanged } from '../domain/validator-decision.js';
 import { recordPushes, type PushLedger } from '../domain/validator-peers.js';
+import { networkSlug } from '../domain/network.js';
 import { peersQuery, resourceChangedSignal, resyncSignal, type ValidatorSetInput, type ValidatorSetView } from './contract.js';
+import { recordReconcile, recordValidators } from './metrics.js';
 
 const validators = proxyActivities<ReturnType<typeof createValidatorActivities>>({
   startToCloseTimeout: '60 seconds',
@@ -31,6 +33,7 @@ export async function validatorSetWorkflow(input: ValidatorSetInput): Promise<vo
   setHandler(peersQuery, () => view);
   for (let iteration = 0; iteration < ITERATIONS_PER_RUN; iteration += 1) {
     woken = false;
+    const startedAt = Date.now();
     const observed = await validators.observeValidators();
     const decision = decideValidators(input.network, observed, ledger, Date.now());
     // Push first: running validators learn new peers at once; configs (KNOWN_PEERS, for restarts) follow.
@@ -44,6 +47,8 @@ export async function validatorSetWorkflow(input: ValidatorSetInput): Promise<vo
     view.peers = decision.peers.map((p) => `${p.namespace}/${p.name}`);
     view.pending = Object.fromEntries(Object.entries(decision.pending).map(([k, v]) => [k, v.filter((peer) => !done.some((d) => d.validator === k && d.peer === peer))]));
     view.told = Object.fromEntries(Object.entries(ledger).map(([k, v]) => [k, v.told]));
+    recordValidators(view, networkSlug(input.network));
+    recordReconcile('validator-set', startedAt);
     const retrySoon = Object.values(view.pending).some((p) => p.length > 0);
     await condition(() => woken, (retrySoon ? 1 : (input.resyncSeconds ?? DEFAULT_RESYNC_SECONDS)) * 1000);
     if (workflowInfo().continueAsNewSuggested) break;

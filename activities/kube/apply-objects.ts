@@ -1,5 +1,6 @@
 import { holdsSubset } from '../../domain/subset.js';
 import type { KubeObject } from '../../domain/pool-objects.js';
+import { activityLog } from '../activity-log.js';
 import { objectPath } from './paths.js';
 import { KubeApiError, type KubeRest } from './rest.js';
 
@@ -39,9 +40,11 @@ async function applyOne(kube: KubeRest, object: KubeObject, result: ApplyResult)
     try {
       await kube.apply(path, object);
       result.applied.push(`${object.kind}/${object.metadata.name}`);
+      activityLog().info(`applied ${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata.name}`, { object: path });
     } catch (error) {
       if (error instanceof KubeApiError && error.status === 422) {
         (result.refused ??= []).push({ object: `${object.kind}/${object.metadata.name}`, message: error.apiMessage });
+        activityLog().warn(`the API server refused ${object.kind} ${object.metadata.name}: ${error.apiMessage}`, { object: path });
         return;
       }
       if (!namespaceGone(error)) throw error;

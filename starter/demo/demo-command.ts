@@ -38,7 +38,7 @@ export async function demoCommand(args: string[]): Promise<CommandResult> {
   say(`applied to namespace ${resources.namespace}: ReadOnlyPool ${resources.pool.metadata.name}, ${resources.validators.length} validators, Tenant ${resources.tenant.metadata.name}, PostgresReplicaSet ${resources.replicaSet.metadata.name}`);
 
   const settings = { address: info.temporal.address, namespace: info.temporal.namespace, connection: { address: info.temporal.address } };
-  installRuntime('WARN');
+  installRuntime({ level: 'WARN' });
   const service = await startWorkerService({ settings, kube, inputDefaults: { validators: { resyncSeconds: 5 }, tenant: { intervalSeconds: 5 } }, log: (m) => say(`worker: ${m}`) });
   const connection = await Connection.connect({ address: info.temporal.address });
   const client = new Client({ connection, namespace: info.temporal.namespace });

@@ -1,0 +1,102 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { freePort } from '../../stack/ports.js';
+import { archiveUrl, createNamespace, eventually, kube, stack, temporalClient, uniqueName } from './support.js';
+
+const MAIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'worker', 'main.js');
+
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** Parses the Prometheus text format into samples. */
+function parseMetrics(text: string): Sample[] {
+  const samples: Sample[] = [];
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
+    if (!match || line.startsWith('#')) continue;
+    const labels: Record<string, string> = {};
+    for (const pair of (match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[pair[1] ?? ''] = pair[2] ?? '';
+    samples.push({ name: match[1] ?? '', labels, value: Number(match[3]) });
+  }
+  return samples;
+}
+
+describe('the worker process (dist/worker/main.js, the container entrypoint) under the shipped ClusterRole', () => {
+  let worker: ChildProcess;
+  let ns: string;
+  let metricsUrl: string;
+  let stderr = '';
+  const taskQueue = uniqueName('process-queue');
+
+  beforeAll(async () => {
+    ns = await createNamespace('wproc');
+    const port = await freePort();
+    metricsUrl = `http://127.0.0.1:${port}/metrics`;
+    worker = spawn(process.execPath, [MAIN], {
+      env: {
+        ...process.env, TEMPORAL_ADDRESS: stack().temporal.address, KUBECONFIG: path.join(stack().stateDir, 'worker-kubeconfig.yaml'),
+        STEWARD_TASK_QUEUE: taskQueue, STEWARD_WATCH_NAMESPACE: ns, STEWARD_METRICS_ADDRESS: `127.0.0.1:${port}`, STEWARD_LOG_FORMAT: 'json',
+      },
+    });
+    worker.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    await eventually(async () => stderr, (text) => text.includes('Steward worker running') || worker.exitCode !== null, 60_000, 'the worker to start');
+    if (worker.exitCode !== null) throw new Error(`the worker exited with ${worker.exitCode}: ${stderr}`);
+    const pg = stack().postgres;
+    if (!pg || pg.external) throw new Error('needs the local PostgreSQL cluster');
+    const apply = (kind: string, plural: string, name: string, spec: unknown, group = 'stellar.org/v1alpha1') =>
+      kube().apply(`/apis/${group}/namespaces/${ns}/${plural}/${name}`, { apiVersion: group, kind, metadata: { name, namespace: ns }, spec });
+    await apply('ReadOnlyPool', 'readonlypools', 'p', { network: 'Testnet', minReplicas: 2, targetReplicas: 2, historyArchiveUrls: [archiveUrl('testnet')], loadBalancing: { updateIntervalSeconds: 1 } });
+    await apply('Tenant', 'tenants', 't', { image: 'rustfs/rustfs:1.0.0', pools: [{ name: 'a', servers: 1, persistence: { volumesPerServer: 1 } }] }, 'rustfs.com/v1alpha1');
+    await kube().apply(`/api/v1/namespaces/${ns}/secrets/pg`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pg', namespace: ns }, stringData: { username: pg.user, password: pg.password } });
+    await apply('PostgresReplicaSet', 'postgresreplicasets', 'db', {
+      primary: { host: pg.primary.host, port: pg.primary.port }, replicas: pg.replicas.map((r) => ({ host: r.host, port: r.port })), credentialsSecretRef: { name: 'pg' }, healthCheckIntervalSeconds: 1,
+    });
+  });
+  afterAll(async () => {
+    if (worker && worker.exitCode === null) worker.kill('SIGKILL');
+    const client = await temporalClient();
+    for (const id of [`readonlypool/${ns}/p`, `tenant/${ns}/t`, `postgres-replicas/${ns}/db`]) await client.workflow.getHandle(id).terminate().catch(() => undefined);
+    await client.connection.close();
+  });
+
+  it('serves the Temporal SDK metrics and Steward\'s own: lag, fresh replicas, pool states, replica health, reconcile time', async () => {
+    const ours = (s: Sample) => s.labels.resource_namespace === ns;
+    const samples = await eventually(async () => parseMetrics(await (await fetch(metricsUrl)).text()),
+      (all) => all.some((s) => s.name === 'steward_pool_fresh_replicas' && ours(s) && s.value === 2)
+        && all.some((s) => s.name === 'steward_tenant_pool_state' && ours(s) && s.labels.state === 'PoolRolloutComplete' && s.value === 1)
+        && all.filter((s) => s.name === 'steward_db_replica_healthy' && ours(s) && s.value === 1).length === 2,
+      90_000, 'metrics of the pool, the tenant and the replica set');
+    const lag = samples.filter((s) => s.name === 'steward_replica_lag_ledgers' && ours(s));
+    expect(lag.map((s) => s.labels.replica).sort()).toEqual(['p-0', 'p-1']);
+    expect(lag.every((s) => s.value >= 0 && s.value < 20)).toBe(true);
+    expect(samples.find((s) => s.name === 'steward_pool_replicas' && ours(s))?.value).toBe(2);
+    expect(samples.find((s) => s.name === 'steward_tenant_pool_state' && ours(s) && s.labels.state === 'PoolRolloutFailed')?.value).toBe(0);
+    const reconciles = samples.filter((s) => s.name === 'steward_reconcile_duration_count' && s.labels.taskQueue === taskQueue);
+    expect(new Set(reconciles.map((s) => s.labels.kind))).toEqual(new Set(['readonlypool', 'tenant', 'postgres-replicas']));
+    // The SDK's own metrics come from the same endpoint.
+    expect(samples.some((s) => s.name.startsWith('temporal_') && s.labels.task_queue === taskQueue)).toBe(true);
+  });
+
+  it('writes JSON log lines whose activity lines name the workflow, and stops cleanly on SIGTERM', async () => {
+    const lines = stderr.split('\n').filter(Boolean);
+    const parsed = lines.map((line) => {
+      try {
+        return JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        throw new Error(`not a JSON log line: ${line}`);
+      }
+    });
+    expect(parsed.every((entry) => typeof entry.time === 'string' && typeof entry.level === 'string' && typeof entry.message === 'string')).toBe(true);
+    const applied = parsed.find((entry) => String(entry.message).startsWith('applied StatefulSet') && entry.workflowId === `readonlypool/${ns}/p`);
+    expect(applied).toEqual(expect.objectContaining({ level: 'info', activityType: 'applyPool', taskQueue }));
+    const exited = new Promise<number | null>((resolve) => worker.on('exit', resolve));
+    worker.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
