@@ -1,14 +1,18 @@
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { createPostgresActivities } from '../activities/postgres-activities.js';
 import type { ReplicaHealth } from '../domain/replica-health.js';
 import { decideReplicaSet } from '../domain/replica-set.js';
+import { routingSummary } from '../domain/summaries.js';
 import { checkNowSignal, replicaSetStatusQuery, resourceChangedSignal, type ReplicaSetInput, type ReplicaSetView } from './contract.js';
 import { recordReconcile, recordReplicaSet } from './metrics.js';
 
-const postgres = proxyActivities<ReturnType<typeof createPostgresActivities>>({
+const OPTIONS: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '500 milliseconds', maximumInterval: '10 seconds', backoffCoefficient: 2 },
-});
+};
+const postgres = proxyActivities<ReturnType<typeof createPostgresActivities>>(OPTIONS);
+/** Activity options with a summary the Web UI shows in the history. */
+const summarized = (summary: string): ActivityOptions => ({ ...OPTIONS, summary });
 
 const ITERATIONS_PER_RUN = 300;
 
@@ -37,10 +41,10 @@ export async function postgresReplicasWorkflow(input: ReplicaSetInput): Promise<
       view.deleted = true;
       return view;
     }
-    const checks = await postgres.checkReplicas({ namespace: input.namespace, spec: observed.spec });
+    const checks = await postgres.checkReplicas.executeWithOptions(summarized(`check ${observed.spec.replicas.length} replicas of ${input.namespace}/${input.name}: connect, recovery, streaming, lag`), [{ namespace: input.namespace, spec: observed.spec }]);
     const decision = decideReplicaSet(observed.spec, observed.generation, health, checks, observed.status, Date.now());
     health = decision.health;
-    await postgres.applyReplicaRouting({ namespace: input.namespace, name: input.name, uid: observed.uid, spec: observed.spec, routedPods: decision.routedPods });
+    await postgres.applyReplicaRouting.executeWithOptions(summarized(routingSummary(decision)), [{ namespace: input.namespace, name: input.name, uid: observed.uid, spec: observed.spec, routedPods: decision.routedPods }]);
     await postgres.writeReplicaSetStatus({ namespace: input.namespace, name: input.name, status: decision.status });
     if (decision.transitions.length > 0) await postgres.recordReplicaSetEvents({ namespace: input.namespace, name: input.name, uid: observed.uid, events: decision.transitions });
     view.iterations += 1;

@@ -1,14 +1,18 @@
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { createPoolActivities } from '../activities/pool-activities.js';
 import { decidePool, type PoolDecision, type PoolMemory } from '../domain/pool-decision.js';
 import { withDefaults } from '../domain/pool-spec.js';
+import { poolApplySummary, poolStatusSummary } from '../domain/summaries.js';
 import { pauseSignal, rebalanceSignal, resourceChangedSignal, resumeSignal, statusQuery, type ReadOnlyPoolInput, type ReadOnlyPoolView } from './contract.js';
 import { recordPool, recordReconcile } from './metrics.js';
 
-const pool = proxyActivities<ReturnType<typeof createPoolActivities>>({
+const OPTIONS: ActivityOptions = {
   startToCloseTimeout: '60 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
-});
+};
+const pool = proxyActivities<ReturnType<typeof createPoolActivities>>(OPTIONS);
+/** Activity options with a summary the Web UI shows in the history. */
+const summarized = (summary: string): ActivityOptions => ({ ...OPTIONS, summary });
 
 /** Iterations per run before continue-as-new keeps the history bounded. */
 const ITERATIONS_PER_RUN = 200;
@@ -48,7 +52,7 @@ export async function readOnlyPoolWorkflow(input: ReadOnlyPoolInput): Promise<Re
   for (let iteration = 0; iteration < ITERATIONS_PER_RUN; iteration += 1) {
     woken = false;
     const startedAt = Date.now();
-    const observed = await pool.observePool({ namespace: input.namespace, name: input.name });
+    const observed = await pool.observePool.executeWithOptions(summarized(`observe pool ${input.namespace}/${input.name}: read it, its StatefulSet and pods, probe each replica's /info`), [{ namespace: input.namespace, name: input.name }]);
     view.iterations += 1;
     if (!observed) {
       view.deleted = true;
@@ -62,18 +66,18 @@ export async function readOnlyPoolWorkflow(input: ReadOnlyPoolInput): Promise<Re
       ledgerRefreshMs: input.ledgerRefreshSeconds === undefined ? undefined : input.ledgerRefreshSeconds * 1000,
     });
     if (!paused) {
-      const applied = await pool.applyPool({ namespace: input.namespace, objects: decision.objects, podPatches: decision.podPatches, observedPods: observed.pods });
+      const applied = await pool.applyPool.executeWithOptions(summarized(poolApplySummary(decision)), [{ namespace: input.namespace, objects: decision.objects, podPatches: decision.podPatches, observedPods: observed.pods }]);
       view.lastApplied = applied.applied;
       memory = decision.memory;
       if (rebalanceNow) rebalanceRequested = false;
     }
     if (decision.writeStatus) {
-      await pool.writePoolStatus({ namespace: input.namespace, name: input.name, status: decision.status });
+      await pool.writePoolStatus.executeWithOptions(summarized(poolStatusSummary(decision)), [{ namespace: input.namespace, name: input.name, status: decision.status }]);
       view.statusWrites += 1;
       memory = { ...memory, lastStatusWriteAt: decision.memory.lastStatusWriteAt };
     }
     if (decision.events.length > 0 && !paused) {
-      await pool.recordPoolEvents({ namespace: input.namespace, name: input.name, uid: observed.pool.uid, events: decision.events });
+      await pool.recordPoolEvents.executeWithOptions(summarized(`record events: ${decision.events.map((e) => e.reason).join(', ')}`), [{ namespace: input.namespace, name: input.name, uid: observed.pool.uid, events: decision.events }]);
     }
     updateView(view, decision, observed.pool.generation, paused);
     recordPool(view);

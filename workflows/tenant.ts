@@ -1,15 +1,19 @@
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { createTenantActivities } from '../activities/tenant-activities.js';
 import { decideTenant } from '../domain/tenant-decision.js';
 import { sameJson } from '../domain/pool-status.js';
+import { tenantApplySummary, tenantStatusSummary } from '../domain/summaries.js';
 import type { PoolMemory } from '../domain/tenant-pool-state.js';
 import { confirmRemoveSignal, resourceChangedSignal, tenantStatusQuery, type TenantInput, type TenantView } from './contract.js';
 import { recordReconcile, recordTenant } from './metrics.js';
 
-const tenants = proxyActivities<ReturnType<typeof createTenantActivities>>({
+const OPTIONS: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
-});
+};
+const tenants = proxyActivities<ReturnType<typeof createTenantActivities>>(OPTIONS);
+/** Activity options with a summary the Web UI shows in the history. */
+const summarized = (summary: string): ActivityOptions => ({ ...OPTIONS, summary });
 
 const ITERATIONS_PER_RUN = 300;
 const RECENT_TRANSITIONS = 20;
@@ -35,7 +39,7 @@ export async function tenantWorkflow(input: TenantInput): Promise<TenantView> {
   for (let iteration = 0; iteration < ITERATIONS_PER_RUN; iteration += 1) {
     woken = false;
     const startedAt = Date.now();
-    const observed = await tenants.observeTenant({ namespace: input.namespace, name: input.name });
+    const observed = await tenants.observeTenant.executeWithOptions(summarized(`observe tenant ${input.namespace}/${input.name}: its StatefulSets and pods`), [{ namespace: input.namespace, name: input.name }]);
     if (!observed) {
       view.deleted = true;
       return view;
@@ -44,7 +48,7 @@ export async function tenantWorkflow(input: TenantInput): Promise<TenantView> {
     const decision = decideTenant({ namespace: input.namespace, name: input.name, uid: observed.uid, generation: observed.generation, spec: observed.spec, previousConditions: observed.conditions },
       observed.pools, observed.existingPools, memory, now);
     memory = decision.memory;
-    const applied = await tenants.applyTenant(decision.objects);
+    const applied = await tenants.applyTenant.executeWithOptions(summarized(tenantApplySummary(decision)), [decision.objects]);
     if (applied.refused?.length) {
       // Kubernetes cannot make this change in place: report it instead of retrying it blindly.
       const message = applied.refused.map((r) => `${r.object}: ${r.message}`).join('; ');
@@ -52,10 +56,10 @@ export async function tenantWorkflow(input: TenantInput): Promise<TenantView> {
       decision.status.conditions = decision.status.conditions.map((c) => (c.type === 'Stalled' ? { ...c, status: 'True', reason: 'ChangeRefused', message } : c));
     }
     for (const pool of decision.removalPending.filter((p) => confirmed.has(p))) {
-      await tenants.removeTenantPool({ namespace: input.namespace, name: input.name, pool });
+      await tenants.removeTenantPool.executeWithOptions(summarized(`delete pool ${pool} (removal confirmed)`), [{ namespace: input.namespace, name: input.name, pool }]);
       confirmed.delete(pool);
     }
-    if (!sameJson(observed.status, decision.status)) await tenants.writeTenantStatus({ namespace: input.namespace, name: input.name, status: decision.status });
+    if (!sameJson(observed.status, decision.status)) await tenants.writeTenantStatus.executeWithOptions(summarized(tenantStatusSummary(decision)), [{ namespace: input.namespace, name: input.name, status: decision.status }]);
     view.iterations += 1;
     view.status = decision.status;
     view.removalPending = decision.removalPending;

@@ -1,15 +1,19 @@
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { createValidatorActivities } from '../activities/validator-activities.js';
 import { decideValidators, nodeStatusChanged } from '../domain/validator-decision.js';
 import { recordPushes, type PushLedger } from '../domain/validator-peers.js';
 import { networkSlug } from '../domain/network.js';
+import { pushSummary, validatorApplySummary } from '../domain/summaries.js';
 import { peersQuery, resourceChangedSignal, resyncSignal, type ValidatorSetInput, type ValidatorSetView } from './contract.js';
 import { recordReconcile, recordValidators } from './metrics.js';
 
-const validators = proxyActivities<ReturnType<typeof createValidatorActivities>>({
+const OPTIONS: ActivityOptions = {
   startToCloseTimeout: '60 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
-});
+};
+const validators = proxyActivities<ReturnType<typeof createValidatorActivities>>(OPTIONS);
+/** Activity options with a summary the Web UI shows in the history. */
+const summarized = (summary: string): ActivityOptions => ({ ...OPTIONS, summary });
 
 const ITERATIONS_PER_RUN = 200;
 const DEFAULT_RESYNC_SECONDS = 30;
@@ -34,15 +38,15 @@ export async function validatorSetWorkflow(input: ValidatorSetInput): Promise<vo
   for (let iteration = 0; iteration < ITERATIONS_PER_RUN; iteration += 1) {
     woken = false;
     const startedAt = Date.now();
-    const observed = await validators.observeValidators();
+    const observed = await validators.observeValidators.executeWithOptions(summarized(`observe validators, their Services and pods (network ${input.network})`), []);
     const decision = decideValidators(input.network, observed, ledger, Date.now());
     // Push first: running validators learn new peers at once; configs (KNOWN_PEERS, for restarts) follow.
-    const done = decision.pushes.length > 0 ? await validators.pushPeers({ pushes: decision.pushes, targets: decision.pushTargets }) : [];
-    if (decision.peersConfigMap) await validators.writePeersConfigMap(decision.peersConfigMap);
-    await validators.applyValidatorObjects(decision.objects);
+    const done = decision.pushes.length > 0 ? await validators.pushPeers.executeWithOptions(summarized(pushSummary(decision)), [{ pushes: decision.pushes, targets: decision.pushTargets }]) : [];
+    if (decision.peersConfigMap) await validators.writePeersConfigMap.executeWithOptions(summarized(`write stellar-system/stellar-peers: ${decision.peers.length} peers`), [decision.peersConfigMap]);
+    await validators.applyValidatorObjects.executeWithOptions(summarized(validatorApplySummary(decision)), [decision.objects]);
     ledger = recordPushes(ledger, decision.health, done);
     const changed = decision.statuses.filter((s) => nodeStatusChanged(observed.nodes.find((n) => n.namespace === s.namespace && n.name === s.name)?.status, s.status));
-    if (changed.length > 0) await validators.writeNodeStatuses(changed);
+    if (changed.length > 0) await validators.writeNodeStatuses.executeWithOptions(summarized(`status of ${changed.map((c) => c.name).join(', ')}`), [changed]);
     view.iterations += 1;
     view.peers = decision.peers.map((p) => `${p.namespace}/${p.name}`);
     view.pending = Object.fromEntries(Object.entries(decision.pending).map(([k, v]) => [k, v.filter((peer) => !done.some((d) => d.validator === k && d.peer === peer))]));

@@ -36,5 +36,26 @@ describe('steward demo --once on the suite stack', () => {
     expect(result.out).toMatch(/replica-1 \(127\.0\.0\.1:\d+\) ejected after \d+ failed checks/);
     expect(result.out).toContain('demo: all 6 steps observed');
     expect(result.code).toBe(0);
+
+    // The histories read as what happened: activity summaries, not bare function names.
+    const client = await temporalClient();
+    const summaries = async (id: string): Promise<string[]> => {
+      const history = await client.workflow.getHandle(id).fetchHistory();
+      const texts = (history.events ?? []).map((e) => e.userMetadata?.summary?.data).filter((d): d is Uint8Array => d instanceof Uint8Array);
+      return [...new Set(texts.map((d) => JSON.parse(Buffer.from(d).toString('utf8')) as string))];
+    };
+    const pool = await summaries('readonlypool/stellar/testnet-pool');
+    const validators = await summaries('validator-set/testnet');
+    const db = await summaries('postgres-replicas/stellar/horizon-db');
+    await client.connection.close();
+    const having = (...patterns: RegExp[]) => expect.arrayContaining(patterns.map((p) => expect.stringMatching(p)));
+    expect(pool).toEqual(having(
+      /^observe pool stellar\/testnet-pool: read it, its StatefulSet and pods, probe each replica/,
+      /^apply .*StatefulSet testnet-pool \(4 replicas\); label 4 pods: \d fresh, \d lagging$/,
+      /^status: 4 replicas, 4 fresh, 0 lagging, tip \d+$/,
+      /^record events: .*ScaledUp/,
+    ));
+    expect(validators).toEqual(having(/^push \d+ new peers to \d+ healthy validators/, /^write stellar-system\/stellar-peers: \d+ peers$/));
+    expect(db).toEqual(having(/^route reads to \d+ pods: 1 of 2 replicas healthy$/));
   });
 });
