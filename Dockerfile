@@ -1,18 +1,30 @@
-# The Stellar Steward worker. Build: docker build -t stellar-steward .
-FROM node:20-bookworm-slim AS build
+# The Stellar Steward worker. Build: docker build -t stellar-steward:0.1.0 .
+# `npm install` rather than `npm ci`: the lock written by npm 11 lacks other platforms' optional entries.
+FROM node:20.19-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
-COPY . .
+RUN npm install --no-audit --no-fund
+COPY tsconfig.json ./
+COPY activities ./activities
+COPY domain ./domain
+COPY router ./router
+COPY stack ./stack
+COPY starter ./starter
+COPY worker ./worker
+COPY workflows ./workflows
+COPY test ./test
+COPY bench ./bench
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:20.19-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-COPY --from=build /app/crds ./crds
-COPY --from=build /app/bin ./bin
+COPY crds ./crds
+COPY bin ./bin
 COPY package.json ./
 USER node
+# Prometheus metrics (STEWARD_METRICS_PORT)
+EXPOSE 9464
 ENTRYPOINT ["node", "dist/worker/main.js"]

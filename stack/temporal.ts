@@ -2,10 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { freePort } from './ports.js';
+import { STEWARD_SEARCH_ATTRIBUTES } from '../worker/search-attributes.js';
 import { runningPid, startServer, stopServers, waitFor } from './process.js';
-
-/** Search attributes every Steward workflow carries, registered on the dev server at start. */
-export const SEARCH_ATTRIBUTES = ['StewardKind', 'StewardNamespace', 'StewardName', 'StewardNetwork'] as const;
 
 /** Where a running Temporal dev server answers. */
 export interface TemporalEndpoint {
@@ -43,7 +41,7 @@ export async function startTemporal(options: TemporalOptions): Promise<TemporalE
   const port = options.port ?? (await freePort());
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', 'default'];
   args.push('--log-level', 'warn');
-  for (const name of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${name}=Keyword`);
+  for (const name of STEWARD_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${name}=Keyword`);
   if (options.persistent) args.push('--db-filename', path.join(options.stateDir, 'temporal.sqlite'));
   if (options.uiPort === undefined) args.push('--headless');
   else args.push('--ui-ip', '127.0.0.1', '--ui-port', String(options.uiPort));

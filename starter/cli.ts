@@ -1,4 +1,5 @@
 import { demoCommand } from './demo/demo-command.js';
+import { runWorker } from '../worker/run.js';
 import { stackCommand } from './stack-command.js';
 import { listCommand, signalCommand, startCommand, statusCommand, stopCommand } from './workflow-commands.js';
 import { NotFoundError, UsageError, type CommandResult } from './output.js';
@@ -14,6 +15,7 @@ commands:
                                       tenant: confirm-remove <pool>; replicas: check-now; any: resource-changed
   list                                running Steward workflows
   stop <target>                       terminate a workflow (its resources stay)
+  worker                              run the worker until Ctrl-C (environment as for the container: see README)
   demo [--once] [--ui-port P]         run the demo scenario on the local stack (Web UI on 8233)
   stack up|down|status [--name N]     the local stack (Temporal, Kubernetes, PostgreSQL, stellar-core simulator)
 
@@ -56,6 +58,10 @@ async function dispatch(command: string | undefined, args: string[]): Promise<Co
       return stopCommand(args);
     case 'demo':
       return demoCommand(args);
+    case 'worker':
+      if (args.length) throw new UsageError(`'worker' takes no arguments (it is configured by the environment: TEMPORAL_ADDRESS, KUBECONFIG, STEWARD_*)`);
+      await runWorker();
+      return { output: '', exitCode: 0 };
     case undefined:
     case 'help':
     case '--help':

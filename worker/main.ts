@@ -1,36 +1,7 @@
-import { KubeRest } from '../activities/kube/rest.js';
-import { TASK_QUEUE } from '../domain/names.js';
-import { installRuntime, runtimeOptionsFromEnv } from './runtime.js';
-import { startWorkerService } from './service.js';
-import { temporalSettings } from './temporal-settings.js';
+import { runWorker } from './run.js';
 
-/**
- * Runs the worker until SIGINT/SIGTERM. Temporal from TEMPORAL_* variables, Kubernetes from KUBECONFIG
- * (or in-cluster). It watches the custom resources and starts or wakes their workflows
- * (STEWARD_WATCH=false: off; STEWARD_WATCH_NAMESPACE: one namespace only), polls STEWARD_TASK_QUEUE
- * (default stellar-steward), serves Prometheus metrics on STEWARD_METRICS_ADDRESS (default 0.0.0.0:9464;
- * STEWARD_METRICS_PORT=0 turns it off) and logs as STEWARD_LOG_FORMAT (json | text) at STEWARD_LOG_LEVEL.
- */
-async function main(): Promise<void> {
-  const runtime = runtimeOptionsFromEnv();
-  const logger = installRuntime(runtime);
-  const settings = temporalSettings();
-  const kube = KubeRest.fromFile(process.env.KUBECONFIG);
-  const taskQueue = process.env.STEWARD_TASK_QUEUE ?? TASK_QUEUE;
-  const namespace = process.env.STEWARD_WATCH_NAMESPACE || undefined;
-  const service = await startWorkerService({
-    settings, kube, taskQueue, namespace,
-    watch: process.env.STEWARD_WATCH !== 'false',
-    log: (message) => logger.warn(message, { component: 'watch' }),
-  });
-  logger.info('Steward worker running', {
-    component: 'worker', temporal: settings.address, temporalNamespace: settings.namespace, taskQueue,
-    kubernetes: kube.server, watching: namespace ?? 'all namespaces', metrics: runtime.metricsAddress ? `http://${runtime.metricsAddress}/metrics` : 'off',
-  });
-  await service.done;
-}
-
-main().catch((error: unknown) => {
+// The worker process (the container's entry point; `steward worker` runs the same).
+runWorker().catch((error: unknown) => {
   console.error(JSON.stringify({ time: new Date().toISOString(), level: 'error', component: 'worker', message: (error as Error).message }));
   process.exit(1);
 });

@@ -3,6 +3,7 @@ import type { Worker } from '@temporalio/worker';
 import type { KubeRest } from '../activities/kube/rest.js';
 import { TASK_QUEUE } from '../domain/names.js';
 import type { ReadOnlyPoolInput, TenantInput, ValidatorSetInput } from '../workflows/contract.js';
+import { ensureSearchAttributes } from './search-attributes.js';
 import { startPoolTrigger, startReplicaSetTrigger, startTenantTrigger, startValidatorTrigger } from './resource-triggers.js';
 import type { TemporalSettings } from './temporal-settings.js';
 import { createWorker } from './worker.js';
@@ -38,6 +39,16 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
   const connection = await Connection.connect(settings.connection);
   const client = new Client({ connection, namespace: settings.namespace });
   const { log, namespace } = options;
+  if (process.env.STEWARD_SEARCH_ATTRIBUTES !== 'false') {
+    try {
+      const added = await ensureSearchAttributes(connection, settings.namespace);
+      if (added.length) log?.(`registered the search attributes ${added.join(', ')} in Temporal namespace ${settings.namespace}`);
+    } catch (error) {
+      // Workflows still start, just without the attributes; the message says how to add them.
+      log?.((error as Error).message);
+      process.env.STEWARD_SEARCH_ATTRIBUTES = 'false';
+    }
+  }
   const stops = options.watch === false ? [] : [
     startPoolTrigger(kube, client, { taskQueue, namespace, inputDefaults: options.inputDefaults?.pool, log }),
     startValidatorTrigger(kube, client, { taskQueue, namespace, inputDefaults: options.inputDefaults?.validators, log }),

@@ -161,6 +161,7 @@ describe('the steward CLI against the local stack', () => {
     [['start', 'widget', 'a/b'], 2, /start needs 'pool\|tenant\|replicas <namespace>\/<name>'/],
     [['status', '--bogus'], 2, /Unknown option '--bogus'/],
     [['frobnicate'], 2, /unknown command 'frobnicate'/],
+    [['worker', '--queue', 'x'], 2, /'worker' takes no arguments .*TEMPORAL_ADDRESS, KUBECONFIG/],
     [['status', 'pool', 'nowhere/none'], 3, /workflow readonlypool\/nowhere\/none is not running: start it with 'steward start pool nowhere\/none'/],
     [['start', 'pool', 'nowhere/none'], 3, /ReadOnlyPool nowhere\/none not found in the cluster at https:\/\/127\.0\.0\.1:\d+: create it first/],
     [['start', 'validators', 'Futurenet ; nobody'], 3, /no StellarNode on network Futurenet ; nobody/],
@@ -174,6 +175,12 @@ describe('the steward CLI against the local stack', () => {
     const result = await steward(['list'], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/cannot reach Temporal at 127.0.0.1:1 .*steward stack up/);
+  });
+
+  it('runs the worker, which says Temporal is unreachable and what to do, with exit code 1', async () => {
+    const result = await steward(['worker'], { TEMPORAL_ADDRESS: '127.0.0.1:1', STEWARD_METRICS_PORT: '0' });
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/cannot reach Temporal at 127.0.0.1:1 .*set TEMPORAL_ADDRESS/);
   });
 
   it('says Kubernetes is unreachable and what to do, with exit code 1', async () => {
