@@ -100,7 +100,7 @@ export function demoSteps(): DemoStep[] {
     },
     {
       title: 'replica testnet-pool-1 falls 100 ledgers behind: traffic leaves it',
-      look: 'Web UI: readonlypool/stellar/testnet-pool, the latest probeReplicas and applyPool activities; kubectl get rop -n stellar',
+      look: 'Web UI: readonlypool/stellar/testnet-pool, the latest observePool and applyPool activities; kubectl get rop -n stellar',
       timeoutMs: 60_000,
       async run(ctx) {
         const started = Date.now();
