@@ -31,7 +31,9 @@ describe('the local PostgreSQL primary and its streaming replicas', () => {
       const url = connectionString(cluster, replica);
       expect(await queryOne(url, 'SELECT pg_is_in_recovery() AS recovery')).toEqual({ recovery: true });
       await eventually(() => queryOne<{ caught: boolean }>(url, `SELECT pg_last_wal_replay_lsn() >= '${lsn}'::pg_lsn AS caught`), (r) => r.caught, 10_000, `${replica.name} replayed ${lsn}`);
-      const seen = await queryOne<{ n: number }>(url, `SELECT count(*)::int AS n FROM foundation_probe WHERE marker = '${marker}'`);
+      // The demo test stops and restarts replica-1 while this suite runs; a replica just back from a restart
+      // once answered 'relation does not exist' right after reporting the LSN replayed, so the read is retried.
+      const seen = await eventually(() => queryOne<{ n: number }>(url, `SELECT count(*)::int AS n FROM foundation_probe WHERE marker = '${marker}'`), (r) => r.n === 1, 10_000, `${replica.name} serving the row`);
       expect(seen.n).toBe(1);
     }
   });
