@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { freePort } from './ports.js';
-import { STEWARD_SEARCH_ATTRIBUTES } from '../worker/search-attributes.js';
+import { STEWARD_SEARCH_ATTRIBUTES } from '../worker/start-options.js';
 import { runningPid, startServer, stopServers, waitFor } from './process.js';
 
 /** Where a running Temporal dev server answers. */

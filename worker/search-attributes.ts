@@ -1,10 +1,9 @@
 import type { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
+import { STEWARD_SEARCH_ATTRIBUTES } from './start-options.js';
 
 const KEYWORD = proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
 
-/** The Steward search attributes: resource kind, namespace, name and network (all Keyword). */
-export const STEWARD_SEARCH_ATTRIBUTES = ['StewardKind', 'StewardNamespace', 'StewardName', 'StewardNetwork'] as const;
 
 /**
  * Registers the search attributes missing in a Temporal namespace, so the Web UI's list can be filtered by

@@ -4,6 +4,7 @@ import type { KubeRest } from '../activities/kube/rest.js';
 import { TASK_QUEUE } from '../domain/names.js';
 import type { ReadOnlyPoolInput, TenantInput, ValidatorSetInput } from '../workflows/contract.js';
 import { ensureSearchAttributes } from './search-attributes.js';
+import { withoutSearchAttributes } from './start-options.js';
 import { startPoolTrigger, startReplicaSetTrigger, startTenantTrigger, startValidatorTrigger } from './resource-triggers.js';
 import type { TemporalSettings } from './temporal-settings.js';
 import { createWorker } from './worker.js';
@@ -46,7 +47,7 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
     } catch (error) {
       // Workflows still start, just without the attributes; the message says how to add them.
       log?.((error as Error).message);
-      process.env.STEWARD_SEARCH_ATTRIBUTES = 'false';
+      withoutSearchAttributes();
     }
   }
   const stops = options.watch === false ? [] : [

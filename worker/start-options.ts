@@ -10,6 +10,16 @@ export const STEWARD_NAME = defineSearchAttributeKey('StewardName', SearchAttrib
 /** Stellar network, where it applies. */
 export const STEWARD_NETWORK = defineSearchAttributeKey('StewardNetwork', SearchAttributeType.KEYWORD);
 
+/** The names of those attributes, registered as Keyword. */
+export const STEWARD_SEARCH_ATTRIBUTES = [STEWARD_KIND, STEWARD_NAMESPACE, STEWARD_NAME, STEWARD_NETWORK].map((key) => key.name);
+
+let attributesRefused = false;
+
+/** Start workflows without search attributes from now on: the Temporal namespace refused to register them. */
+export function withoutSearchAttributes(): void {
+  attributesRefused = true;
+}
+
 /**
  * Start options that make a workflow findable and readable in the Temporal Web UI: search attributes
  * (kind, namespace, name, network) and a one-line summary. On a Temporal server of your own, register
@@ -18,7 +28,7 @@ export const STEWARD_NETWORK = defineSearchAttributeKey('StewardNetwork', Search
  */
 export function startOptions(kind: ManagedKind, resource: { namespace?: string; name?: string; network?: string }): { typedSearchAttributes?: SearchAttributePair[]; staticSummary: string } {
   const summary = `${kind} ${[resource.namespace, resource.name].filter(Boolean).join('/') || resource.network || ''}`.trim();
-  if (process.env.STEWARD_SEARCH_ATTRIBUTES === 'false') return { staticSummary: summary };
+  if (attributesRefused || process.env.STEWARD_SEARCH_ATTRIBUTES === 'false') return { staticSummary: summary };
   const pairs: SearchAttributePair[] = [{ key: STEWARD_KIND, value: kind }];
   if (resource.namespace) pairs.push({ key: STEWARD_NAMESPACE, value: resource.namespace });
   if (resource.name) pairs.push({ key: STEWARD_NAME, value: resource.name });
