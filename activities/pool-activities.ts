@@ -35,10 +35,15 @@ export function createPoolActivities(kube: KubeRest) {
       if (!pool) return undefined;
       const names = poolNames(ref);
       const selector = Object.entries(names.selector).map(([k, v]) => `${k}=${v}`).join(',');
-      const [statefulSet, podList] = await Promise.all([
+      const [statefulSet, podList, serviceList] = await Promise.all([
         kube.getOptional<{ spec: { replicas: number } }>(`/apis/apps/v1/namespaces/${ref.namespace}/statefulsets/${names.statefulSet}`),
         kube.request<{ items: PodResource[] }>('GET', `/api/v1/namespaces/${ref.namespace}/pods`, { query: { labelSelector: selector } }),
+        kube.request<{ items: ServiceResource[] }>('GET', `/api/v1/namespaces/${ref.namespace}/services`, { query: { labelSelector: selector } }),
       ]);
+      // Per-replica Services select one pod by name; only those this pool controls are its to remove.
+      const replicaServices = serviceList.items
+        .filter((s) => s.spec?.selector?.[POD_NAME_LABEL] && s.metadata.ownerReferences?.some((o) => o.controller && o.uid === pool.metadata.uid))
+        .map((s) => s.metadata.name);
       const pods = podList.items.filter((p) => !p.metadata.deletionTimestamp).map(observedPod);
       const [probes, archives] = await Promise.all([
         Promise.all(pods.map((pod) => probeReplica(pod))),
@@ -46,6 +51,7 @@ export function createPoolActivities(kube: KubeRest) {
       ]);
       return {
         pool: { namespace: ref.namespace, name: ref.name, uid: pool.metadata.uid, generation: pool.metadata.generation, spec: pool.spec, status: pool.status },
+        replicaServices,
         statefulSetReplicas: statefulSet?.spec.replicas,
         pods,
         probes: probes satisfies ReplicaProbe[],
@@ -58,8 +64,12 @@ export function createPoolActivities(kube: KubeRest) {
      * Applies objects by server-side apply, skipping each one that already holds every desired field,
      * and pod label/annotation patches that already hold: a steady pool makes no write.
      */
-    async applyPool(input: { namespace: string; objects: KubeObject[]; podPatches: PodPatch[]; observedPods: ObservedPod[] }): Promise<ApplyResult> {
+    async applyPool(input: { namespace: string; objects: KubeObject[]; obsoleteServices?: string[]; podPatches: PodPatch[]; observedPods: ObservedPod[] }): Promise<ApplyResult> {
       const result = await applyObjects(kube, input.objects);
+      for (const name of input.obsoleteServices ?? []) {
+        await unlessGone(() => kube.delete(`/api/v1/namespaces/${input.namespace}/services/${name}`));
+        result.applied.push(`Service/${name} (deleted)`);
+      }
       for (const patch of input.podPatches) {
         const pod = input.observedPods.find((p) => p.name === patch.pod);
         if (pod && podHolds(pod, patch)) {
@@ -88,6 +98,13 @@ export function createPoolActivities(kube: KubeRest) {
       await unlessGone(() => recordEvents(kube, { kind: 'ReadOnlyPool', apiVersion: 'stellar.org/v1alpha1', ...input }));
     },
   };
+}
+
+const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
+
+interface ServiceResource {
+  metadata: { name: string; ownerReferences?: { uid: string; controller?: boolean }[] };
+  spec?: { selector?: Record<string, string> };
 }
 
 function observedPod(pod: PodResource): ObservedPod {

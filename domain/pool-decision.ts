@@ -50,6 +50,8 @@ export interface PoolDecision {
   /** Invalid spec: the messages, and nothing else is decided. */
   invalid?: string[];
   objects: KubeObject[];
+  /** Per-replica Services of replicas that are gone (a scale-down) or of a mode no longer used. */
+  obsoleteServices: string[];
   podPatches: PodPatch[];
   status: PoolStatus;
   /** False when the status equals the current one (materially, and ledger numbers are fresh enough). */
@@ -99,6 +101,7 @@ export function decidePool(observed: PoolObservation, memory: PoolMemory, option
     const weights = assessments.map((a) => ({ replica: a.replica, weight: spec.loadBalancing.enabled ? a.weight : 1 }));
     objects.push(...weights.map((w) => replicaService(owner, w.replica)), poolHttpRoute(owner, weights));
   }
+  const obsoleteServices = obsoleteReplicaServices(observed, spec.loadBalancing.mode === 'GatewayAPI' ? scale.replicas : 0);
   const podPatches = observed.pods.map((pod) => podPatch(pod.name, serving.includes(pod.name), shardDecision.shards, shardDecision.owners));
 
   const status = poolStatus(observed, assessments, tip, shardDecision, scale.replicas, options.now);
@@ -107,6 +110,7 @@ export function decidePool(observed: PoolObservation, memory: PoolMemory, option
   const writeStatus = !previousStatus || !sameJson(materialStatus(previousStatus), materialStatus(status)) || (refreshDue && !sameJson(previousStatus, status));
   return {
     objects,
+    obsoleteServices,
     podPatches,
     status,
     writeStatus,
@@ -121,6 +125,18 @@ export function decidePool(observed: PoolObservation, memory: PoolMemory, option
       lastStatusWriteAt: writeStatus ? options.now : memory.lastStatusWriteAt,
     },
   };
+}
+
+/**
+ * Per-replica Services to delete: those of ordinals at or above the replica count (a scale-down), all of
+ * them outside GatewayAPI mode. A pod that is only being recreated keeps its Service.
+ */
+function obsoleteReplicaServices(observed: PoolObservation, replicas: number): string[] {
+  const prefix = `${observed.pool.name}-`;
+  return (observed.replicaServices ?? []).filter((name) => {
+    const ordinal = name.startsWith(prefix) ? Number(name.slice(prefix.length)) : Number.NaN;
+    return !(Number.isInteger(ordinal) && ordinal >= 0 && ordinal < replicas);
+  });
 }
 
 function podPatch(pod: string, serving: boolean, shards: readonly Shard[], owners: ShardOwners): PodPatch {
@@ -228,6 +244,6 @@ function invalidDecision(observed: PoolObservation, memory: PoolMemory, invalid:
     observedGeneration: generation,
     conditions,
   } as PoolStatus;
-  return { invalid, objects: [], podPatches: [], status, writeStatus: !previous || !sameJson(previous, status), events: [], memory, assessments: [], serving: [] };
+  return { invalid, objects: [], obsoleteServices: [], podPatches: [], status, writeStatus: !previous || !sameJson(previous, status), events: [], memory, assessments: [], serving: [] };
 }
 

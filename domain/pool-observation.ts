@@ -22,6 +22,8 @@ export interface PoolObservation {
     spec: PoolSpecInput;
     status?: PoolStatus;
   };
+  /** Per-replica Services (GatewayAPI mode) the pool controls now, by name. */
+  replicaServices?: string[];
   /** The StatefulSet's spec.replicas, when it exists. */
   statefulSetReplicas?: number;
   pods: ObservedPod[];

@@ -19,7 +19,8 @@ export function poolApplySummary(decision: PoolDecision): string {
   const replicas = decision.memory.replicas;
   const objects = describeObjects(decision.objects).replace(`StatefulSet ${statefulSet?.metadata.name ?? ''}`, `StatefulSet ${statefulSet?.metadata.name ?? ''} (${replicas ?? '?'} replicas)`);
   const lagging = decision.assessments.length - decision.status.freshReplicas;
-  return `apply ${objects}; label ${decision.podPatches.length} pods: ${decision.status.freshReplicas} fresh, ${lagging} lagging`;
+  const deletes = decision.obsoleteServices.length ? `; delete Service ${decision.obsoleteServices.join(', ')}` : '';
+  return `apply ${objects}${deletes}; label ${decision.podPatches.length} pods: ${decision.status.freshReplicas} fresh, ${lagging} lagging`;
 }
 
 /** The pool's status write. */

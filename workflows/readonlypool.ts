@@ -66,7 +66,7 @@ export async function readOnlyPoolWorkflow(input: ReadOnlyPoolInput): Promise<Re
       ledgerRefreshMs: input.ledgerRefreshSeconds === undefined ? undefined : input.ledgerRefreshSeconds * 1000,
     });
     if (!paused) {
-      const applied = await pool.applyPool.executeWithOptions(summarized(poolApplySummary(decision)), [{ namespace: input.namespace, objects: decision.objects, podPatches: decision.podPatches, observedPods: observed.pods }]);
+      const applied = await pool.applyPool.executeWithOptions(summarized(poolApplySummary(decision)), [{ namespace: input.namespace, objects: decision.objects, obsoleteServices: decision.obsoleteServices, podPatches: decision.podPatches, observedPods: observed.pods }]);
       view.lastApplied = applied.applied;
       memory = decision.memory;
       if (rebalanceNow) rebalanceRequested = false;

@@ -121,6 +121,14 @@ describe('ReadOnlyPool on the local stack (real API server, controllers, KWOK po
     expect(route.spec.rules[0]?.backendRefs.map((b) => [b.name, b.port])).toEqual([['gw-0', 11626], ['gw-1', 11626]]);
     const service = await kube().request<{ spec: { selector: Record<string, string> } }>('GET', `/api/v1/namespaces/${namespace}/services/gw-1`);
     expect(service.spec.selector['statefulset.kubernetes.io/pod-name']).toBe('gw-1');
+
+    // A scale-down removes gw-1: its Service goes too, and the route keeps gw-0 only.
+    await mergePatch(`${POOLS(namespace)}/gw`, { spec: { minReplicas: 1, targetReplicas: 1 } });
+    await eventually(() => kube().getOptional(`/api/v1/namespaces/${namespace}/services/gw-1`), (s) => s === undefined, 60_000, 'Service gw-1 deleted');
+    const shrunk = await eventually(() => kube().request<Route>('GET', `/apis/gateway.networking.k8s.io/v1/namespaces/${namespace}/httproutes/gw-read`),
+      (r) => r.spec.rules[0]?.backendRefs.length === 1, 30_000, 'HTTPRoute with one backend');
+    expect(shrunk.spec.rules[0]?.backendRefs.map((b) => b.name)).toEqual(['gw-0']);
+    expect(await kube().getOptional(`/api/v1/namespaces/${namespace}/services/gw-0`)).toBeDefined();
   });
 
   it.each([

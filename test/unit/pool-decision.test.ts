@@ -102,6 +102,18 @@ describe('decidePool: GatewayAPI mode', () => {
     expect(perReplica.map((o) => (o.spec as { selector: Record<string, string> }).selector['statefulset.kubernetes.io/pod-name'])).toEqual(['pool-0', 'pool-1', 'pool-2']);
   });
 
+  it('deletes the per-replica Services of ordinals a scale-down removed, and keeps those of pods being recreated', () => {
+    const gateway = { loadBalancing: { mode: 'GatewayAPI' as const, lagThreshold: 50 }, targetReplicas: 2 };
+    // pool-1's pod is being recreated (not observed); pool-2 and pool-3 are above the 2 replicas now wanted.
+    const decision = decidePool(observation(gateway, [6400], { replicaServices: ['pool-0', 'pool-1', 'pool-2', 'pool-3'] }), memory, options);
+    expect(decision.obsoleteServices).toEqual(['pool-2', 'pool-3']);
+  });
+
+  it('deletes every per-replica Service once the pool leaves GatewayAPI mode, and none for an invalid spec', () => {
+    expect(decidePool(observation({}, [6400, 6400], { replicaServices: ['pool-0', 'pool-1'] }), memory, options).obsoleteServices).toEqual(['pool-0', 'pool-1']);
+    expect(decidePool(observation({ minReplicas: 5, maxReplicas: 3 }, [6400], { replicaServices: ['pool-0'] }), memory, options).obsoleteServices).toEqual([]);
+  });
+
   it('writes no HTTPRoute in the default Service mode', () => {
     expect(decidePool(observation({}, [6400]), memory, options).objects.some((o) => o.kind === 'HTTPRoute')).toBe(false);
   });
