@@ -1,3 +1,4 @@
+import { networkSlug } from './network.js';
 /** The Temporal task queue every Steward worker polls. */
 export const TASK_QUEUE = 'stellar-steward';
 
@@ -13,6 +14,11 @@ export interface ResourceRef {
 /** The workflow ID of a namespaced resource: `<kind>/<namespace>/<name>`. */
 export function workflowId(kind: ManagedKind, ref: ResourceRef): string {
   return `${kind}/${ref.namespace}/${ref.name}`;
+}
+
+/** The workflow ID of a network's validator set: one per network, `validator-set/<network slug>`. */
+export function validatorSetWorkflowId(network: string): string {
+  return `validator-set/${networkSlug(network)}`;
 }
 
 /**

@@ -21,10 +21,14 @@ export function uiBase(): string {
   return process.env.TEMPORAL_UI_URL ?? (process.env.TEMPORAL_ADDRESS ? undefined : localStack()?.temporal.uiUrl) ?? 'http://127.0.0.1:8233';
 }
 
+/** The Web UI's workflow list of the Temporal namespace. */
+export function uiWorkflows(): string {
+  return `${uiBase()}/namespaces/${process.env.TEMPORAL_NAMESPACE ?? 'default'}/workflows`;
+}
+
 /** The Temporal Web UI link of a workflow. */
 export function uiLink(id: string): string {
-  const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
-  return `Web UI: ${uiBase()}/namespaces/${namespace}/workflows/${encodeURIComponent(id)}`;
+  return `Web UI: ${uiWorkflows()}/${encodeURIComponent(id)}`;
 }
 
 /** A Temporal client; throws saying where Temporal was looked for and what to do. */

@@ -1,6 +1,5 @@
 import type { QueryDefinition, SignalDefinition } from '@temporalio/common';
-import { networkSlug } from '../domain/network.js';
-import { parseResourceRef, workflowId, type ManagedKind } from '../domain/names.js';
+import { parseResourceRef, validatorSetWorkflowId, workflowId, type ManagedKind } from '../domain/names.js';
 import {
   checkNowSignal, confirmRemoveSignal, pauseSignal, peersQuery, rebalanceSignal, replicaSetStatusQuery, resourceChangedSignal,
   resumeSignal, resyncSignal, statusQuery, tenantStatusQuery,
@@ -89,7 +88,7 @@ export function parseTarget(args: string[], command: string): Target {
 /** The target of a kind and a reference (`<namespace>/<name>`, or a network for validators). */
 export function targetOf(spec: KindSpec, ref: string): Target {
   if (spec.kind === 'validators') {
-    return { spec, ref, network: ref, id: `validator-set/${networkSlug(ref)}`, input: { network: ref } };
+    return { spec, ref, network: ref, id: validatorSetWorkflowId(ref), input: { network: ref } };
   }
   let parsed;
   try {

@@ -5,7 +5,7 @@ import { TASK_QUEUE } from '../domain/names.js';
 import { networkSlug } from '../domain/network.js';
 import { startOptions } from '../worker/start-options.js';
 import { resourceChangedSignal } from '../workflows/contract.js';
-import { cliKube, connectTemporal, kubeGet, uiBase, uiLink } from './connections.js';
+import { cliKube, connectTemporal, kubeGet, uiBase, uiLink, uiWorkflows } from './connections.js';
 import { NotFoundError, UsageError, type CommandResult } from './output.js';
 import { KINDS, kindOfWorkflowType, parseTarget, resourcePath, startHint, targetOf, TARGET_HELP, type KindSpec, type Target } from './targets.js';
 import { renderView, summaryLine, table } from './views.js';
@@ -168,7 +168,7 @@ export async function allStatus(client: Client, json: boolean): Promise<string> 
   if (json) return JSON.stringify(rows.map((r) => ({ workflowId: r.id, kind: r.kind.kind, view: r.view, error: r.error })), null, 2);
   if (!rows.length) return "no Steward workflow is running: start them with 'steward start --all' (or run a worker, which starts them)";
   const body = table(['WORKFLOW', 'STATUS'], rows.map((r) => [r.id, r.view === undefined ? `no answer: ${r.error ?? ''}` : summaryLine(r.kind.kind, r.view)]));
-  return `${body}\nWeb UI: ${uiBase()}/namespaces/${process.env.TEMPORAL_NAMESPACE ?? 'default'}/workflows`;
+  return `${body}\nWeb UI: ${uiWorkflows()}`;
 }
 
 /** Redraws `render` every `seconds` until SIGINT or SIGTERM; a failed render shows in its frame. */

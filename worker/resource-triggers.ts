@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { KubeRest } from '../activities/kube/rest.js';
-import { TASK_QUEUE, workflowId } from '../domain/names.js';
+import { TASK_QUEUE, validatorSetWorkflowId, workflowId } from '../domain/names.js';
 import { POOL_LABEL, STELLAR_CORE_LABEL } from '../domain/pool-names.js';
 import { networkSlug } from '../domain/network.js';
 import { NODE_LABEL } from '../domain/validator-objects.js';
@@ -85,7 +85,7 @@ export function startValidatorTrigger(kube: KubeRest, client: Client, options: V
   const networkOfNode = new Map<string, string>();
   const pending = new Map<string, NodeJS.Timeout>();
   const wake = (network: string): void => {
-    const id = `validator-set/${networkSlug(network)}`;
+    const id = validatorSetWorkflowId(network);
     if (pending.has(id)) return;
     pending.set(id, setTimeout(() => {
       pending.delete(id);

@@ -4,7 +4,7 @@ import type { KubeRest } from '../activities/kube/rest.js';
 import { TASK_QUEUE } from '../domain/names.js';
 import type { ReadOnlyPoolInput, TenantInput, ValidatorSetInput } from '../workflows/contract.js';
 import { ensureSearchAttributes } from './search-attributes.js';
-import { withoutSearchAttributes } from './start-options.js';
+import { searchAttributesEnabled, withoutSearchAttributes } from './start-options.js';
 import { startPoolTrigger, startReplicaSetTrigger, startTenantTrigger, startValidatorTrigger } from './resource-triggers.js';
 import type { TemporalSettings } from './temporal-settings.js';
 import { createWorker } from './worker.js';
@@ -40,7 +40,7 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
   const connection = await Connection.connect(settings.connection);
   const client = new Client({ connection, namespace: settings.namespace });
   const { log, namespace } = options;
-  if (process.env.STEWARD_SEARCH_ATTRIBUTES !== 'false') {
+  if (searchAttributesEnabled()) {
     try {
       const added = await ensureSearchAttributes(connection, settings.namespace);
       if (added.length) log?.(`registered the search attributes ${added.join(', ')} in Temporal namespace ${settings.namespace}`);

@@ -15,6 +15,11 @@ export const STEWARD_SEARCH_ATTRIBUTES = [STEWARD_KIND, STEWARD_NAMESPACE, STEWA
 
 let attributesRefused = false;
 
+/** False once STEWARD_SEARCH_ATTRIBUTES=false is set or the Temporal namespace refused to register them. */
+export function searchAttributesEnabled(): boolean {
+  return !attributesRefused && process.env.STEWARD_SEARCH_ATTRIBUTES !== 'false';
+}
+
 /** Start workflows without search attributes from now on: the Temporal namespace refused to register them. */
 export function withoutSearchAttributes(): void {
   attributesRefused = true;
@@ -28,7 +33,7 @@ export function withoutSearchAttributes(): void {
  */
 export function startOptions(kind: ManagedKind, resource: { namespace?: string; name?: string; network?: string }): { typedSearchAttributes?: SearchAttributePair[]; staticSummary: string } {
   const summary = `${kind} ${[resource.namespace, resource.name].filter(Boolean).join('/') || resource.network || ''}`.trim();
-  if (attributesRefused || process.env.STEWARD_SEARCH_ATTRIBUTES === 'false') return { staticSummary: summary };
+  if (!searchAttributesEnabled()) return { staticSummary: summary };
   const pairs: SearchAttributePair[] = [{ key: STEWARD_KIND, value: kind }];
   if (resource.namespace) pairs.push({ key: STEWARD_NAMESPACE, value: resource.namespace });
   if (resource.name) pairs.push({ key: STEWARD_NAME, value: resource.name });

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { KubeRest } from '../../activities/kube/rest.js';
-import { workflowId } from '../../domain/names.js';
+import { validatorSetWorkflowId, workflowId } from '../../domain/names.js';
 import { SERVING_LABEL } from '../../domain/pool-names.js';
 import { validatorDnsName } from '../../domain/validator-peers.js';
 import { isRunning, startServer, stopServer, type PostgresServer } from '../../stack/postgres.js';
@@ -88,7 +88,7 @@ export function demoSteps(): DemoStep[] {
         ctx.note(`pool ${r.pool.metadata.name}: ${pool.fresh}/3 fresh`);
         const tenant = await until('tenant Ready', () => ctx.client.workflow.getHandle(workflowId('tenant', { namespace: r.namespace, name: r.tenant.metadata.name })).query(tenantStatusQuery), (v) => v.status?.currentState === 'Ready', 60_000, (v) => JSON.stringify(v?.status?.pools.map((p) => [p.name, p.state])));
         ctx.note(`tenant ${r.tenant.metadata.name}: ${tenant.status?.pools.map((p) => `${p.name} ${p.state}`).join(', ')}`);
-        const validators = await until('validators peered', () => ctx.client.workflow.getHandle('validator-set/testnet').query(peersQuery),
+        const validators = await until('validators peered', () => ctx.client.workflow.getHandle(validatorSetWorkflowId('Testnet')).query(peersQuery),
           (v) => r.validators.every((n) => v.peers.includes(`${r.namespace}/${n.metadata.name}`)), 60_000, (v) => JSON.stringify(v?.peers));
         let db = 'the database is yours: skipped';
         if (ctx.postgres) {
