@@ -5,13 +5,21 @@ import { createPoolActivities } from './pool-activities.js';
 import { createValidatorActivities } from './validator-activities.js';
 import { createPostgresActivities } from './postgres-activities.js';
 import { createTenantActivities } from './tenant-activities.js';
+import { createStallActivities } from './stall-activities.js';
+import { withHeartbeats } from './heartbeats.js';
 
 /** The clients activities talk through. */
 export interface ActivityDeps {
   kube: KubeRest;
 }
 
-/** Creates every activity of the project over the given clients. */
+/** Creates every activity of the project over the given clients, each heartbeating while it runs. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createPoolActivities(deps.kube), ...createValidatorActivities(deps.kube), ...createPostgresActivities(deps.kube), ...createTenantActivities(deps.kube) };
+  return withHeartbeats({
+    ...createPoolActivities(deps.kube),
+    ...createValidatorActivities(deps.kube),
+    ...createPostgresActivities(deps.kube),
+    ...createTenantActivities(deps.kube),
+    ...createStallActivities(deps.kube),
+  });
 }

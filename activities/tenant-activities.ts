@@ -5,6 +5,7 @@ import type { ObservedTenantPool, TenantStatus } from '../domain/tenant-decision
 import type { TenantSpec } from '../domain/tenant-objects.js';
 import type { PoolPodView, StatefulSetView } from '../domain/tenant-pool-state.js';
 import { applyObjects, unlessGone, type ApplyResult } from './kube/apply-objects.js';
+import { recordEvents, type KubeEvent } from './kube/events.js';
 import type { KubeRest } from './kube/rest.js';
 
 interface StatefulSetResource {
@@ -68,6 +69,11 @@ export function createTenantActivities(kube: KubeRest) {
     /** Writes the tenant status (skipped when the tenant was deleted meanwhile). */
     async writeTenantStatus(input: ResourceRef & { status: TenantStatus }): Promise<void> {
       await unlessGone(() => kube.apply(`${tenantPath(input)}/status`, { apiVersion: 'rustfs.com/v1alpha1', kind: 'Tenant', metadata: { name: input.name, namespace: input.namespace }, status: input.status }));
+    },
+
+    /** Records Kubernetes Events on the tenant (skipped when its namespace is gone). */
+    async recordTenantEvents(input: ResourceRef & { uid: string; events: KubeEvent[] }): Promise<void> {
+      await unlessGone(() => recordEvents(kube, { kind: 'Tenant', apiVersion: 'rustfs.com/v1alpha1', ...input }));
     },
 
     /** Deletes a removed pool's StatefulSet after `confirm-remove` (its claims stay, as Kubernetes keeps them). */

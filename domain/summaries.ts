@@ -56,3 +56,8 @@ export function routingSummary(decision: ReplicaSetDecision): string {
   const healthy = decision.status.replicas.filter((r) => r.healthy).length;
   return `route reads to ${decision.routedPods.length} pods: ${healthy} of ${decision.status.replicas.length} replicas healthy`;
 }
+
+/** The report of a pass that failed for good. */
+export function stallSummary(message: string): string {
+  return `report stalled: ${message}`;
+}

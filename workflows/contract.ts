@@ -21,6 +21,10 @@ export interface ReadOnlyPoolInput {
   /** State carried across continue-as-new. */
   memory?: PoolMemory;
   paused?: boolean;
+  /** A `rebalance` not yet applied (carried across continue-as-new). */
+  rebalanceRequested?: boolean;
+  /** Passes per run before continue-as-new (default 200). */
+  passesPerRun?: number;
 }
 
 /** One replica in the `status` query. */
@@ -73,6 +77,8 @@ export interface ValidatorSetInput {
   resyncSeconds?: number;
   /** Push bookkeeping carried across continue-as-new. */
   ledger?: PushLedger;
+  /** Passes per run before continue-as-new (default 200). */
+  passesPerRun?: number;
 }
 
 /** The `peers` query of a validator set. */
@@ -100,6 +106,8 @@ export interface ReplicaSetInput {
   intervalSeconds?: number;
   /** Health state carried across continue-as-new. */
   health?: Record<string, ReplicaHealth>;
+  /** Passes per run before continue-as-new (default 200). */
+  passesPerRun?: number;
 }
 
 /** The `status` query of a PostgresReplicaSet workflow. */
@@ -134,6 +142,10 @@ export interface TenantInput {
   intervalSeconds?: number;
   memory?: Record<string, TenantPoolMemory>;
   transitions?: TenantTransition[];
+  /** Pools named by `confirm-remove` whose StatefulSet is not deleted yet (carried across continue-as-new). */
+  confirmedRemovals?: string[];
+  /** Passes per run before continue-as-new (default 200). */
+  passesPerRun?: number;
 }
 
 /** The `status` query of a Tenant workflow: its status and recent state transitions per pool. */

@@ -1,60 +1,57 @@
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
-import type { createPostgresActivities } from '../activities/postgres-activities.js';
-import type { ReplicaHealth } from '../domain/replica-health.js';
+import { setHandler } from '@temporalio/workflow';
 import { decideReplicaSet } from '../domain/replica-set.js';
 import { routingSummary } from '../domain/summaries.js';
-import { checkNowSignal, replicaSetStatusQuery, resourceChangedSignal, type ReplicaSetInput, type ReplicaSetView } from './contract.js';
-import { recordReconcile, recordReplicaSet } from './metrics.js';
+import { loopActivities as postgres, reportFailure, stallTarget, summarized } from './activities.js';
+import { checkNowSignal, replicaSetStatusQuery, type ReplicaSetInput, type ReplicaSetView } from './contract.js';
+import { postgresReplicasWorkflowV1 } from './legacy/postgres-replicas.js';
+import { recordReplicaSet } from './metrics.js';
+import { runReconcileLoop, type PassOutcome, type ReconcileKind } from './reconcile-loop.js';
+import { onReconcileLoop } from './versions.js';
 
-const OPTIONS: ActivityOptions = {
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 milliseconds', maximumInterval: '10 seconds', backoffCoefficient: 2 },
-};
-const postgres = proxyActivities<ReturnType<typeof createPostgresActivities>>(OPTIONS);
-/** Activity options with a summary the Web UI shows in the history. */
-const summarized = (summary: string): ActivityOptions => ({ ...OPTIONS, summary });
-
-const ITERATIONS_PER_RUN = 300;
+interface ReplicaSetState {
+  input: ReplicaSetInput;
+  view: ReplicaSetView;
+}
 
 /**
- * Health of one PostgresReplicaSet (`postgres-replicas/<namespace>/<name>`): checks every replica, feeds
- * the results through the health state machine, labels the pods the routing Service selects (healthy
- * replicas, else the primary), writes status and Events. Woken by `check-now` and watches; ends when the
- * resource is deleted. Credentials never pass through here: activities read the Secret.
+ * Health of one PostgresReplicaSet (`postgres-replicas/<namespace>/<name>`): checks every replica, labels
+ * the pods the routing Service selects (healthy replicas, else the primary), writes status and Events.
+ * Credentials never pass through here: activities read the Secret.
  */
 export async function postgresReplicasWorkflow(input: ReplicaSetInput): Promise<ReplicaSetView> {
-  let health: Record<string, ReplicaHealth> = input.health ?? {};
-  let woken = false;
+  if (!onReconcileLoop()) return postgresReplicasWorkflowV1(input);
   const view: ReplicaSetView = { namespace: input.namespace, name: input.name, iterations: 0, deleted: false, replicas: [], routingTo: [] };
-  setHandler(checkNowSignal, () => {
-    woken = true;
-  });
-  setHandler(resourceChangedSignal, () => {
-    woken = true;
-  });
-  setHandler(replicaSetStatusQuery, () => view);
-  for (let iteration = 0; iteration < ITERATIONS_PER_RUN; iteration += 1) {
-    woken = false;
-    const startedAt = Date.now();
-    const observed = await postgres.observeReplicaSet({ namespace: input.namespace, name: input.name });
-    if (!observed) {
-      view.deleted = true;
-      return view;
-    }
-    const checks = await postgres.checkReplicas.executeWithOptions(summarized(`check ${observed.spec.replicas.length} replicas of ${input.namespace}/${input.name}: connect, recovery, streaming, lag`), [{ namespace: input.namespace, spec: observed.spec }]);
-    const decision = decideReplicaSet(observed.spec, observed.generation, health, checks, observed.status, Date.now());
-    health = decision.health;
-    await postgres.applyReplicaRouting.executeWithOptions(summarized(routingSummary(decision)), [{ namespace: input.namespace, name: input.name, uid: observed.uid, spec: observed.spec, routedPods: decision.routedPods }]);
-    await postgres.writeReplicaSetStatus({ namespace: input.namespace, name: input.name, status: decision.status });
-    if (decision.transitions.length > 0) await postgres.recordReplicaSetEvents({ namespace: input.namespace, name: input.name, uid: observed.uid, events: decision.transitions });
-    view.iterations += 1;
-    view.replicas = decision.status.replicas;
-    view.routingTo = decision.status.routingTo;
-    recordReplicaSet(view);
-    recordReconcile('postgres-replicas', startedAt);
-    await condition(() => woken, (input.intervalSeconds ?? observed.spec.healthCheckIntervalSeconds ?? 30) * 1000);
-    if (workflowInfo().continueAsNewSuggested) break;
+  return runReconcileLoop(replicaSetKind, { input, view }, input.passesPerRun);
+}
+
+const replicaSetKind: ReconcileKind<ReplicaSetState, ReplicaSetView> = {
+  name: 'postgres-replicas',
+  handlers(state, wake) {
+    setHandler(checkNowSignal, wake);
+    setHandler(replicaSetStatusQuery, () => state.view);
+  },
+  pass: replicaSetPass,
+  reportFailure: (state, message) => reportFailure([stallTarget('PostgresReplicaSet', state.input.namespace, state.input.name)], message),
+  result: (state) => state.view,
+  carry: (state) => state.input,
+};
+
+async function replicaSetPass(state: ReplicaSetState): Promise<PassOutcome> {
+  const { namespace, name } = state.input;
+  const observed = await postgres.observeReplicaSet.executeWithOptions(summarized(`observe PostgresReplicaSet ${namespace}/${name}`), [{ namespace, name }]);
+  if (!observed) {
+    state.view.deleted = true;
+    return { done: true, requeueAfterMs: 0 };
   }
-  await condition(allHandlersFinished);
-  return continueAsNew<typeof postgresReplicasWorkflow>({ ...input, health });
+  const checks = await postgres.checkReplicas.executeWithOptions(summarized(`check ${observed.spec.replicas.length} replicas of ${namespace}/${name}: connect, recovery, streaming, lag`), [{ namespace, spec: observed.spec }]);
+  const decision = decideReplicaSet(observed.spec, observed.generation, state.input.health ?? {}, checks, observed.status, Date.now());
+  state.input = { ...state.input, health: decision.health };
+  await postgres.applyReplicaRouting.executeWithOptions(summarized(routingSummary(decision)), [{ namespace, name, uid: observed.uid, spec: observed.spec, routedPods: decision.routedPods }]);
+  await postgres.writeReplicaSetStatus.executeWithOptions(summarized(`status of ${namespace}/${name}`), [{ namespace, name, status: decision.status }]);
+  if (decision.transitions.length > 0) await postgres.recordReplicaSetEvents.executeWithOptions(summarized(`record events: ${decision.transitions.map((e) => e.reason).join(', ')}`), [{ namespace, name, uid: observed.uid, events: decision.transitions }]);
+  state.view.iterations += 1;
+  state.view.replicas = decision.status.replicas;
+  state.view.routingTo = decision.status.routingTo;
+  recordReplicaSet(state.view);
+  return { requeueAfterMs: (state.input.intervalSeconds ?? observed.spec.healthCheckIntervalSeconds ?? 30) * 1000 };
 }

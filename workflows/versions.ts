@@ -1,0 +1,10 @@
+// Patch ids of workflow changes that running histories must survive (see the README's "Versioning").
+import { patched } from '@temporalio/workflow';
+
+/** Runs started before the shared reconcile loop replay with the frozen code in `workflows/legacy/`. */
+export const RECONCILE_LOOP_PATCH = 'reconcile-loop';
+
+/** True for runs on the shared reconcile loop; false when replaying a run that started before it. */
+export function onReconcileLoop(): boolean {
+  return patched(RECONCILE_LOOP_PATCH);
+}
