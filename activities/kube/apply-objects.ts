@@ -10,7 +10,7 @@ export interface ApplyResult {
   unchanged: number;
   /** Objects whose namespace is gone or terminating: nothing to converge, the next pass re-observes. */
   skipped: string[];
-  /** Changes the API server refuses as invalid (e.g. a StatefulSet field that cannot change in place). */
+  /** Changes the API server refuses: invalid (a field that cannot change in place) or forbidden (RBAC, admission). */
   refused?: { object: string; message: string }[];
 }
 
@@ -42,7 +42,7 @@ async function applyOne(kube: KubeRest, object: KubeObject, result: ApplyResult)
       result.applied.push(`${object.kind}/${object.metadata.name}`);
       activityLog().info(`applied ${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata.name}`, { object: path });
     } catch (error) {
-      if (error instanceof KubeApiError && error.status === 422) {
+      if (refusal(error)) {
         (result.refused ??= []).push({ object: `${object.kind}/${object.metadata.name}`, message: error.apiMessage });
         activityLog().warn(`the API server refused ${object.kind} ${object.metadata.name}: ${error.apiMessage}`, { object: path });
         return;
@@ -51,6 +51,14 @@ async function applyOne(kube: KubeRest, object: KubeObject, result: ApplyResult)
       result.skipped.push(`${object.kind}/${object.metadata.name}`);
     }
   }
+}
+
+/**
+ * A write the API server refuses for this object alone: invalid (422) or forbidden (403, e.g. by RBAC or an
+ * admission policy). The other objects still converge; the refusal goes on the resource's status.
+ */
+function refusal(error: unknown): error is KubeApiError {
+  return error instanceof KubeApiError && (error.status === 422 || (error.status === 403 && !namespaceGone(error)));
 }
 
 /** A write refused because the object's namespace no longer exists or is being deleted. */

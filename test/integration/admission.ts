@@ -1,0 +1,41 @@
+// Refusals on demand: a ValidatingAdmissionPolicy and its binding, scoped to one namespace, that make the
+// real API server refuse a write with 422 (Invalid) or 403 (Forbidden), as a cluster's policy would.
+import { kube } from './support.js';
+
+const API = '/apis/admissionregistration.k8s.io/v1';
+
+/** What to refuse: UPDATEs of `resource` in `namespace` whose CEL `expression` is false. */
+export interface Refusal {
+  name: string;
+  namespace: string;
+  resource: string;
+  apiGroup: string;
+  expression: string;
+  message: string;
+  reason: 'Invalid' | 'Forbidden';
+}
+
+/** Installs the policy and its binding; the API server enforces it within about a second. */
+export async function refuse(refusal: Refusal): Promise<void> {
+  await kube().apply(`${API}/validatingadmissionpolicies/${refusal.name}`, {
+    apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name: refusal.name },
+    spec: {
+      failurePolicy: 'Fail',
+      matchConstraints: { resourceRules: [{ apiGroups: [refusal.apiGroup], apiVersions: ['*'], operations: ['UPDATE'], resources: [refusal.resource] }] },
+      validations: [{ expression: refusal.expression, message: refusal.message, reason: refusal.reason }],
+    },
+  });
+  await kube().apply(`${API}/validatingadmissionpolicybindings/${refusal.name}`, {
+    apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: refusal.name },
+    spec: {
+      policyName: refusal.name, validationActions: ['Deny'],
+      matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': refusal.namespace } } },
+    },
+  });
+}
+
+/** Removes the policy and its binding. */
+export async function allow(name: string): Promise<void> {
+  await kube().delete(`${API}/validatingadmissionpolicybindings/${name}`);
+  await kube().delete(`${API}/validatingadmissionpolicies/${name}`);
+}
