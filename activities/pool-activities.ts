@@ -35,10 +35,11 @@ export function createPoolActivities(kube: KubeRest) {
       if (!pool) return undefined;
       const names = poolNames(ref);
       const selector = Object.entries(names.selector).map(([k, v]) => `${k}=${v}`).join(',');
-      const [statefulSet, podList, serviceList] = await Promise.all([
+      const [statefulSet, podList, serviceList, httpRoute] = await Promise.all([
         kube.getOptional<{ spec: { replicas: number } }>(`/apis/apps/v1/namespaces/${ref.namespace}/statefulsets/${names.statefulSet}`),
         kube.request<{ items: PodResource[] }>('GET', `/api/v1/namespaces/${ref.namespace}/pods`, { query: { labelSelector: selector } }),
         kube.request<{ items: ServiceResource[] }>('GET', `/api/v1/namespaces/${ref.namespace}/services`, { query: { labelSelector: selector } }),
+        readHttpRoute(kube, ref.namespace, names.httpRoute),
       ]);
       // Per-replica Services select one pod by name; only those this pool controls are its to remove.
       const replicaServices = serviceList.items
@@ -52,6 +53,7 @@ export function createPoolActivities(kube: KubeRest) {
       return {
         pool: { namespace: ref.namespace, name: ref.name, uid: pool.metadata.uid, generation: pool.metadata.generation, spec: pool.spec, status: pool.status },
         replicaServices,
+        httpRoute: httpRoute?.metadata.ownerReferences?.some((o) => o.controller && o.uid === pool.metadata.uid) ?? false,
         statefulSetReplicas: statefulSet?.spec.replicas,
         pods,
         probes: probes satisfies ReplicaProbe[],
@@ -64,8 +66,12 @@ export function createPoolActivities(kube: KubeRest) {
      * Applies objects by server-side apply, skipping each one that already holds every desired field,
      * and pod label/annotation patches that already hold: a steady pool makes no write.
      */
-    async applyPool(input: { namespace: string; objects: KubeObject[]; obsoleteServices?: string[]; podPatches: PodPatch[]; observedPods: ObservedPod[] }): Promise<ApplyResult> {
+    async applyPool(input: { namespace: string; objects: KubeObject[]; obsoleteServices?: string[]; obsoleteRoute?: string; podPatches: PodPatch[]; observedPods: ObservedPod[] }): Promise<ApplyResult> {
       const result = await applyObjects(kube, input.objects);
+      if (input.obsoleteRoute) {
+        await unlessGone(() => kube.delete(`${HTTP_ROUTES}/namespaces/${input.namespace}/httproutes/${input.obsoleteRoute}`));
+        result.applied.push(`HTTPRoute/${input.obsoleteRoute} (deleted)`);
+      }
       for (const name of input.obsoleteServices ?? []) {
         await unlessGone(() => kube.delete(`/api/v1/namespaces/${input.namespace}/services/${name}`));
         result.applied.push(`Service/${name} (deleted)`);
@@ -101,6 +107,12 @@ export function createPoolActivities(kube: KubeRest) {
 }
 
 const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
+const HTTP_ROUTES = '/apis/gateway.networking.k8s.io/v1';
+
+/** The pool's HTTPRoute, or undefined when it is absent (or the cluster has no Gateway API: also a 404). */
+function readHttpRoute(kube: KubeRest, namespace: string, name: string): Promise<ServiceResource | undefined> {
+  return kube.getOptional<ServiceResource>(`${HTTP_ROUTES}/namespaces/${namespace}/httproutes/${name}`);
+}
 
 interface ServiceResource {
   metadata: { name: string; ownerReferences?: { uid: string; controller?: boolean }[] };

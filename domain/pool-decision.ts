@@ -2,7 +2,7 @@ import { decideScale, DEFAULT_AUTOSCALER_TIMING, type AutoscalerMemory, type Aut
 import { mergeConditions, type ConditionInput } from './conditions.js';
 import { assessReplica, networkTip, replicaTipSources, servingReplicas, type ReplicaAssessment } from './freshness.js';
 import { networkPassphrase } from './network.js';
-import { SERVING_LABEL, SHARD_ANNOTATIONS } from './pool-names.js';
+import { poolNames, SERVING_LABEL, SHARD_ANNOTATIONS } from './pool-names.js';
 import { poolConfigMap, poolHeadlessService, poolHttpRoute, poolReadService, poolStatefulSet, replicaService, type KubeObject, type PoolOwner } from './pool-objects.js';
 import type { PoolObservation } from './pool-observation.js';
 import { decideShards, manualClaims, type ShardMemory } from './pool-shards.js';
@@ -52,6 +52,8 @@ export interface PoolDecision {
   objects: KubeObject[];
   /** Per-replica Services of replicas that are gone (a scale-down) or of a mode no longer used. */
   obsoleteServices: string[];
+  /** The HTTPRoute to delete: the pool left GatewayAPI mode (owner references only clean up on deletion). */
+  obsoleteRoute?: string;
   podPatches: PodPatch[];
   status: PoolStatus;
   /** False when the status equals the current one (materially, and ledger numbers are fresh enough). */
@@ -102,6 +104,7 @@ export function decidePool(observed: PoolObservation, memory: PoolMemory, option
     objects.push(...weights.map((w) => replicaService(owner, w.replica)), poolHttpRoute(owner, weights));
   }
   const obsoleteServices = obsoleteReplicaServices(observed, spec.loadBalancing.mode === 'GatewayAPI' ? scale.replicas : 0);
+  const obsoleteRoute = observed.httpRoute && spec.loadBalancing.mode !== 'GatewayAPI' ? poolNames(owner).httpRoute : undefined;
   const podPatches = observed.pods.map((pod) => podPatch(pod.name, serving.includes(pod.name), shardDecision.shards, shardDecision.owners));
 
   const status = poolStatus(observed, assessments, tip, shardDecision, scale.replicas, options.now);
@@ -111,6 +114,7 @@ export function decidePool(observed: PoolObservation, memory: PoolMemory, option
   return {
     objects,
     obsoleteServices,
+    obsoleteRoute,
     podPatches,
     status,
     writeStatus,

@@ -24,6 +24,8 @@ export interface PoolObservation {
   };
   /** Per-replica Services (GatewayAPI mode) the pool controls now, by name. */
   replicaServices?: string[];
+  /** True when the pool's HTTPRoute exists (it is deleted once the pool leaves GatewayAPI mode). */
+  httpRoute?: boolean;
   /** The StatefulSet's spec.replicas, when it exists. */
   statefulSetReplicas?: number;
   pods: ObservedPod[];

@@ -62,7 +62,7 @@ async function poolPass(state: PoolState): Promise<PassOutcome> {
   if (!paused) {
     // The rebalance is claimed by this apply; a request that arrives meanwhile sets the flag again.
     state.input = { ...state.input, rebalanceRequested: false };
-    const applied = await pool.applyPool.executeWithOptions(summarized(poolApplySummary(decision)), [{ namespace, objects: decision.objects, obsoleteServices: decision.obsoleteServices, podPatches: decision.podPatches, observedPods: observed.pods }])
+    const applied = await pool.applyPool.executeWithOptions(summarized(poolApplySummary(decision)), [{ namespace, objects: decision.objects, obsoleteServices: decision.obsoleteServices, obsoleteRoute: decision.obsoleteRoute, podPatches: decision.podPatches, observedPods: observed.pods }])
       .catch((error: unknown) => {
         if (rebalanceNow) state.input = { ...state.input, rebalanceRequested: true };
         throw error;

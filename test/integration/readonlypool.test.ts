@@ -129,6 +129,12 @@ describe('ReadOnlyPool on the local stack (real API server, controllers, KWOK po
       (r) => r.spec.rules[0]?.backendRefs.length === 1, 30_000, 'HTTPRoute with one backend');
     expect(shrunk.spec.rules[0]?.backendRefs.map((b) => b.name)).toEqual(['gw-0']);
     expect(await kube().getOptional(`/api/v1/namespaces/${namespace}/services/gw-0`)).toBeDefined();
+
+    // Leaving GatewayAPI mode deletes the HTTPRoute and the per-replica Services (owner references only act on deletion).
+    await mergePatch(`${POOLS(namespace)}/gw`, { spec: { loadBalancing: { mode: 'Service' } } });
+    await eventually(() => kube().getOptional(`/apis/gateway.networking.k8s.io/v1/namespaces/${namespace}/httproutes/gw-read`), (r) => r === undefined, 30_000, 'HTTPRoute gw-read deleted');
+    await eventually(() => kube().getOptional(`/api/v1/namespaces/${namespace}/services/gw-0`), (s) => s === undefined, 30_000, 'Service gw-0 deleted');
+    expect(await kube().getOptional(`/api/v1/namespaces/${namespace}/services/gw-read`)).toBeDefined();
   });
 
   it.each([

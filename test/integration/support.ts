@@ -48,12 +48,12 @@ export async function createNamespace(prefix = 'test'): Promise<string> {
   return name;
 }
 
-/** Starts a worker on a task queue of its own; call `stop` when done. */
-export async function startWorker(): Promise<{ worker: Worker; taskQueue: string; stop: () => Promise<void> }> {
+/** Starts a worker on a task queue of its own (as the worker's ServiceAccount by default); call `stop` when done. */
+export async function startWorker(kubeClient: KubeRest = workerKube()): Promise<{ worker: Worker; taskQueue: string; stop: () => Promise<void> }> {
   quietRuntime();
   const { address, namespace } = stack().temporal;
   const taskQueue = uniqueName('test-queue');
-  const worker = await createWorker({ address, namespace, connection: { address } }, { kube: workerKube() }, taskQueue);
+  const worker = await createWorker({ address, namespace, connection: { address } }, { kube: kubeClient }, taskQueue);
   const running = worker.run();
   const stop = async (): Promise<void> => {
     worker.shutdown();

@@ -8,20 +8,32 @@ import { WORKFLOWS_PATH } from '../../worker/worker.js';
 // code: a change that is not deterministic fails here. Needs no server.
 const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..', 'test', 'fixtures', 'histories');
 
+interface RecordedHistory {
+  events: Array<{ workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } }; workflowExecutionContinuedAsNewEventAttributes?: unknown; markerRecordedEventAttributes?: { markerName?: string; details?: unknown } }>;
+}
+
 describe('workflow replay of recorded histories', () => {
   const files = fs.readdirSync(FIXTURES).filter((file) => file.endsWith('.json')).sort();
 
-  it('has a recorded history of every workflow type', () => {
-    const types = files.map((file) => JSON.parse(fs.readFileSync(path.join(FIXTURES, file), 'utf8')) as { events: Array<{ workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } } }> })
-      .map((history) => history.events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name);
-    expect(types.sort()).toEqual(['postgresReplicasWorkflow', 'readOnlyPoolWorkflow', 'tenantWorkflow', 'validatorSetWorkflow']);
+  const histories = files.map((file) => ({ file, history: JSON.parse(fs.readFileSync(path.join(FIXTURES, file), 'utf8')) as RecordedHistory }));
+  const typeOf = (history: RecordedHistory) => history.events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
+  const typesWhere = (holds: (history: RecordedHistory) => boolean) => [...new Set(histories.filter((h) => holds(h.history)).map((h) => typeOf(h.history)))].sort();
+  const WORKFLOW_TYPES = ['postgresReplicasWorkflow', 'readOnlyPoolWorkflow', 'tenantWorkflow', 'validatorSetWorkflow'];
+
+  it('has, for every workflow type, a history from before the shared loop, one on it, and one that continued-as-new', () => {
+    // A run on the loop records the `reconcile-loop` patch marker (its id is a base64 payload in the JSON).
+    const onLoop = (h: RecordedHistory) => h.events.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch'
+      && [...JSON.stringify(e.markerRecordedEventAttributes.details).matchAll(/"data":"([^"]+)"/g)].some((m) => Buffer.from(m[1] ?? '', 'base64').toString('utf8').includes('reconcile-loop')));
+    expect(typesWhere(() => true)).toEqual(WORKFLOW_TYPES);
+    expect(typesWhere((h) => !onLoop(h))).toEqual(WORKFLOW_TYPES);
+    expect(typesWhere(onLoop)).toEqual(WORKFLOW_TYPES);
+    expect(typesWhere((h) => h.events.some((e) => e.workflowExecutionContinuedAsNewEventAttributes !== undefined))).toEqual(WORKFLOW_TYPES);
   });
 
   it('replays every recorded history without a nondeterminism error', async () => {
-    const histories = files.map((file) => ({ workflowId: file.replace(/\.json$/, ''), history: JSON.parse(fs.readFileSync(path.join(FIXTURES, file), 'utf8')) as unknown }));
     const failures: string[] = [];
     let replayed = 0;
-    for await (const result of Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH, replayName: 'steward-replay' }, histories)) {
+    for await (const result of Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH, replayName: 'steward-replay' }, histories.map((h) => ({ workflowId: h.file.replace(/\.json$/, ''), history: h.history })))) {
       replayed += 1;
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }

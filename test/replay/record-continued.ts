@@ -1,0 +1,87 @@
+// Records replay fixtures of the shared reconcile loop that cross a continue-as-new, with signals pending
+// at the boundary: each workflow runs 3 passes per run on the demo's resources (namespace `replay`), and
+// the run that continued-as-new is saved as `<id>-can.json`, the run after it as `<id>.json`.
+//
+//   npm run build && STEWARD_STACK_DIR=/var/tmp/stellar-steward/test node dist/test/replay/record-continued.js
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { KubeRest } from '../../activities/kube/rest.js';
+import { validatorSetWorkflowId, workflowId } from '../../domain/names.js';
+import { applyManifests, demoResources } from '../../starter/demo/resources.js';
+import type { StackInfo } from '../../stack/index.js';
+import { createWorker } from '../../worker/worker.js';
+import { checkNowSignal, confirmRemoveSignal, pauseSignal, rebalanceSignal, resumeSignal, resyncSignal } from '../../workflows/contract.js';
+import { postgresReplicasWorkflow, readOnlyPoolWorkflow, tenantWorkflow, validatorSetWorkflow } from '../../workflows/index.js';
+import { fixtureName } from './record-histories.js';
+
+const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..', 'test', 'fixtures', 'histories');
+const NAMESPACE = 'replay';
+const TASK_QUEUE = 'replay-recording';
+
+async function main(): Promise<void> {
+  const dir = process.env.STEWARD_STACK_DIR;
+  if (!dir) throw new Error('set STEWARD_STACK_DIR to a running local stack (e.g. /var/tmp/stellar-steward/test)');
+  const info = JSON.parse(fs.readFileSync(path.join(dir, 'stack.json'), 'utf8')) as StackInfo;
+  if (!info.kube || !info.simulator || !info.postgres || info.postgres.external) throw new Error('the stack needs Kubernetes, the simulator and its own PostgreSQL');
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const kube = KubeRest.fromFile(info.kube.kubeconfigPath);
+  const resources = demoResources(info.simulator.controlUrl, info.postgres);
+  await applyManifests(kube, NAMESPACE, [...resources.secrets, resources.pool, ...resources.validators, resources.tenant, resources.replicaSet]);
+  const worker = await createWorker({ address: info.temporal.address, namespace: info.temporal.namespace, connection: { address: info.temporal.address } }, { kube }, TASK_QUEUE);
+  const running = worker.run();
+  const connection = await Connection.connect({ address: info.temporal.address });
+  const client = new Client({ connection, namespace: info.temporal.namespace });
+  const ref = (name: string) => ({ namespace: NAMESPACE, name });
+  const start = { taskQueue: TASK_QUEUE, workflowIdReusePolicy: 'TERMINATE_IF_RUNNING' as const };
+  const network = String(resources.validators[0]?.spec?.network ?? 'Testnet');
+  const handles: WorkflowHandle[] = [
+    await client.workflow.start(readOnlyPoolWorkflow, { ...start, workflowId: workflowId('readonlypool', ref(resources.pool.metadata.name)), args: [{ ...ref(resources.pool.metadata.name), intervalSeconds: 1, passesPerRun: 3 }] }),
+    await client.workflow.start(tenantWorkflow, { ...start, workflowId: workflowId('tenant', ref(resources.tenant.metadata.name)), args: [{ ...ref(resources.tenant.metadata.name), intervalSeconds: 1, passesPerRun: 3 }] }),
+    await client.workflow.start(postgresReplicasWorkflow, { ...start, workflowId: workflowId('postgres-replicas', ref(resources.replicaSet.metadata.name)), args: [{ ...ref(resources.replicaSet.metadata.name), intervalSeconds: 1, passesPerRun: 3 }] }),
+    await client.workflow.start(validatorSetWorkflow, { ...start, workflowId: `${validatorSetWorkflowId(network)}-replay`, args: [{ network, resyncSeconds: 1, passesPerRun: 3 }] }),
+  ];
+  const [pool, tenant, replicas, validators] = handles as [WorkflowHandle, WorkflowHandle, WorkflowHandle, WorkflowHandle];
+  // Requests pending at the boundary: a rebalance held by a pause, a confirmation of a pool not removed yet.
+  await pool.signal(pauseSignal);
+  await pool.signal(rebalanceSignal);
+  await tenant.signal(confirmRemoveSignal, 'not-removed-yet');
+  await replicas.signal(checkNowSignal);
+  await validators.signal(resyncSignal);
+  fs.mkdirSync(FIXTURES, { recursive: true });
+  for (const handle of handles) {
+    const first = (await handle.describe()).runId;
+    const second = await waitForNextRun(client, handle.workflowId, first);
+    if (handle === pool) await client.workflow.getHandle(handle.workflowId).signal(resumeSignal);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await save(client, handle.workflowId, first, '-can');
+    await save(client, handle.workflowId, second, '');
+    await client.workflow.getHandle(handle.workflowId).terminate('recorded');
+  }
+  worker.shutdown();
+  await running;
+  await connection.close();
+}
+
+async function waitForNextRun(client: Client, id: string, first: string): Promise<string> {
+  for (let attempt = 0; attempt < 120; attempt += 1) {
+    const run = (await client.workflow.getHandle(id).describe()).runId;
+    if (run !== first) return run;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`${id} did not continue-as-new within 60 s`);
+}
+
+async function save(client: Client, id: string, runId: string, suffix: string): Promise<void> {
+  const history = await client.workflow.getHandle(id, runId).fetchHistory();
+  const file = path.join(FIXTURES, fixtureName(`loop/${id}`).replace(/\.json$/, `${suffix}.json`));
+  fs.writeFileSync(file, `${historyToJSON(history)}\n`);
+  console.log(`${id} run ${runId}: ${history.events?.length ?? 0} events -> ${path.relative(process.cwd(), file)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`record-continued: ${(error as Error).stack ?? String(error)}`);
+  process.exit(1);
+});
