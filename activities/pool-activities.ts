@@ -1,3 +1,4 @@
+import { liveClaimTemplates, type LiveClaimTemplate } from '../domain/claim-templates.js';
 import type { ReplicaProbe } from '../domain/core-info.js';
 import type { TipSource } from '../domain/freshness.js';
 import type { ResourceRef } from '../domain/names.js';
@@ -36,7 +37,7 @@ export function createPoolActivities(kube: KubeRest) {
       const names = poolNames(ref);
       const selector = Object.entries(names.selector).map(([k, v]) => `${k}=${v}`).join(',');
       const [statefulSet, podList, serviceList] = await Promise.all([
-        kube.getOptional<{ spec: { replicas: number } }>(`/apis/apps/v1/namespaces/${ref.namespace}/statefulsets/${names.statefulSet}`),
+        kube.getOptional<{ spec: { replicas: number; volumeClaimTemplates?: LiveClaimTemplate[] } }>(`/apis/apps/v1/namespaces/${ref.namespace}/statefulsets/${names.statefulSet}`),
         kube.request<{ items: PodResource[] }>('GET', `/api/v1/namespaces/${ref.namespace}/pods`, { query: { labelSelector: selector } }),
         kube.request<{ items: ServiceResource[] }>('GET', `/api/v1/namespaces/${ref.namespace}/services`, { query: { labelSelector: selector } }),
       ]);
@@ -53,6 +54,7 @@ export function createPoolActivities(kube: KubeRest) {
         pool: { namespace: ref.namespace, name: ref.name, uid: pool.metadata.uid, generation: pool.metadata.generation, spec: pool.spec, status: pool.status },
         replicaServices,
         statefulSetReplicas: statefulSet?.spec.replicas,
+        statefulSetClaimTemplates: statefulSet && liveClaimTemplates(statefulSet.spec.volumeClaimTemplates),
         pods,
         probes: probes satisfies ReplicaProbe[],
         tipSources: archives.sources,
