@@ -54,7 +54,7 @@ export interface TenantDecision {
 }
 
 /** The Tenant as the decision needs it. */
-export interface TenantInput {
+export interface TenantDecisionInput {
   namespace: string;
   name: string;
   uid: string;
@@ -74,7 +74,7 @@ export interface TenantInput {
  * (`Stalled`, reason `NeedsRecreation`, and a Warning Event) and the rest goes on. Pools removed from the
  * spec are reported, not deleted (that needs confirmation).
  */
-export function decideTenant(tenant: TenantInput, observed: Record<string, ObservedTenantPool>, existingPools: string[], memory: Record<string, PoolMemory>, now: number): TenantDecision {
+export function decideTenant(tenant: TenantDecisionInput, observed: Record<string, ObservedTenantPool>, existingPools: string[], memory: Record<string, PoolMemory>, now: number): TenantDecision {
   const deadlineMs = (tenant.spec.rollout?.progressDeadlineSeconds ?? 600) * 1000;
   const nextMemory: Record<string, PoolMemory> = {};
   const transitions: TenantDecision['transitions'] = [];
