@@ -1,3 +1,4 @@
+import { liveClaimTemplates, type LiveClaimTemplate } from '../domain/claim-templates.js';
 import type { ReplicaProbe } from '../domain/core-info.js';
 import type { TipSource } from '../domain/freshness.js';
 import type { ResourceRef } from '../domain/names.js';
@@ -36,7 +37,7 @@ export function createPoolActivities(kube: KubeRest) {
       const names = poolNames(ref);
       const selector = Object.entries(names.selector).map(([k, v]) => `${k}=${v}`).join(',');
       const [statefulSet, podList, serviceList, httpRoute] = await Promise.all([
-        kube.getOptional<{ spec: { replicas: number } }>(`/apis/apps/v1/namespaces/${ref.namespace}/statefulsets/${names.statefulSet}`),
+        kube.getOptional<{ spec: { replicas: number; volumeClaimTemplates?: LiveClaimTemplate[] } }>(`/apis/apps/v1/namespaces/${ref.namespace}/statefulsets/${names.statefulSet}`),
         kube.request<{ items: PodResource[] }>('GET', `/api/v1/namespaces/${ref.namespace}/pods`, { query: { labelSelector: selector } }),
         kube.request<{ items: ServiceResource[] }>('GET', `/api/v1/namespaces/${ref.namespace}/services`, { query: { labelSelector: selector } }),
         readHttpRoute(kube, ref.namespace, names.httpRoute),
@@ -55,6 +56,7 @@ export function createPoolActivities(kube: KubeRest) {
         replicaServices,
         httpRoute: httpRoute?.metadata.ownerReferences?.some((o) => o.controller && o.uid === pool.metadata.uid) ?? false,
         statefulSetReplicas: statefulSet?.spec.replicas,
+        statefulSetClaimTemplates: statefulSet && liveClaimTemplates(statefulSet.spec.volumeClaimTemplates),
         pods,
         probes: probes satisfies ReplicaProbe[],
         tipSources: archives.sources,

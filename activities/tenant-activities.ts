@@ -1,16 +1,17 @@
+import { liveClaimTemplates, type LiveClaimTemplate } from '../domain/claim-templates.js';
 import type { Condition } from '../domain/conditions.js';
 import type { ResourceRef } from '../domain/names.js';
 import type { KubeObject } from '../domain/pool-objects.js';
-import type { ObservedTenantPool, TenantStatus } from '../domain/tenant-decision.js';
+import type { ObservedTenantPool, TenantEvent, TenantStatus } from '../domain/tenant-decision.js';
 import type { TenantSpec } from '../domain/tenant-objects.js';
 import type { PoolPodView, StatefulSetView } from '../domain/tenant-pool-state.js';
 import { applyObjects, unlessGone, type ApplyResult } from './kube/apply-objects.js';
-import { recordEvents, type KubeEvent } from './kube/events.js';
+import { recordEvents } from './kube/events.js';
 import type { KubeRest } from './kube/rest.js';
 
 interface StatefulSetResource {
   metadata: { name: string; generation: number; labels?: Record<string, string> };
-  spec: { replicas?: number; updateStrategy?: { rollingUpdate?: { partition?: number } } };
+  spec: { replicas?: number; updateStrategy?: { rollingUpdate?: { partition?: number } }; volumeClaimTemplates?: LiveClaimTemplate[] };
   status?: { observedGeneration?: number; replicas?: number; readyReplicas?: number; currentReplicas?: number; updatedReplicas?: number; currentRevision?: string; updateRevision?: string };
 }
 
@@ -51,7 +52,7 @@ export function createTenantActivities(kube: KubeRest) {
       const pools: Record<string, ObservedTenantPool> = {};
       for (const set of sets.items) {
         const pool = set.metadata.labels?.['rustfs.pool'];
-        if (pool) pools[pool] = { statefulSet: statefulSetView(set), pods: [] };
+        if (pool) pools[pool] = { statefulSet: statefulSetView(set), pods: [], claimTemplates: liveClaimTemplates(set.spec.volumeClaimTemplates) };
       }
       for (const pod of pods.items) {
         const pool = pod.metadata.labels?.['rustfs.pool'];
@@ -72,7 +73,7 @@ export function createTenantActivities(kube: KubeRest) {
     },
 
     /** Records Kubernetes Events on the tenant (skipped when its namespace is gone). */
-    async recordTenantEvents(input: ResourceRef & { uid: string; events: KubeEvent[] }): Promise<void> {
+    async recordTenantEvents(input: ResourceRef & { uid: string; events: TenantEvent[] }): Promise<void> {
       await unlessGone(() => recordEvents(kube, { kind: 'Tenant', apiVersion: 'rustfs.com/v1alpha1', ...input }));
     },
 

@@ -1,26 +1,18 @@
-import { decideScale, DEFAULT_AUTOSCALER_TIMING, type AutoscalerMemory, type AutoscalerTiming } from './autoscaler.js';
+import { decideScale, DEFAULT_AUTOSCALER_TIMING, type AutoscalerTiming } from './autoscaler.js';
+import { keepLiveClaimTemplates } from './claim-templates.js';
 import { mergeConditions, type ConditionInput } from './conditions.js';
 import { assessReplica, networkTip, replicaTipSources, servingReplicas, type ReplicaAssessment } from './freshness.js';
 import { networkPassphrase } from './network.js';
+import { autoscalerStatus, recoverPoolMemory, shardPlanStatus, type PoolMemory } from './pool-memory.js';
 import { poolNames, SERVING_LABEL, SHARD_ANNOTATIONS } from './pool-names.js';
-import { poolConfigMap, poolHeadlessService, poolHttpRoute, poolReadService, poolStatefulSet, replicaService, type KubeObject, type PoolOwner } from './pool-objects.js';
+import { poolClaimTemplates, poolConfigMap, poolHeadlessService, poolHttpRoute, poolReadService, poolStatefulSet, replicaService, type KubeObject, type PoolOwner } from './pool-objects.js';
 import type { PoolObservation } from './pool-observation.js';
-import { decideShards, manualClaims, type ShardMemory } from './pool-shards.js';
+import { decideShards, manualClaims } from './pool-shards.js';
 import { validatePoolSpec, withDefaults } from './pool-spec.js';
 import { materialStatus, sameJson, type PoolStatus, type ReplicaWeight, type ShardAssignment } from './pool-status.js';
 import type { Shard, ShardOwners } from './shards.js';
 
-/** What a pool workflow carries from one iteration to the next (and across continue-as-new). */
-export interface PoolMemory {
-  /** The replica count the autoscaler decided. */
-  replicas?: number;
-  /** The spec's targetReplicas when `replicas` was set: a new target resets the count. */
-  specTarget?: number;
-  autoscaler: AutoscalerMemory;
-  shards?: ShardMemory;
-  /** Epoch ms of the last status write (ledger numbers are refreshed at most this often). */
-  lastStatusWriteAt?: number;
-}
+export type { PoolMemory } from './pool-memory.js';
 
 /** The controller labels and annotations one pod should carry. */
 export interface PodPatch {
@@ -67,12 +59,17 @@ export interface PoolDecision {
 /**
  * Decides one iteration of a ReadOnlyPool: desired objects, the pods' serving labels and shard
  * annotations, the replica count, the status and the Events. Pure: everything comes in as arguments.
+ * What `memory` lacks (a workflow started afresh) is recovered from the observation (`recoverPoolMemory`):
+ * the same cluster gives the same decision with or without memory. The StatefulSet keeps its live claim
+ * templates; a requested change to them is reported (`Stalled=True`, reason `NeedsRecreation`, and a
+ * Warning Event) while scaling goes on.
  */
-export function decidePool(observed: PoolObservation, memory: PoolMemory, options: PoolDecisionOptions): PoolDecision {
+export function decidePool(observed: PoolObservation, given: PoolMemory, options: PoolDecisionOptions): PoolDecision {
   const spec = withDefaults(observed.pool.spec);
   const previousStatus = observed.pool.status;
   const invalid = validatePoolSpec(spec);
-  if (invalid.length > 0) return invalidDecision(observed, memory, invalid, options.now);
+  if (invalid.length > 0) return invalidDecision(observed, given, invalid, options.now);
+  const memory = recoverPoolMemory(observed, spec, given, options.now);
   const passphrase = networkPassphrase(spec.network);
   const tip = networkTip(passphrase, [...observed.tipSources, ...replicaTipSources(observed.probes)]);
   const assessments = observed.probes.map((probe) => assessReplica(probe, tip.ledger, spec, passphrase));
@@ -80,12 +77,11 @@ export function decidePool(observed: PoolObservation, memory: PoolMemory, option
   // Only replicas that answer and are behind call for more replicas: an unreachable or booting pod (a
   // pod just started, say) or one on the wrong network is not helped by scaling.
   const behind = assessments.filter((a) => a.reason === 'Lagging' || a.reason === 'NotSynced').length;
-  const settled = assessments.length > 0 && assessments.every((a) => a.ready);
 
   const specTarget = spec.targetReplicas;
   const current = memory.specTarget === specTarget && memory.replicas !== undefined ? memory.replicas : specTarget;
   const scale = decideScale(
-    { current, lagging: observed.pods.length === current && settled ? behind : 0, min: spec.minReplicas, max: spec.maxReplicas, target: specTarget, now: options.now },
+    { current, lagging: behind, settled: settledOn(observed, current), min: spec.minReplicas, max: spec.maxReplicas, target: specTarget, now: options.now },
     memory.specTarget === specTarget ? memory.autoscaler : {},
     options.autoscalerTiming ?? DEFAULT_AUTOSCALER_TIMING,
   );
@@ -98,7 +94,8 @@ export function decidePool(observed: PoolObservation, memory: PoolMemory, option
     : { shards: [], owners: new Map() as ShardOwners, memory: undefined, rebalanced: false };
 
   const owner: PoolOwner = { namespace: observed.pool.namespace, name: observed.pool.name, uid: observed.pool.uid };
-  const objects = [poolConfigMap(owner, spec), poolHeadlessService(owner), poolReadService(owner), poolStatefulSet(owner, spec, scale.replicas)];
+  const claims = keepLiveClaimTemplates(poolClaimTemplates(spec), observed.statefulSetClaimTemplates);
+  const objects = [poolConfigMap(owner, spec), poolHeadlessService(owner), poolReadService(owner), poolStatefulSet(owner, spec, scale.replicas, claims.templates)];
   if (spec.loadBalancing.mode === 'GatewayAPI') {
     const weights = assessments.map((a) => ({ replica: a.replica, weight: spec.loadBalancing.enabled ? a.weight : 1 }));
     objects.push(...weights.map((w) => replicaService(owner, w.replica)), poolHttpRoute(owner, weights));
@@ -107,7 +104,11 @@ export function decidePool(observed: PoolObservation, memory: PoolMemory, option
   const obsoleteRoute = observed.httpRoute && spec.loadBalancing.mode !== 'GatewayAPI' ? poolNames(owner).httpRoute : undefined;
   const podPatches = observed.pods.map((pod) => podPatch(pod.name, serving.includes(pod.name), shardDecision.shards, shardDecision.owners));
 
-  const status = poolStatus(observed, assessments, tip, shardDecision, scale.replicas, options.now);
+  const status: PoolStatus = {
+    ...poolStatus(observed, assessments, tip, shardDecision, scale.replicas, needsRecreation(owner, claims.changes), options.now),
+    autoscaler: autoscalerStatus(specTarget, scale.memory),
+    shardPlan: shardPlanStatus(shardDecision.memory),
+  };
   const events = poolEvents(previousStatus, status, scale.reason, current, scale.replicas, shardDecision.rebalanced);
   const refreshDue = options.now - (memory.lastStatusWriteAt ?? 0) >= (options.ledgerRefreshMs ?? 300_000);
   const writeStatus = !previousStatus || !sameJson(materialStatus(previousStatus), materialStatus(status)) || (refreshDue && !sameJson(previousStatus, status));
@@ -129,6 +130,25 @@ export function decidePool(observed: PoolObservation, memory: PoolMemory, option
       lastStatusWriteAt: writeStatus ? options.now : memory.lastStatusWriteAt,
     },
   };
+}
+
+/**
+ * True when the pool has converged on `desired` replicas: the StatefulSet (when seen) asks for them, that
+ * many pods exist, each is Ready and answered its probe. An unsettled pool is neither healthy nor lagging
+ * for the autoscaler.
+ */
+function settledOn(observed: PoolObservation, desired: number): boolean {
+  const statefulSetAgrees = observed.statefulSetReplicas === undefined || observed.statefulSetReplicas === desired;
+  return statefulSetAgrees && observed.pods.length === desired && observed.probes.length === desired && observed.probes.every((p) => p.ready && p.info !== undefined);
+}
+
+/** The `Stalled` condition's reason and message when claim template changes wait for a re-creation. */
+function needsRecreation(owner: PoolOwner, changes: string[]): string | undefined {
+  if (changes.length === 0) return undefined;
+  const name = poolNames(owner).statefulSet;
+  return `StatefulSet ${owner.namespace}/${name} keeps its volume claim templates, which Kubernetes does not let change in place (${changes.join('; ')}); `
+    + `scaling and other changes go on. To apply the new template, delete the StatefulSet but not its pods: kubectl delete statefulset ${name} -n ${owner.namespace} --cascade=orphan; `
+    + 'the pool re-creates it with the new template. Existing claims keep their size until resized.';
 }
 
 /**
@@ -160,6 +180,7 @@ function poolStatus(
   tip: ReturnType<typeof networkTip>,
   shards: { shards: Shard[]; owners: ShardOwners },
   desiredReplicas: number,
+  recreation: string | undefined,
   now: number,
 ): PoolStatus {
   const previous = observed.pool.status;
@@ -178,7 +199,12 @@ function poolStatus(
   const fresh = assessments.filter((a) => a.fresh);
   const ready = assessments.filter((a) => a.ready).length;
   const generation = observed.pool.generation;
-  const conditions = mergeConditions(previous?.conditions, poolConditions(observed, assessments, fresh.length, ready, desiredReplicas, tip.ignored, generation), stamp);
+  const conditions = mergeConditions(previous?.conditions, [
+    ...poolConditions(observed, assessments, fresh.length, ready, desiredReplicas, tip.ignored, generation),
+    recreation
+      ? { type: 'Stalled', status: 'True', reason: 'NeedsRecreation', message: recreation, observedGeneration: generation }
+      : { type: 'Stalled', status: 'False', reason: 'Progressing', message: 'nothing waits for you', observedGeneration: generation },
+  ], stamp);
   return {
     observedGeneration: generation,
     currentReplicas: observed.pods.length,
@@ -228,6 +254,9 @@ function poolEvents(previous: PoolStatus | undefined, status: PoolStatus, scaleR
   const events: PoolEvent[] = [];
   if (to !== from) events.push({ type: 'Normal', reason: scaleReason, message: `replicas ${from} -> ${to}` });
   if (rebalanced) events.push({ type: 'Normal', reason: 'Rebalanced', message: `${status.shardAssignments.length} shards reassigned over ${new Set(status.shardAssignments.map((s) => s.replicaName)).size} replicas` });
+  const stalled = status.conditions.find((c) => c.type === 'Stalled' && c.status === 'True');
+  const stalledBefore = previous?.conditions.find((c) => c.type === 'Stalled' && c.status === 'True');
+  if (stalled && stalled.message !== stalledBefore?.message) events.push({ type: 'Warning', reason: stalled.reason, message: stalled.message });
   for (const weight of status.replicaWeights) {
     const before = previous?.replicaWeights?.find((w) => w.replicaName === weight.replicaName);
     if (before?.isFresh && !weight.isFresh) events.push({ type: 'Warning', reason: 'ReplicaLagging', message: `${weight.replicaName} is no longer fresh: ${weight.reason}` });

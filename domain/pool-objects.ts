@@ -1,3 +1,4 @@
+import type { ClaimTemplate } from './claim-templates.js';
 import { networkPassphrase } from './network.js';
 import type { ResourceRef } from './names.js';
 import type { PoolSpec } from './pool-spec.js';
@@ -31,12 +32,25 @@ export function poolConfigMap(owner: PoolOwner, spec: PoolSpec): KubeObject {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(owner, names.configMap), data: { 'stellar-core.cfg': config } };
 }
 
+/** The pool's claim template `data` (one volume per replica) from `storage`. */
+export function poolClaimTemplates(spec: PoolSpec): ClaimTemplate[] {
+  return [{
+    metadata: { name: 'data' },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      ...(spec.storage.storageClass ? { storageClassName: spec.storage.storageClass } : {}),
+      resources: { requests: { storage: spec.storage.size } },
+    },
+  }];
+}
+
 /**
- * The StatefulSet of the pool: stable identities, one volume per replica from `storage`, PVC retention
- * following `retentionPolicy`, the config mounted read-only, and a template annotation with the config's
- * hash so that a config change rolls the pods (no timestamps: nothing rolls without a change).
+ * The StatefulSet of the pool: stable identities, one volume per replica from `storage` (or the given
+ * claim templates: the live ones, which Kubernetes does not let change), PVC retention following
+ * `retentionPolicy`, the config mounted read-only, and a template annotation with the config's hash so
+ * that a config change rolls the pods (no timestamps: nothing rolls without a change).
  */
-export function poolStatefulSet(owner: PoolOwner, spec: PoolSpec, replicas: number): KubeObject {
+export function poolStatefulSet(owner: PoolOwner, spec: PoolSpec, replicas: number, claimTemplates: ClaimTemplate[] = poolClaimTemplates(spec)): KubeObject {
   const names = poolNames(owner);
   const configHash = fnv1a32(renderCoreConfig({ network: spec.network, historyArchiveUrls: spec.historyArchiveUrls })).toString(16);
   const retention = spec.storage.retentionPolicy;
@@ -65,14 +79,7 @@ export function poolStatefulSet(owner: PoolOwner, spec: PoolSpec, replicas: numb
           volumes: [{ name: 'config', configMap: { name: names.configMap } }],
         },
       },
-      volumeClaimTemplates: [{
-        metadata: { name: 'data' },
-        spec: {
-          accessModes: ['ReadWriteOnce'],
-          ...(spec.storage.storageClass ? { storageClassName: spec.storage.storageClass } : {}),
-          resources: { requests: { storage: spec.storage.size } },
-        },
-      }],
+      volumeClaimTemplates: claimTemplates,
     },
   };
 }

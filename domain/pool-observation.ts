@@ -1,3 +1,4 @@
+import type { ClaimTemplate } from './claim-templates.js';
 import type { ReplicaProbe } from './core-info.js';
 import type { TipSource } from './freshness.js';
 import type { PoolSpecInput } from './pool-spec.js';
@@ -28,6 +29,11 @@ export interface PoolObservation {
   httpRoute?: boolean;
   /** The StatefulSet's spec.replicas, when it exists. */
   statefulSetReplicas?: number;
+  /**
+   * The StatefulSet's `spec.volumeClaimTemplates` (name, labels, annotations, spec), when it exists:
+   * Kubernetes does not let them change, so the desired StatefulSet keeps them.
+   */
+  statefulSetClaimTemplates?: ClaimTemplate[];
   pods: ObservedPod[];
   /** One probe per pod, same order as `pods`. */
   probes: ReplicaProbe[];

@@ -21,6 +21,29 @@ export interface ShardAssignment {
   ledgerRange: LedgerRange;
 }
 
+/**
+ * The autoscaler's state as shown in status, so that a workflow that starts with no memory resumes it:
+ * the spec target the count was decided for (the StatefulSet's `spec.replicas` holds the count) and the
+ * timers, as ISO times.
+ */
+export interface PoolAutoscalerStatus {
+  /** The spec's targetReplicas the autoscaled count belongs to: a new target starts over from it. */
+  specTarget: number;
+  lastScaleTime?: string;
+  /** Since when the pool has been settled with no replica lagging (the stabilization clock). */
+  healthySince?: string;
+}
+
+/** The shard plan as shown in status (the owners are in `shardAssignments`), so a restart does not replan. */
+export interface ShardPlanStatus {
+  /** What the plan was made for: shard count, strategy and archives. */
+  planKey: string;
+  /** The archive ledger the ranges were cut from. */
+  basisLedger: number;
+  /** The replicas that existed when the plan was made. */
+  members: string[];
+}
+
 /** The ReadOnlyPool status (status subresource). */
 export interface PoolStatus {
   observedGeneration: number;
@@ -34,6 +57,8 @@ export interface PoolStatus {
   networkLatestLedger?: number;
   averageLag?: number;
   conditions: Condition[];
+  autoscaler?: PoolAutoscalerStatus;
+  shardPlan?: ShardPlanStatus;
 }
 
 /**

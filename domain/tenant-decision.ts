@@ -1,20 +1,34 @@
+import { keepLiveClaimTemplates, type ClaimTemplate } from './claim-templates.js';
 import { mergeConditions, type Condition, type ConditionInput } from './conditions.js';
-import { tenantPoolStatefulSet, tenantServices, type TenantSpec } from './tenant-objects.js';
+import { tenantClaimTemplates, tenantPoolStatefulSet, tenantServices, type TenantSpec } from './tenant-objects.js';
 import type { KubeObject } from './pool-objects.js';
-import { derivePoolState, type PoolMemory, type PoolPodView, type PoolState, type StatefulSetView } from './tenant-pool-state.js';
+import { derivePoolState, memoryFromStatus, memoryToStatus, type PoolMemory, type PoolMemoryStatus, type PoolPodView, type PoolState, type StatefulSetView } from './tenant-pool-state.js';
 
 /** One pool as observed: its StatefulSet (absent when missing) and pods. */
 export interface ObservedTenantPool {
   statefulSet?: StatefulSetView;
   pods: PoolPodView[];
+  /** The live StatefulSet's claim templates (see `liveClaimTemplates`), which Kubernetes does not let change. */
+  claimTemplates?: ClaimTemplate[];
 }
 
-/** A pool's entry in the Tenant status, keyed by name: its StatefulSet's counters and revisions, and its state. */
-export interface TenantPoolStatus extends Omit<StatefulSetView['status'], 'observedGeneration'> {
+/**
+ * A pool's entry in the Tenant status, keyed by name: its StatefulSet's counters and revisions, its state,
+ * and the state machine's memory (`everComplete`, `rollout`, `pendingState`, `lastUpdateTime`) so that a
+ * workflow started with no memory resumes it.
+ */
+export interface TenantPoolStatus extends Omit<StatefulSetView['status'], 'observedGeneration'>, PoolMemoryStatus {
   name: string;
   ssName: string;
   state: PoolState;
   lastUpdateTime?: string;
+  message: string;
+}
+
+/** A Kubernetes Event to record on the Tenant. */
+export interface TenantEvent {
+  type: 'Normal' | 'Warning';
+  reason: string;
   message: string;
 }
 
@@ -35,67 +49,110 @@ export interface TenantDecision {
   /** Pools in the cluster no longer in the spec: kept until a `confirm-remove` signal. */
   removalPending: string[];
   transitions: { pool: string; from?: PoolState; to: PoolState; message: string }[];
+  /** Events to record on the Tenant (a Warning when a pool's claim template change newly needs a re-creation). */
+  events: TenantEvent[];
+}
+
+/** The Tenant as the decision needs it. */
+export interface TenantDecisionInput {
+  namespace: string;
+  name: string;
+  uid: string;
+  generation: number;
+  spec: TenantSpec;
+  previousConditions?: Condition[];
+  /** The status as last written: a pool with no memory resumes from its entry (a restarted workflow). */
+  previousStatus?: TenantStatus;
 }
 
 /**
  * Decides a Tenant: one StatefulSet per pool, each pool's state (by name, never by position) through
- * `derivePoolState`, the tenant's `currentState`, conditions (`Stalled=True` on a failed rollout) and
- * `availableReplicas`. Pools removed from the spec are reported, not deleted (that needs confirmation).
+ * `derivePoolState`, the tenant's `currentState`, conditions (`Stalled=True` on a failed rollout, a pool
+ * removal or a claim template change waiting for you) and `availableReplicas`. A pool with no memory
+ * resumes from its entry in `previousStatus`, so a restarted workflow decides what the one before would
+ * have. Each StatefulSet keeps its live claim templates: a change Kubernetes forbids is reported
+ * (`Stalled`, reason `NeedsRecreation`, and a Warning Event) and the rest goes on. Pools removed from the
+ * spec are reported, not deleted (that needs confirmation).
  */
-export function decideTenant(
-  tenant: { namespace: string; name: string; uid: string; generation: number; spec: TenantSpec; previousConditions?: Condition[] },
-  observed: Record<string, ObservedTenantPool>,
-  existingPools: string[],
-  memory: Record<string, PoolMemory>,
-  now: number,
-): TenantDecision {
+export function decideTenant(tenant: TenantDecisionInput, observed: Record<string, ObservedTenantPool>, existingPools: string[], memory: Record<string, PoolMemory>, now: number): TenantDecision {
   const deadlineMs = (tenant.spec.rollout?.progressDeadlineSeconds ?? 600) * 1000;
   const nextMemory: Record<string, PoolMemory> = {};
   const transitions: TenantDecision['transitions'] = [];
+  const objects: KubeObject[] = [...tenantServices(tenant)];
+  const recreations: string[] = [];
   const pools = tenant.spec.pools.map((pool): TenantPoolStatus => {
     const seen = observed[pool.name] ?? { pods: [] };
-    const before = memory[pool.name] ?? {};
+    const before = memory[pool.name] ?? memoryFromStatus(tenant.previousStatus?.pools.find((p) => p.name === pool.name));
     const result = derivePoolState(seen.statefulSet, seen.pods, before, now, deadlineMs);
     nextMemory[pool.name] = result.memory;
     if (before.state !== result.state) transitions.push({ pool: pool.name, from: before.state, to: result.state, message: result.message });
+    const claims = keepLiveClaimTemplates(tenantClaimTemplates(pool), seen.claimTemplates);
+    objects.push(tenantPoolStatefulSet(tenant, tenant.spec.image, pool, claims.templates));
+    if (claims.changes.length > 0) recreations.push(needsRecreation(tenant, pool.name, claims.changes));
     const s = seen.statefulSet?.status;
     return {
       name: pool.name, ssName: `${tenant.name}-${pool.name}`, state: result.state,
       replicas: seen.statefulSet?.replicas ?? 0, readyReplicas: s?.readyReplicas ?? 0, currentReplicas: s?.currentReplicas ?? 0, updatedReplicas: s?.updatedReplicas ?? 0,
-      currentRevision: s?.currentRevision, updateRevision: s?.updateRevision, lastUpdateTime: result.memory.lastUpdateTime, message: result.message,
+      currentRevision: s?.currentRevision, updateRevision: s?.updateRevision, message: result.message, ...memoryToStatus(result.memory),
     };
   });
   const wanted = new Set(tenant.spec.pools.map((p) => p.name));
   const removalPending = existingPools.filter((p) => !wanted.has(p)).sort();
-  const currentState = tenantState(pools.map((p) => p.state), removalPending.length > 0);
+  const currentState = tenantState(pools.map((p) => p.state), removalPending.length > 0 || recreations.length > 0);
   const failed = pools.filter((p) => p.state === 'PoolRolloutFailed');
   const degraded = pools.filter((p) => p.state === 'PoolDegraded');
-  const conditions = mergeConditions(tenant.previousConditions, tenantConditions(currentState, pools, failed, degraded, removalPending, tenant.generation), new Date(now).toISOString());
+  const decided = tenantConditions(currentState, pools, failed, degraded, removalPending, tenant.generation, recreations);
+  const conditions = mergeConditions(tenant.previousConditions, decided, new Date(now).toISOString());
+  const stalledBefore = tenant.previousConditions?.find((c) => c.type === 'Stalled' && c.status === 'True')?.message ?? '';
   return {
-    objects: [...tenantServices(tenant), ...tenant.spec.pools.map((pool) => tenantPoolStatefulSet(tenant, tenant.spec.image, pool))],
+    objects,
     status: { currentState, availableReplicas: pools.reduce((sum, p) => sum + p.readyReplicas, 0), observedGeneration: tenant.generation, pools, conditions },
     memory: nextMemory,
     removalPending,
     transitions,
+    events: recreations.filter((message) => !stalledBefore.includes(message)).map((message) => ({ type: 'Warning', reason: 'NeedsRecreation', message })),
   };
 }
 
-function tenantState(states: PoolState[], removalPending: boolean): TenantStatus['currentState'] {
-  if (states.includes('PoolRolloutFailed') || removalPending) return 'Blocked';
+function needsRecreation(tenant: { namespace: string; name: string }, pool: string, changes: string[]): string {
+  const name = `${tenant.name}-${pool}`;
+  return `StatefulSet ${tenant.namespace}/${name} keeps its volume claim templates, which Kubernetes does not let change in place (${changes.join('; ')}); `
+    + `to apply the new template, delete the StatefulSet but not its pods: kubectl delete statefulset ${name} -n ${tenant.namespace} --cascade=orphan; it is re-created with the new template`;
+}
+
+function tenantState(states: PoolState[], needsYou: boolean): TenantStatus['currentState'] {
+  if (states.includes('PoolRolloutFailed') || needsYou) return 'Blocked';
   if (states.includes('PoolDegraded')) return 'Degraded';
   if (states.every((s) => s === 'PoolRolloutComplete')) return 'Ready';
   if (states.some((s) => s === 'PoolUpdating' || s === 'PoolInitialized' || s === 'PoolCreated' || s === 'PoolNotCreated')) return 'Reconciling';
   return 'NotReady';
 }
 
-function tenantConditions(state: TenantStatus['currentState'], pools: TenantPoolStatus[], failed: TenantPoolStatus[], degraded: TenantPoolStatus[], removalPending: string[], generation: number): ConditionInput[] {
+function tenantConditions(
+  state: TenantStatus['currentState'],
+  pools: TenantPoolStatus[],
+  failed: TenantPoolStatus[],
+  degraded: TenantPoolStatus[],
+  removalPending: string[],
+  generation: number,
+  recreations: string[],
+): ConditionInput[] {
   const c = (type: string, on: boolean, reason: string, message: string): ConditionInput => ({ type, status: on ? 'True' : 'False', reason, message, observedGeneration: generation });
   const reconciling = pools.filter((p) => p.state !== 'PoolRolloutComplete' && p.state !== 'PoolRolloutFailed' && p.state !== 'PoolDegraded');
   return [
     c('Ready', state === 'Ready', state === 'Ready' ? 'AllPoolsComplete' : 'NotAllPoolsComplete', `${pools.filter((p) => p.state === 'PoolRolloutComplete').length} of ${pools.length} pools complete`),
     c('Reconciling', reconciling.length > 0, reconciling.length > 0 ? 'PoolsRollingOut' : 'Settled', reconciling.map((p) => `${p.name}: ${p.message}`).join('; ') || 'nothing rolling out'),
     c('Degraded', degraded.length > 0, degraded.length > 0 ? 'PoolsDegraded' : 'AllReady', degraded.map((p) => `${p.name}: ${p.message}`).join('; ') || 'every pod ready'),
-    c('Stalled', failed.length > 0 || removalPending.length > 0, failed.length > 0 ? 'RolloutFailed' : removalPending.length > 0 ? 'PoolRemovalNeedsConfirmation' : 'Progressing',
-      [...failed.map((p) => `${p.name}: ${p.message}`), ...removalPending.map((p) => `pool ${p} is no longer in the spec; its StatefulSet and data stay until you send confirm-remove`)].join('; ') || 'no failure'),
+    c('Stalled', failed.length > 0 || removalPending.length > 0 || recreations.length > 0, stalledReason(failed, recreations, removalPending), [
+      ...failed.map((p) => `${p.name}: ${p.message}`),
+      ...recreations,
+      ...removalPending.map((p) => `pool ${p} is no longer in the spec; its StatefulSet and data stay until you send confirm-remove`),
+    ].join('; ') || 'no failure'),
   ];
+}
+
+function stalledReason(failed: TenantPoolStatus[], recreations: string[], removalPending: string[]): string {
+  if (failed.length > 0) return 'RolloutFailed';
+  if (recreations.length > 0) return 'NeedsRecreation';
+  return removalPending.length > 0 ? 'PoolRemovalNeedsConfirmation' : 'Progressing';
 }

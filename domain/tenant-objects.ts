@@ -1,3 +1,4 @@
+import type { ClaimTemplate } from './claim-templates.js';
 import type { KubeObject } from './pool-objects.js';
 
 /** A Tenant pool as written in the spec. */
@@ -20,14 +21,29 @@ export function poolLabels(tenant: string, pool: string): Record<string, string>
   return { 'rustfs.tenant': tenant, 'rustfs.pool': pool };
 }
 
-/**
- * A pool's StatefulSet `{tenant}-{pool}`: `servers` replicas, `volumesPerServer` claim templates,
- * Parallel pod management, RollingUpdate, a controller owner reference to the tenant.
- */
-export function tenantPoolStatefulSet(tenant: { namespace: string; name: string; uid: string }, image: string, pool: TenantPoolSpec): KubeObject {
-  const labels = poolLabels(tenant.name, pool.name);
+function volumeNames(pool: TenantPoolSpec): string[] {
+  return Array.from({ length: pool.persistence.volumesPerServer }, (_, i) => `vol-${i}`);
+}
+
+/** A pool's claim templates `vol-0..n`, each from `persistence.volumeClaimTemplate.spec` (default 1Gi RWO). */
+export function tenantClaimTemplates(pool: TenantPoolSpec): ClaimTemplate[] {
   const claimSpec = pool.persistence.volumeClaimTemplate?.spec ?? { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } };
-  const volumes = Array.from({ length: pool.persistence.volumesPerServer }, (_, i) => `vol-${i}`);
+  return volumeNames(pool).map((name) => ({ metadata: { name }, spec: claimSpec }));
+}
+
+/**
+ * A pool's StatefulSet `{tenant}-{pool}`: `servers` replicas, `volumesPerServer` claim templates (or the
+ * given ones: the live ones, which Kubernetes does not let change), Parallel pod management,
+ * RollingUpdate, a controller owner reference to the tenant.
+ */
+export function tenantPoolStatefulSet(
+  tenant: { namespace: string; name: string; uid: string },
+  image: string,
+  pool: TenantPoolSpec,
+  claimTemplates: ClaimTemplate[] = tenantClaimTemplates(pool),
+): KubeObject {
+  const labels = poolLabels(tenant.name, pool.name);
+  const volumes = volumeNames(pool);
   return {
     apiVersion: 'apps/v1', kind: 'StatefulSet',
     metadata: {
@@ -49,7 +65,7 @@ export function tenantPoolStatefulSet(tenant: { namespace: string; name: string;
           }],
         },
       },
-      volumeClaimTemplates: volumes.map((name) => ({ metadata: { name }, spec: claimSpec })),
+      volumeClaimTemplates: claimTemplates,
     },
   };
 }

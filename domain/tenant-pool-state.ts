@@ -45,6 +45,53 @@ export interface PoolMemory {
   candidate?: PoolState;
 }
 
+/** A pool's memory as kept in its Tenant status entry (ISO times), so a restarted workflow resumes it. */
+export interface PoolMemoryStatus {
+  state: PoolState;
+  lastUpdateTime?: string;
+  /** True once the pool has completed a rollout. */
+  everComplete?: boolean;
+  /** The rollout being tracked: its update revision, when it was first seen and when it last progressed. */
+  rollout?: { revision: string; startTime: string; progressTime: string };
+  /** A different state seen once, adopted when seen again. */
+  pendingState?: PoolState;
+  /** The StatefulSet's counters when the status was written (the rollout's last progress counts). */
+  updatedReplicas: number;
+  readyReplicas: number;
+}
+
+/** States only a pool that completed a rollout reaches (for statuses written before `everComplete` was). */
+const AFTER_COMPLETION: PoolState[] = ['PoolRolloutComplete', 'PoolUpdating', 'PoolDegraded'];
+
+/** The memory a status entry carries (empty without one). */
+export function memoryFromStatus(saved: PoolMemoryStatus | undefined): PoolMemory {
+  if (!saved) return {};
+  const since = Date.parse(saved.rollout?.startTime ?? '');
+  const lastProgressAt = Date.parse(saved.rollout?.progressTime ?? '');
+  // A rollout entry with unreadable times (edited by hand) is dropped: the rollout is tracked afresh.
+  const rollout = saved.rollout && !Number.isNaN(since) && !Number.isNaN(lastProgressAt)
+    ? { revision: saved.rollout.revision, since, lastProgressAt, lastUpdated: saved.updatedReplicas, lastReady: saved.readyReplicas }
+    : undefined;
+  return {
+    state: saved.state,
+    lastUpdateTime: saved.lastUpdateTime,
+    everComplete: saved.everComplete ?? AFTER_COMPLETION.includes(saved.state),
+    rollout,
+    candidate: saved.pendingState,
+  };
+}
+
+/** The memory fields of a pool's status entry. */
+export function memoryToStatus(memory: PoolMemory): Omit<PoolMemoryStatus, 'state' | 'updatedReplicas' | 'readyReplicas'> {
+  const { rollout } = memory;
+  return {
+    lastUpdateTime: memory.lastUpdateTime,
+    everComplete: memory.everComplete,
+    rollout: rollout && { revision: rollout.revision, startTime: new Date(rollout.since).toISOString(), progressTime: new Date(rollout.lastProgressAt).toISOString() },
+    pendingState: memory.candidate,
+  };
+}
+
 /** One derivation. */
 export interface PoolStateResult {
   state: PoolState;
@@ -60,9 +107,10 @@ const IMMEDIATE: PoolState[] = ['PoolNotCreated', 'PoolCreated', 'PoolRolloutFai
 /**
  * Derives a pool's state from its StatefulSet and pods, following Kubernetes' rollout semantics
  * (observedGeneration, updatedReplicas, partition, currentRevision == updateRevision, readiness):
- * NotCreated (missing), Created (not observed yet by its controller), RolloutFailed (pods of the update
- * revision cannot start, or no progress within `deadlineMs`), Initialized (first rollout), Updating (a new
- * revision rolls out), Degraded (fewer ready than desired outside a rollout), RolloutComplete (every pod
+ * NotCreated (missing), Created (not observed yet by its controller), RolloutFailed (during a rollout,
+ * the first one included: pods of the update revision cannot start, or no progress within `deadlineMs`),
+ * Initialized (first rollout), Updating (a new revision rolls out), Degraded (outside a rollout: fewer
+ * ready than desired, or a pod that cannot run, named with its reason), RolloutComplete (every pod
  * updated and ready). A move to Degraded or RolloutComplete from another settled state needs two
  * observations in a row, so one missed observation does not flap the state.
  */
@@ -104,12 +152,16 @@ function rawState(sts: StatefulSetView | undefined, pods: readonly PoolPodView[]
   if (complete) return { state: 'PoolRolloutComplete', message: `${s.readyReplicas}/${sts.replicas} pods ready at revision ${s.updateRevision ?? '?'}` };
 
   const rollout = trackRollout(s, memory.rollout, now);
-  const failing = pods.find((p) => p.revision === s.updateRevision && (p.unschedulable || (p.waitingReason && FAILING_REASONS.includes(p.waitingReason))));
-  if (failing) {
-    const reason = failing.unschedulable ? 'Unschedulable' : failing.waitingReason;
-    return { state: 'PoolRolloutFailed', message: `pod ${failing.name} of revision ${s.updateRevision} cannot start: ${reason}`, rollout };
-  }
   const inRollout = !observed || revisionsDiffer || s.updatedReplicas < sts.replicas || s.replicas !== sts.replicas || !memory.everComplete;
+  // During a rollout (the first one included), pods of the update revision that cannot start fail it;
+  // outside any rollout a pod that cannot run degrades the pool: nothing is being rolled out to fail.
+  const failing = pods.find((p) => cannotRun(p) && (!inRollout || p.revision === s.updateRevision));
+  if (failing && inRollout) {
+    return { state: 'PoolRolloutFailed', message: `pod ${failing.name} of revision ${s.updateRevision} cannot start: ${whyNotRunning(failing)}`, rollout };
+  }
+  if (failing) {
+    return { state: 'PoolDegraded', message: `pod ${failing.name} cannot run: ${whyNotRunning(failing)}; ${s.readyReplicas}/${sts.replicas} pods ready`, rollout };
+  }
   if (inRollout && now - rollout.lastProgressAt > deadlineMs) {
     return { state: 'PoolRolloutFailed', message: `no progress for ${Math.round((now - rollout.lastProgressAt) / 1000)} s (deadline ${deadlineMs / 1000} s): ${s.updatedReplicas}/${sts.replicas} updated, ${s.readyReplicas} ready`, rollout };
   }
@@ -121,6 +173,14 @@ function rawState(sts: StatefulSetView | undefined, pods: readonly PoolPodView[]
   }
   const unready = pods.filter((p) => !p.ready).map((p) => p.name);
   return { state: 'PoolDegraded', message: `${s.readyReplicas}/${sts.replicas} pods ready${unready.length ? `; not ready: ${unready.join(', ')}` : ''}`, rollout };
+}
+
+function cannotRun(pod: PoolPodView): boolean {
+  return Boolean(pod.unschedulable || (pod.waitingReason && FAILING_REASONS.includes(pod.waitingReason)));
+}
+
+function whyNotRunning(pod: PoolPodView): string {
+  return pod.unschedulable ? 'Unschedulable' : (pod.waitingReason ?? 'unknown');
 }
 
 function trackRollout(s: StatefulSetView['status'], previous: PoolMemory['rollout'], now: number): NonNullable<PoolMemory['rollout']> {

@@ -50,7 +50,7 @@ async function tenantPass(state: TenantState): Promise<PassOutcome> {
     return { done: true, requeueAfterMs: 0 };
   }
   const now = Date.now();
-  const decision = decideTenant({ namespace, name, uid: observed.uid, generation: observed.generation, spec: observed.spec, previousConditions: observed.conditions }, observed.pools, observed.existingPools, state.input.memory ?? {}, now);
+  const decision = decideTenant({ namespace, name, uid: observed.uid, generation: observed.generation, spec: observed.spec, previousConditions: observed.conditions, previousStatus: observed.status }, observed.pools, observed.existingPools, state.input.memory ?? {}, now);
   state.input = { ...state.input, memory: decision.memory };
   const applied = await tenants.applyTenant.executeWithOptions(summarized(tenantApplySummary(decision)), [decision.objects]);
   const refusal = refusalOutcome(observed.conditions, decision.status.conditions, applied.refused, observed.generation, new Date(now).toISOString());
@@ -60,7 +60,8 @@ async function tenantPass(state: TenantState): Promise<PassOutcome> {
     state.input = { ...state.input, confirmedRemovals: state.input.confirmedRemovals?.filter((p) => p !== pool) };
   }
   if (!sameJson(observed.status, status)) await tenants.writeTenantStatus.executeWithOptions(summarized(tenantStatusSummary(decision)), [{ namespace, name, status }]);
-  if (refusal.events.length > 0) await tenants.recordTenantEvents.executeWithOptions(summarized(`record events: ${refusal.events.map((e) => e.reason).join(', ')}`), [{ namespace, name, uid: observed.uid, events: refusal.events }]);
+  const events = [...decision.events, ...refusal.events];
+  if (events.length > 0) await tenants.recordTenantEvents.executeWithOptions(summarized(`record events: ${events.map((e) => e.reason).join(', ')}`), [{ namespace, name, uid: observed.uid, events }]);
   state.view.iterations += 1;
   state.view.status = status;
   state.view.removalPending = decision.removalPending;

@@ -40,7 +40,7 @@ describe('a workflow on the real Temporal server reads a custom resource and pat
     });
 
     const first = await eventually(() => kube().request<Pool>('GET', path), (p) => p.status?.observedGeneration === 1, 30_000, 'status of generation 1');
-    expect(first.status?.conditions?.map((c) => [c.type, c.observedGeneration])).toEqual([['Ready', 1], ['Progressing', 1], ['Degraded', 1]]);
+    expect(first.status?.conditions?.map((c) => [c.type, c.observedGeneration])).toEqual([['Ready', 1], ['Progressing', 1], ['Degraded', 1], ['Stalled', 1]]);
 
     await kube().apply(path, {
       apiVersion: 'stellar.org/v1alpha1',

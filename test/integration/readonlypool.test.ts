@@ -32,7 +32,10 @@ describe('ReadOnlyPool on the local stack (real API server, controllers, KWOK po
   let client: Client;
   let worker: Awaited<ReturnType<typeof startWorker>>;
   let stopTrigger: () => void;
+  let stopFastTrigger: () => void;
   let namespace: string;
+  /** A namespace whose pools autoscale on short timings, so that a scale-down runs within the test. */
+  let fastNamespace: string;
 
   beforeAll(async () => {
     client = await temporalClient();
@@ -44,9 +47,17 @@ describe('ReadOnlyPool on the local stack (real API server, controllers, KWOK po
       inputDefaults: { intervalSeconds: 1, ledgerRefreshSeconds: 2, autoscalerTiming: { cooldownMs: 3000, stabilizationMs: 600_000 } },
       log: () => undefined,
     });
+    fastNamespace = await createNamespace('rop-fast');
+    stopFastTrigger = startPoolTrigger(workerKube(), client, {
+      namespace: fastNamespace,
+      taskQueue: worker.taskQueue,
+      inputDefaults: { intervalSeconds: 1, ledgerRefreshSeconds: 2, autoscalerTiming: { cooldownMs: 2000, stabilizationMs: 4000 } },
+      log: () => undefined,
+    });
   });
   afterAll(async () => {
     stopTrigger?.();
+    stopFastTrigger?.();
     await worker?.stop();
     await client?.connection.close();
   });
@@ -135,6 +146,60 @@ describe('ReadOnlyPool on the local stack (real API server, controllers, KWOK po
     await eventually(() => kube().getOptional(`/apis/gateway.networking.k8s.io/v1/namespaces/${namespace}/httproutes/gw-read`), (r) => r === undefined, 30_000, 'HTTPRoute gw-read deleted');
     await eventually(() => kube().getOptional(`/api/v1/namespaces/${namespace}/services/gw-0`), (s) => s === undefined, 30_000, 'Service gw-0 deleted');
     expect(await kube().getOptional(`/api/v1/namespaces/${namespace}/services/gw-read`)).toBeDefined();
+  });
+
+  it('keeps the live claim template when storage.size changes, reports NeedsRecreation, and still scales', async () => {
+    await kube().apply(`${POOLS(namespace)}/claims`, poolManifest(namespace, 'claims', { minReplicas: 1, targetReplicas: 1, maxReplicas: 3, shardBalancing: { enabled: false } }));
+    const selector = 'stellar.org/pool=claims';
+    await eventually(() => listPods(namespace, selector), (pods) => running(pods, 1), 60_000, 'one claims pod');
+
+    await mergePatch(`${POOLS(namespace)}/claims`, { spec: { storage: { size: '2Gi' } } });
+    const stalled = await eventually(() => kube().request<Pool>('GET', `${POOLS(namespace)}/claims`),
+      (p) => p.status?.conditions?.find((c) => c.type === 'Stalled')?.reason === 'NeedsRecreation', 30_000, 'Stalled=True NeedsRecreation');
+    const condition = stalled.status?.conditions.find((c) => c.type === 'Stalled');
+    expect(condition?.status).toBe('True');
+    expect(condition?.message).toContain(`StatefulSet ${namespace}/claims`);
+    expect(condition?.message).toContain('storage 1Gi -> 2Gi');
+    expect(condition?.message).toContain(`kubectl delete statefulset claims -n ${namespace} --cascade=orphan`);
+
+    await mergePatch(`${POOLS(namespace)}/claims`, { spec: { targetReplicas: 2 } });
+    await eventually(() => listPods(namespace, selector), (pods) => running(pods, 2), 60_000, 'a second claims pod despite the pending template change');
+    type StatefulSet = { spec: { replicas: number; volumeClaimTemplates: { metadata: { name: string }; spec: { resources: { requests: { storage: string } } } }[] } };
+    const set = await kube().request<StatefulSet>('GET', `/apis/apps/v1/namespaces/${namespace}/statefulsets/claims`);
+    expect(set.spec.replicas).toBe(2);
+    expect(set.spec.volumeClaimTemplates.map((t) => [t.metadata.name, t.spec.resources.requests.storage])).toEqual([['data', '1Gi']]);
+    const after = await kube().request<Pool>('GET', `${POOLS(namespace)}/claims`);
+    expect(after.status?.conditions.find((c) => c.type === 'Stalled')).toEqual(expect.objectContaining({ status: 'True', reason: 'NeedsRecreation' }));
+    const events = await kube().request<{ items: { type: string; reason: string; message: string }[] }>('GET', `/api/v1/namespaces/${namespace}/events`, { query: { fieldSelector: 'involvedObject.name=claims,involvedObject.kind=ReadOnlyPool' } });
+    const warnings = events.items.filter((e) => e.reason === 'NeedsRecreation');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toEqual(expect.objectContaining({ type: 'Warning', message: expect.stringContaining('storage 1Gi -> 2Gi') }));
+  });
+
+  it('scales down for real once the lag is gone and the window passed, and then stays down', async () => {
+    await kube().apply(`${POOLS(fastNamespace)}/shrink`, poolManifest(fastNamespace, 'shrink', { minReplicas: 2, targetReplicas: 2, maxReplicas: 3, shardBalancing: { enabled: false } }));
+    const selector = 'stellar.org/pool=shrink';
+    await eventually(() => listPods(fastNamespace, selector), (pods) => running(pods, 2), 60_000, 'two shrink pods');
+    await setScenario(fastNamespace, 'shrink-0', 'lagging:200');
+    await setScenario(fastNamespace, 'shrink-1', 'lagging:200');
+    await eventually(() => listPods(fastNamespace, selector), (pods) => running(pods, 3), 60_000, 'a third replica while both lag');
+
+    await setScenario(fastNamespace, 'shrink-0', 'synced');
+    await setScenario(fastNamespace, 'shrink-1', 'synced');
+    const statefulSet = `/apis/apps/v1/namespaces/${fastNamespace}/statefulsets/shrink`;
+    await eventually(() => kube().request<{ spec: { replicas: number } }>('GET', statefulSet), (s) => s.spec.replicas === 2, 60_000, 'StatefulSet scaled back to 2');
+    await eventually(() => listPods(fastNamespace, selector), (pods) => pods.length === 2, 60_000, 'the third pod removed');
+
+    // Many more iterations, each past the short window and cooldown: no flapping back up.
+    const handle = client.workflow.getHandle(workflowId('readonlypool', { namespace: fastNamespace, name: 'shrink' }));
+    const { iterations } = await handle.query(statusQuery);
+    await eventually(() => handle.query(statusQuery), (v) => v.iterations >= iterations + 10, 60_000, '10 more iterations');
+    expect((await kube().request<{ spec: { replicas: number } }>('GET', statefulSet)).spec.replicas).toBe(2);
+    const events = await kube().request<{ items: { reason: string; message: string }[] }>('GET', `/api/v1/namespaces/${fastNamespace}/events`, { query: { fieldSelector: 'involvedObject.name=shrink,involvedObject.kind=ReadOnlyPool' } });
+    const scaling = events.items.filter((e) => e.reason === 'ScaledUp' || e.reason === 'ScaledDown').map((e) => `${e.reason}: ${e.message}`);
+    expect(scaling.sort()).toEqual(['ScaledDown: replicas 3 -> 2', 'ScaledUp: replicas 2 -> 3']);
+    const pool = await kube().request<Pool>('GET', `${POOLS(fastNamespace)}/shrink`);
+    expect(pool.status?.autoscaler).toEqual(expect.objectContaining({ specTarget: 2, lastScaleTime: expect.any(String), healthySince: expect.any(String) }));
   });
 
   it.each([

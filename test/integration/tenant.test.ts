@@ -85,14 +85,22 @@ describe('Tenant on the local stack: real StatefulSet controller and KWOK pods',
     await expect(change).rejects.toThrow(/servers is immutable/);
   });
 
-  it('a change Kubernetes cannot make in place (claim template) is refused with Blocked and the reason', async () => {
+  it('a claim template change Kubernetes forbids keeps the live templates, applies the rest, and says what to do', async () => {
     const bigger = { name: 'b', servers: 1, persistence: { volumesPerServer: 2, volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } } } } } };
-    await mergePatch(path(), { spec: { pools: [bigger, pool('a', 3)] } });
-    const s = await eventually(status, (v) => v?.conditions.find((c) => c.type === 'Stalled')?.reason === 'ChangeRefused', 30_000, 'ChangeRefused');
+    await mergePatch(path(), { spec: { image: 'rustfs/rustfs:1.2.0', pools: [bigger, pool('a', 3)] } });
+    const s = await eventually(status, (v) => v?.conditions.find((c) => c.type === 'Stalled')?.reason === 'NeedsRecreation', 30_000, 'NeedsRecreation');
     expect(s?.currentState).toBe('Blocked');
-    expect(s?.conditions.find((c) => c.type === 'Stalled')?.message).toMatch(/StatefulSet\/store-b: .*Forbidden/);
+    const message = s?.conditions.find((c) => c.type === 'Stalled')?.message;
+    expect(message).toContain(`StatefulSet ${ns}/store-b`);
+    expect(message).toContain('vol-0: storage 1Gi -> 5Gi');
+    expect(message).toContain(`kubectl delete statefulset store-b -n ${ns} --cascade=orphan`);
+    // The rest of the change (the image) still reaches the StatefulSet; its claim templates stay.
+    type StatefulSet = { spec: { template: { spec: { containers: { image: string }[] } }; volumeClaimTemplates: { spec: { resources: { requests: { storage: string } } } }[] } };
+    const set = await eventually(() => kube().request<StatefulSet>('GET', `/apis/apps/v1/namespaces/${ns}/statefulsets/store-b`),
+      (v) => v.spec.template.spec.containers[0]?.image === 'rustfs/rustfs:1.2.0', 30_000, 'the new image on store-b');
+    expect(set.spec.volumeClaimTemplates.map((t) => t.spec.resources.requests.storage)).toEqual(['1Gi', '1Gi']);
     await mergePatch(path(), { spec: { pools: [pool('b', 1), pool('a', 3)] } });
-    await eventually(status, (v) => v?.currentState === 'Ready', 30_000, 'Ready after reverting');
+    await eventually(status, (v) => v?.currentState === 'Ready', 90_000, 'Ready after reverting');
   });
 
   it('removing a pool blocks until confirm-remove, then deletes its StatefulSet', async () => {
