@@ -5,6 +5,7 @@ import { withDefaults } from '../../domain/pool-spec.js';
 import { poolApplySummary, poolStatusSummary } from '../../domain/summaries.js';
 import { pauseSignal, rebalanceSignal, resourceChangedSignal, resumeSignal, statusQuery, type ReadOnlyPoolInput, type ReadOnlyPoolView } from '../contract.js';
 import { recordPool, recordReconcile } from '../metrics.js';
+import { poolEventsV1, poolWriteStatusV1 } from './compat.js';
 
 const OPTIONS: ActivityOptions = {
   startToCloseTimeout: '60 seconds',
@@ -59,6 +60,7 @@ export async function readOnlyPoolWorkflowV1(input: ReadOnlyPoolInput): Promise<
       return view;
     }
     const rebalanceNow = rebalanceRequested;
+    const memoryBefore = memory;
     const decision = decidePool(observed, memory, {
       now: Date.now(),
       rebalanceRequested: rebalanceNow,
@@ -71,12 +73,12 @@ export async function readOnlyPoolWorkflowV1(input: ReadOnlyPoolInput): Promise<
       memory = decision.memory;
       if (rebalanceNow) rebalanceRequested = false;
     }
-    if (decision.writeStatus) {
+    if (poolWriteStatusV1(observed.pool.status, decision.status, memoryBefore, Date.now(), input.ledgerRefreshSeconds === undefined ? undefined : input.ledgerRefreshSeconds * 1000)) {
       await pool.writePoolStatus.executeWithOptions(summarized(poolStatusSummary(decision)), [{ namespace: input.namespace, name: input.name, status: decision.status }]);
       view.statusWrites += 1;
-      memory = { ...memory, lastStatusWriteAt: decision.memory.lastStatusWriteAt };
+      memory = { ...memory, lastStatusWriteAt: Date.now() };
     }
-    if (decision.events.length > 0 && !paused) {
+    if (poolEventsV1(decision.events).length > 0 && !paused) {
       await pool.recordPoolEvents.executeWithOptions(summarized(`record events: ${decision.events.map((e) => e.reason).join(', ')}`), [{ namespace: input.namespace, name: input.name, uid: observed.pool.uid, events: decision.events }]);
     }
     updateView(view, decision, observed.pool.generation, paused);

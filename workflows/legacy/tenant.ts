@@ -1,11 +1,11 @@
 import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { createTenantActivities } from '../../activities/tenant-activities.js';
 import { decideTenant } from '../../domain/tenant-decision.js';
-import { sameJson } from '../../domain/pool-status.js';
 import { tenantApplySummary, tenantStatusSummary } from '../../domain/summaries.js';
 import type { PoolMemory } from '../../domain/tenant-pool-state.js';
 import { confirmRemoveSignal, resourceChangedSignal, tenantStatusQuery, type TenantInput, type TenantView } from '../contract.js';
 import { recordReconcile, recordTenant } from '../metrics.js';
+import { tenantWriteStatusV1 } from './compat.js';
 
 const OPTIONS: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
@@ -59,7 +59,7 @@ export async function tenantWorkflowV1(input: TenantInput): Promise<TenantView> 
       await tenants.removeTenantPool.executeWithOptions(summarized(`delete pool ${pool} (removal confirmed)`), [{ namespace: input.namespace, name: input.name, pool }]);
       confirmed.delete(pool);
     }
-    if (!sameJson(observed.status, decision.status)) await tenants.writeTenantStatus.executeWithOptions(summarized(tenantStatusSummary(decision)), [{ namespace: input.namespace, name: input.name, status: decision.status }]);
+    if (tenantWriteStatusV1(observed.status, decision.status)) await tenants.writeTenantStatus.executeWithOptions(summarized(tenantStatusSummary(decision)), [{ namespace: input.namespace, name: input.name, status: decision.status }]);
     view.iterations += 1;
     view.status = decision.status;
     view.removalPending = decision.removalPending;
