@@ -1,7 +1,8 @@
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { createPostgresActivities } from '../activities/postgres-activities.js';
-import type { ReplicaHealth } from '../domain/replica-health.js';
-import { decideReplicaSet } from '../domain/replica-set.js';
+import type { ResourceRef } from '../domain/names.js';
+import { decideReplicaSet, type ReplicaSetDecision, type ReplicaSetMemory, type ReplicaSetObservation } from '../domain/replica-set.js';
+import { refusalMessage } from '../domain/replica-set-status.js';
 import { routingSummary } from '../domain/summaries.js';
 import { checkNowSignal, replicaSetStatusQuery, resourceChangedSignal, type ReplicaSetInput, type ReplicaSetView } from './contract.js';
 import { recordReconcile, recordReplicaSet } from './metrics.js';
@@ -15,17 +16,23 @@ const postgres = proxyActivities<ReturnType<typeof createPostgresActivities>>(OP
 const summarized = (summary: string): ActivityOptions => ({ ...OPTIONS, summary });
 
 const ITERATIONS_PER_RUN = 300;
+/** Passes since this patch observe once (checks included), route by label changes and skip unchanged status. */
+const OBSERVE_ONCE = 'pg-observe-once';
+
+/** What one pass leaves for the loop: the decision, or that the resource is gone. */
+type Pass = { decision: ReplicaSetDecision; observed: ReplicaSetObservation } | { gone: true; unlabelled?: string[] };
 
 /**
- * Health of one PostgresReplicaSet (`postgres-replicas/<namespace>/<name>`): checks every replica, feeds
- * the results through the health state machine, labels the pods the routing Service selects (healthy
- * replicas, else the primary), writes status and Events. Woken by `check-now` and watches; ends when the
- * resource is deleted. Credentials never pass through here: activities read the Secret.
+ * Health of one PostgresReplicaSet (`postgres-replicas/<namespace>/<name>`). Each pass observes once (the
+ * resource, its route-labelled pods, every replica's check), decides purely, moves route labels, writes
+ * status only when it changed materially and records Events. When the resource is being deleted, it
+ * removes the route labels and releases the finalizer, then ends. Woken by `check-now` and watches.
+ * Credentials never pass through here: activities read the Secret.
  */
 export async function postgresReplicasWorkflow(input: ReplicaSetInput): Promise<ReplicaSetView> {
-  let health: Record<string, ReplicaHealth> = input.health ?? {};
+  let memory: ReplicaSetMemory = input.memory ?? (input.health ? { health: input.health } : {});
   let woken = false;
-  const view: ReplicaSetView = { namespace: input.namespace, name: input.name, iterations: 0, deleted: false, replicas: [], routingTo: [] };
+  const view: ReplicaSetView = { namespace: input.namespace, name: input.name, iterations: 0, deleted: false, replicas: [], routingTo: [], statusWrites: 0 };
   setHandler(checkNowSignal, () => {
     woken = true;
   });
@@ -33,28 +40,64 @@ export async function postgresReplicasWorkflow(input: ReplicaSetInput): Promise<
     woken = true;
   });
   setHandler(replicaSetStatusQuery, () => view);
+  const ref: ResourceRef = { namespace: input.namespace, name: input.name };
   for (let iteration = 0; iteration < ITERATIONS_PER_RUN; iteration += 1) {
     woken = false;
     const startedAt = Date.now();
-    const observed = await postgres.observeReplicaSet({ namespace: input.namespace, name: input.name });
-    if (!observed) {
+    const pass = patched(OBSERVE_ONCE) ? await observeOnce(ref, memory, input) : await legacyPass(ref, memory);
+    if ('gone' in pass) {
       view.deleted = true;
+      view.unlabelled = pass.unlabelled;
       return view;
     }
-    const checks = await postgres.checkReplicas.executeWithOptions(summarized(`check ${observed.spec.replicas.length} replicas of ${input.namespace}/${input.name}: connect, recovery, streaming, lag`), [{ namespace: input.namespace, spec: observed.spec }]);
-    const decision = decideReplicaSet(observed.spec, observed.generation, health, checks, observed.status, Date.now());
-    health = decision.health;
-    await postgres.applyReplicaRouting.executeWithOptions(summarized(routingSummary(decision)), [{ namespace: input.namespace, name: input.name, uid: observed.uid, spec: observed.spec, routedPods: decision.routedPods }]);
-    await postgres.writeReplicaSetStatus({ namespace: input.namespace, name: input.name, status: decision.status });
-    if (decision.transitions.length > 0) await postgres.recordReplicaSetEvents({ namespace: input.namespace, name: input.name, uid: observed.uid, events: decision.transitions });
+    const { decision, observed } = pass;
+    memory = decision.memory;
     view.iterations += 1;
     view.replicas = decision.status.replicas;
     view.routingTo = decision.status.routingTo;
+    view.stalled = decision.refusals.length > 0 ? decision.refusals.map(refusalMessage).join('; ') : undefined;
+    if (decision.writeStatus) view.statusWrites = (view.statusWrites ?? 0) + 1;
     recordReplicaSet(view);
     recordReconcile('postgres-replicas', startedAt);
     await condition(() => woken, (input.intervalSeconds ?? observed.spec.healthCheckIntervalSeconds ?? 30) * 1000);
     if (workflowInfo().continueAsNewSuggested) break;
   }
   await condition(allHandlersFinished);
-  return continueAsNew<typeof postgresReplicasWorkflow>({ ...input, health });
+  return continueAsNew<typeof postgresReplicasWorkflow>({ ...input, health: undefined, memory });
+}
+
+/**
+ * One pass: observe (resource, pods, checks) → release if deleting → decide → route labels and Service →
+ * status when due → Events when any.
+ */
+async function observeOnce(ref: ResourceRef, memory: ReplicaSetMemory, input: ReplicaSetInput): Promise<Pass> {
+  const observed = await postgres.observeReplicaSet.executeWithOptions(summarized(`observe ${ref.namespace}/${ref.name}: resource, route-labelled pods, replica checks`), [ref]);
+  if (!observed) return { gone: true };
+  if (observed.deleting) {
+    const released = await postgres.releaseReplicaSet.executeWithOptions(summarized(`release ${ref.namespace}/${ref.name}: remove route labels, then the finalizer`), [ref]);
+    return { gone: true, unlabelled: released.unlabelled };
+  }
+  const decision = decideReplicaSet(observed, memory, { now: Date.now(), statusRefreshMs: input.statusRefreshSeconds === undefined ? undefined : input.statusRefreshSeconds * 1000 });
+  const routed = await postgres.routeReplicaSet.executeWithOptions(summarized(routingSummary(decision)), [
+    { ...ref, uid: observed.uid, podRoutes: decision.podRoutes, service: observed.spec.routingService },
+  ]);
+  // Refusals of this apply show as Stalled from the next pass on, until an apply goes through.
+  decision.memory = { ...decision.memory, applyRefusals: routed.refused.length > 0 ? routed.refused : undefined };
+  if (decision.writeStatus) await postgres.writeReplicaSetStatus({ ...ref, status: decision.status });
+  if (decision.events.length > 0) await postgres.recordReplicaSetEvents({ ...ref, uid: observed.uid, events: decision.events });
+  return { decision, observed };
+}
+
+/** The pass of histories recorded before `OBSERVE_ONCE`: observe, check, route, always write status. */
+async function legacyPass(ref: ResourceRef, memory: ReplicaSetMemory): Promise<Pass> {
+  const observed = await postgres.observeReplicaSet(ref);
+  if (!observed) return { gone: true };
+  const checks = await postgres.checkReplicas.executeWithOptions(summarized(`check ${observed.spec.replicas.length} replicas of ${ref.namespace}/${ref.name}: connect, recovery, streaming, lag`), [{ namespace: ref.namespace, spec: observed.spec }]);
+  // Recorded observations lack the fields observe gained with the patch.
+  const legacy: ReplicaSetObservation = { ...observed, ...ref, deleting: false, pods: [], refusals: [], checks };
+  const decision = decideReplicaSet(legacy, { ...memory, health: memory.health ?? {} }, { now: Date.now() });
+  await postgres.applyReplicaRouting.executeWithOptions(summarized(routingSummary(decision)), [{ ...ref, uid: observed.uid, spec: observed.spec, routedPods: decision.routedPods }]);
+  await postgres.writeReplicaSetStatus({ ...ref, status: decision.status });
+  if (decision.events.length > 0) await postgres.recordReplicaSetEvents({ ...ref, uid: observed.uid, events: decision.events });
+  return { decision: { ...decision, writeStatus: true }, observed: legacy };
 }
