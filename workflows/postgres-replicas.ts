@@ -1,10 +1,16 @@
-import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import {
+  allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, workflowInfo, type ActivityOptions,
+} from '@temporalio/workflow';
 import type { createPostgresActivities } from '../activities/postgres-activities.js';
 import type { ResourceRef } from '../domain/names.js';
-import { decideReplicaSet, type ReplicaSetDecision, type ReplicaSetMemory, type ReplicaSetObservation } from '../domain/replica-set.js';
+import {
+  decideReplicaSet, type ReplicaSetDecision, type ReplicaSetMemory, type ReplicaSetObservation,
+} from '../domain/replica-set.js';
 import { refusalMessage } from '../domain/replica-set-status.js';
 import { routingSummary } from '../domain/summaries.js';
-import { checkNowSignal, replicaSetStatusQuery, resourceChangedSignal, type ReplicaSetInput, type ReplicaSetView } from './contract.js';
+import {
+  checkNowSignal, replicaSetStatusQuery, resourceChangedSignal, type ReplicaSetInput, type ReplicaSetView,
+} from './contract.js';
 import { recordReconcile, recordReplicaSet } from './metrics.js';
 
 const OPTIONS: ActivityOptions = {
@@ -32,7 +38,9 @@ type Pass = { decision: ReplicaSetDecision; observed: ReplicaSetObservation } | 
 export async function postgresReplicasWorkflow(input: ReplicaSetInput): Promise<ReplicaSetView> {
   let memory: ReplicaSetMemory = input.memory ?? (input.health ? { health: input.health } : {});
   let woken = false;
-  const view: ReplicaSetView = { namespace: input.namespace, name: input.name, iterations: 0, deleted: false, replicas: [], routingTo: [], statusWrites: 0 };
+  const view: ReplicaSetView = {
+    namespace: input.namespace, name: input.name, iterations: 0, deleted: false, replicas: [], routingTo: [], statusWrites: 0,
+  };
   setHandler(checkNowSignal, () => {
     woken = true;
   });
@@ -71,13 +79,16 @@ export async function postgresReplicasWorkflow(input: ReplicaSetInput): Promise<
  * status when due → Events when any.
  */
 async function observeOnce(ref: ResourceRef, memory: ReplicaSetMemory, input: ReplicaSetInput): Promise<Pass> {
-  const observed = await postgres.observeReplicaSet.executeWithOptions(summarized(`observe ${ref.namespace}/${ref.name}: resource, route-labelled pods, replica checks`), [ref]);
+  const what = `${ref.namespace}/${ref.name}`;
+  const observed = await postgres.observeReplicaSet.executeWithOptions(summarized(`observe ${what}: resource, route-labelled pods, replica checks`), [ref]);
   if (!observed) return { gone: true };
   if (observed.deleting) {
-    const released = await postgres.releaseReplicaSet.executeWithOptions(summarized(`release ${ref.namespace}/${ref.name}: remove route labels, then the finalizer`), [ref]);
+    const release = summarized(`release ${what}: remove route labels, then the finalizer`);
+    const released = await postgres.releaseReplicaSet.executeWithOptions(release, [ref]);
     return { gone: true, unlabelled: released.unlabelled };
   }
-  const decision = decideReplicaSet(observed, memory, { now: Date.now(), statusRefreshMs: input.statusRefreshSeconds === undefined ? undefined : input.statusRefreshSeconds * 1000 });
+  const statusRefreshMs = input.statusRefreshSeconds === undefined ? undefined : input.statusRefreshSeconds * 1000;
+  const decision = decideReplicaSet(observed, memory, { now: Date.now(), statusRefreshMs });
   const routed = await postgres.routeReplicaSet.executeWithOptions(summarized(routingSummary(decision)), [
     { ...ref, uid: observed.uid, podRoutes: decision.podRoutes, service: observed.spec.routingService },
   ]);
@@ -92,11 +103,14 @@ async function observeOnce(ref: ResourceRef, memory: ReplicaSetMemory, input: Re
 async function legacyPass(ref: ResourceRef, memory: ReplicaSetMemory): Promise<Pass> {
   const observed = await postgres.observeReplicaSet(ref);
   if (!observed) return { gone: true };
-  const checks = await postgres.checkReplicas.executeWithOptions(summarized(`check ${observed.spec.replicas.length} replicas of ${ref.namespace}/${ref.name}: connect, recovery, streaming, lag`), [{ namespace: ref.namespace, spec: observed.spec }]);
+  const check = summarized(`check ${observed.spec.replicas.length} replicas of ${ref.namespace}/${ref.name}: connect, recovery, streaming, lag`);
+  const checks = await postgres.checkReplicas.executeWithOptions(check, [{ namespace: ref.namespace, spec: observed.spec }]);
   // Recorded observations lack the fields observe gained with the patch.
   const legacy: ReplicaSetObservation = { ...observed, ...ref, deleting: false, pods: [], refusals: [], checks };
   const decision = decideReplicaSet(legacy, { ...memory, health: memory.health ?? {} }, { now: Date.now() });
-  await postgres.applyReplicaRouting.executeWithOptions(summarized(routingSummary(decision)), [{ ...ref, uid: observed.uid, spec: observed.spec, routedPods: decision.routedPods }]);
+  await postgres.applyReplicaRouting.executeWithOptions(summarized(routingSummary(decision)), [
+    { ...ref, uid: observed.uid, spec: observed.spec, routedPods: decision.routedPods },
+  ]);
   await postgres.writeReplicaSetStatus({ ...ref, status: decision.status });
   if (decision.events.length > 0) await postgres.recordReplicaSetEvents({ ...ref, uid: observed.uid, events: decision.events });
   return { decision: { ...decision, writeStatus: true }, observed: legacy };
