@@ -1,106 +1,158 @@
-import pg from 'pg';
 import type { ResourceRef } from '../domain/names.js';
 import type { ReplicaCheckResult } from '../domain/replica-health.js';
-import { serverKey, type ReplicaSetSpec, type ReplicaSetStatus } from '../domain/replica-set.js';
-import { checkReplica, readPrimaryLsn } from '../router/health-check.js';
+import {
+  routeLabel, routeLabelProblem, validateReplicaSetSpec, type PodRoute, type Refusal, type ReplicaSetObservation, type ReplicaSetSpec,
+  type ReplicaSetStatus,
+} from '../domain/replica-set.js';
 import { applyObjects, unlessGone } from './kube/apply-objects.js';
 import { recordEvents, type KubeEvent } from './kube/events.js';
 import type { KubeRest } from './kube/rest.js';
+import { checkReplicaServers } from './postgres-checks.js';
+import { ensureFinalizer, observeRoutePods, refusalOf, releaseFinalizer, replicaSetPath, setRouteLabel } from './postgres-routing.js';
 
-/** Label the workflow sets on the pods its routing Service selects. */
-export const routeLabel = (set: string): string => `stellar.org/pg-route-${set}`;
+export { routeLabel } from '../domain/replica-set.js';
+export type { ObservedReplicaSet } from '../domain/replica-set.js';
 
 interface ReplicaSetResource {
-  metadata: { uid: string; generation: number };
+  metadata: { uid: string; generation: number; resourceVersion: string; deletionTimestamp?: string; finalizers?: string[] };
   spec: ReplicaSetSpec;
   status?: ReplicaSetStatus;
 }
 
-/** What the workflow reads of a PostgresReplicaSet (no credentials: only the Secret's name). */
-export interface ObservedReplicaSet {
-  uid: string;
-  generation: number;
-  spec: ReplicaSetSpec;
-  status?: ReplicaSetStatus;
+/** What a route apply did: the pods whose label changed, and what the API server refused. */
+export interface RouteResult {
+  changed: string[];
+  refused: Refusal[];
 }
 
-const CHECK_TIMEOUT_MS = 2000;
+/** The routing Service of a set, owned by it. */
+function routingService(ref: ResourceRef & { uid: string }, service: NonNullable<ReplicaSetSpec['routingService']>) {
+  const port = service.port ?? 5432;
+  return {
+    apiVersion: 'v1', kind: 'Service',
+    metadata: {
+      name: service.name, namespace: ref.namespace, labels: { 'app.kubernetes.io/managed-by': 'stellar-steward' },
+      ownerReferences: [{ apiVersion: 'stellar.org/v1alpha1', kind: 'PostgresReplicaSet', name: ref.name, uid: ref.uid, controller: true, blockOwnerDeletion: true }],
+    },
+    spec: { selector: { [routeLabel(ref.name)]: 'true' }, ports: [{ name: 'postgres', port, targetPort: port }] },
+  };
+}
+
+/** Applies the routing Service; a 403 or 422 is returned as a refusal. */
+async function applyRoutingService(kube: KubeRest, ref: ResourceRef & { uid: string }, service: ReplicaSetSpec['routingService']): Promise<Refusal[]> {
+  if (!service) return [];
+  const object = `Service ${ref.namespace}/${service.name}`;
+  try {
+    const result = await applyObjects(kube, [routingService(ref, service)]);
+    return (result.refused ?? []).map((r) => ({ reason: 'Refused', object, detail: r.message }));
+  } catch (error) {
+    const refusal = refusalOf(error, object);
+    if (refusal) return [refusal];
+    throw error;
+  }
+}
 
 /**
- * PostgresReplicaSet activities. Credentials are read from the referenced Secret inside `checkReplicas`
- * and never returned, so no password enters workflow history.
+ * PostgresReplicaSet activities. Credentials are read from the referenced Secret inside the checks and
+ * never returned, so no password enters workflow history. A workflow pass calls `observeReplicaSet`, then
+ * either `releaseReplicaSet` (deleting) or `routeReplicaSet`, `writeReplicaSetStatus` and
+ * `recordReplicaSetEvents` as decided. `checkReplicas` and `applyReplicaRouting` stay for histories
+ * recorded before `observeReplicaSet` did the checks.
  */
 export function createPostgresActivities(kube: KubeRest) {
-  const setPath = (ref: ResourceRef): string => `/apis/stellar.org/v1alpha1/namespaces/${ref.namespace}/postgresreplicasets/${ref.name}`;
   return {
-    /** Reads the resource; undefined when it was deleted. */
-    async observeReplicaSet(ref: ResourceRef): Promise<ObservedReplicaSet | undefined> {
-      const set = await kube.getOptional<ReplicaSetResource>(setPath(ref));
-      return set ? { uid: set.metadata.uid, generation: set.metadata.generation, spec: set.spec, status: set.status } : undefined;
+    /**
+     * Reads everything one pass decides from: the resource, the pods the spec names or that carry the route
+     * label, and one health check per replica. Adds the route-labels finalizer on first sight (a 403 is
+     * returned in `refusals`). While the resource is being deleted it reads nothing more (`deleting`).
+     * Undefined when the resource is gone. Throws only transient API failures, to be retried.
+     */
+    async observeReplicaSet(ref: ResourceRef): Promise<ReplicaSetObservation | undefined> {
+      const set = await kube.getOptional<ReplicaSetResource>(replicaSetPath(ref));
+      if (!set) return undefined;
+      const base = { ...ref, uid: set.metadata.uid, generation: set.metadata.generation, spec: set.spec, status: set.status };
+      if (set.metadata.deletionTimestamp) return { ...base, deleting: true, pods: [], checks: {}, refusals: [] };
+      const refusal = await ensureFinalizer(kube, ref, set);
+      // An invalid spec may make an invalid label selector; the decision reads no pods then.
+      const valid = validateReplicaSetSpec(ref.name, set.spec).length === 0;
+      const [pods, checks] = await Promise.all([
+        valid ? observeRoutePods(kube, ref.namespace, routeLabel(ref.name), set.spec) : [],
+        checkReplicaServers(kube, ref.namespace, set.spec),
+      ]);
+      return { ...base, deleting: false, pods, checks, refusals: refusal ? [refusal] : [] };
     },
 
     /**
-     * Health-checks every replica in parallel (connect, SELECT 1, recovery, WAL receiver streaming, lag in
-     * bytes against the primary's current LSN and in time), each bounded by 2 s. A failing replica is a
-     * result. Throws (to be retried) only when the credentials Secret cannot be read, naming it.
+     * Health-checks every replica of `spec` (see `observeReplicaSet`, which does this too). A failing
+     * replica, and a missing or forbidden Secret, are results, not errors.
      */
     async checkReplicas(input: { namespace: string; spec: ReplicaSetSpec }): Promise<Record<string, ReplicaCheckResult>> {
-      const secretName = input.spec.credentialsSecretRef.name;
-      const secret = await kube.getOptional<{ data?: Record<string, string> }>(`/api/v1/namespaces/${input.namespace}/secrets/${secretName}`);
-      const decode = (key: string): string | undefined => (secret?.data?.[key] ? Buffer.from(secret.data[key] as string, 'base64').toString('utf8') : undefined);
-      const user = decode('username');
-      if (!secret || !user) throw new Error(`Secret ${input.namespace}/${secretName} is missing or has no 'username' key: create it with keys username and password`);
-      const password = decode('password');
-      const primary = input.spec.primary;
-      const primaryPool = new pg.Pool({ host: primary.host, port: primary.port, database: primary.database ?? 'postgres', user, password, max: 1, connectionTimeoutMillis: CHECK_TIMEOUT_MS });
-      primaryPool.on('error', () => undefined);
-      try {
-        const lsn = await readPrimaryLsn(primaryPool, CHECK_TIMEOUT_MS);
-        const results = await Promise.all(input.spec.replicas.map(async (replica) => [serverKey(replica), await checkReplica({
-          host: replica.host, port: replica.port, database: replica.database ?? 'postgres', user, password, applicationName: replica.applicationName ?? 'stellar-steward-health',
-        }, lsn, CHECK_TIMEOUT_MS, Date.now)] as const));
-        return Object.fromEntries(results);
-      } finally {
-        await primaryPool.end().catch(() => undefined);
-      }
+      return checkReplicaServers(kube, input.namespace, input.spec);
     },
 
-    /** Labels the routed pods and applies the routing Service selecting them (when the spec names one). */
+    /**
+     * Sets or removes the route label on each pod as decided, then applies the routing Service selecting
+     * the label (when the spec names one). Writes nothing that already holds. A pod gone meanwhile is
+     * skipped; a 403 or 422 is returned in `refused`.
+     */
+    async routeReplicaSet(input: ResourceRef & { uid: string; podRoutes: PodRoute[]; service?: ReplicaSetSpec['routingService'] }): Promise<RouteResult> {
+      const label = routeLabel(input.name);
+      const result: RouteResult = { changed: [], refused: [] };
+      for (const route of input.podRoutes) {
+        const outcome = await setRouteLabel(kube, input.namespace, route.pod, label, route.routed);
+        if (outcome === 'changed') result.changed.push(route.pod);
+        else if (typeof outcome === 'object') result.refused.push(outcome);
+      }
+      result.refused.push(...(await applyRoutingService(kube, input, input.service)));
+      return result;
+    },
+
+    /**
+     * Labels the routed pods among those the spec names, unlabels the others, and applies the routing
+     * Service. Kept for recorded histories; new passes use `routeReplicaSet`. Throws on a refusal.
+     */
     async applyReplicaRouting(input: ResourceRef & { uid: string; spec: ReplicaSetSpec; routedPods: string[] }): Promise<string[]> {
       const label = routeLabel(input.name);
       const pods = [input.spec.primary, ...input.spec.replicas].flatMap((s) => (s.podName ? [s.podName] : []));
       const changed: string[] = [];
       for (const pod of pods) {
-        const routed = input.routedPods.includes(pod);
-        const current = await kube.getOptional<{ metadata: { labels?: Record<string, string> } }>(`/api/v1/namespaces/${input.namespace}/pods/${pod}`);
-        if (!current || (current.metadata.labels?.[label] === 'true') === routed) continue;
-        await unlessGone(async () => {
-          await kube.apply(`/api/v1/namespaces/${input.namespace}/pods/${pod}`, {
-            apiVersion: 'v1', kind: 'Pod', metadata: { name: pod, namespace: input.namespace, labels: routed ? { [label]: 'true' } : {} },
-          });
-          changed.push(pod);
-        });
+        const outcome = await setRouteLabel(kube, input.namespace, pod, label, input.routedPods.includes(pod));
+        if (typeof outcome === 'object') throw new Error(`cannot label pod ${input.namespace}/${pod}: ${outcome.detail ?? outcome.reason}`);
+        if (outcome === 'changed') changed.push(pod);
       }
-      const service = input.spec.routingService;
-      if (service) {
-        await applyObjects(kube, [{
-          apiVersion: 'v1', kind: 'Service',
-          metadata: {
-            name: service.name, namespace: input.namespace, labels: { 'app.kubernetes.io/managed-by': 'stellar-steward' },
-            ownerReferences: [{ apiVersion: 'stellar.org/v1alpha1', kind: 'PostgresReplicaSet', name: input.name, uid: input.uid, controller: true, blockOwnerDeletion: true }],
-          },
-          spec: { selector: { [label]: 'true' }, ports: [{ name: 'postgres', port: service.port ?? 5432, targetPort: service.port ?? 5432 }] },
-        }]);
-      }
+      const refused = await applyRoutingService(kube, input, input.spec.routingService);
+      if (refused[0]) throw new Error(`cannot apply ${refused[0].object}: ${refused[0].detail ?? refused[0].reason}`);
       return changed;
+    },
+
+    /**
+     * Cleanup of a deleted PostgresReplicaSet: removes its route label from every pod carrying it, then
+     * removes the route-labels finalizer so that the deletion completes. Idempotent; returns the pods
+     * unlabelled. Throws (to be retried) when a label cannot be removed: the finalizer stays until it is.
+     */
+    async releaseReplicaSet(ref: ResourceRef): Promise<{ unlabelled: string[] }> {
+      const label = routeLabel(ref.name);
+      const unlabelled: string[] = [];
+      // A name too long for a label key never had a label set (and would make an invalid selector).
+      if (!routeLabelProblem(ref.name)) {
+        const list = await kube.request<{ items: { metadata: { name: string } }[] }>('GET', `/api/v1/namespaces/${ref.namespace}/pods`, { query: { labelSelector: `${label}=true` } });
+        for (const pod of list.items) {
+          const outcome = await setRouteLabel(kube, ref.namespace, pod.metadata.name, label, false);
+          if (typeof outcome === 'object') throw new Error(`cannot remove ${label} from pod ${ref.namespace}/${pod.metadata.name}: ${outcome.detail ?? outcome.reason}`);
+          if (outcome === 'changed') unlabelled.push(pod.metadata.name);
+        }
+      }
+      await releaseFinalizer(kube, ref);
+      return { unlabelled };
     },
 
     /** Writes the status (skipped when the resource was deleted meanwhile). */
     async writeReplicaSetStatus(input: ResourceRef & { status: ReplicaSetStatus }): Promise<void> {
-      await unlessGone(() => kube.apply(`${setPath(input)}/status`, { apiVersion: 'stellar.org/v1alpha1', kind: 'PostgresReplicaSet', metadata: { name: input.name, namespace: input.namespace }, status: input.status }));
+      const body = { apiVersion: 'stellar.org/v1alpha1', kind: 'PostgresReplicaSet', metadata: { name: input.name, namespace: input.namespace }, status: input.status };
+      await unlessGone(() => kube.apply(`${replicaSetPath(input)}/status`, body));
     },
 
-    /** Records transition Events on the resource. */
+    /** Records Events on the resource. */
     async recordReplicaSetEvents(input: ResourceRef & { uid: string; events: KubeEvent[] }): Promise<void> {
       await unlessGone(() => recordEvents(kube, { kind: 'PostgresReplicaSet', apiVersion: 'stellar.org/v1alpha1', ...input }));
     },

@@ -24,11 +24,25 @@ export interface ReplicaCheckSuccess {
   lagSeconds?: number;
 }
 
-/** The result of one failed health check (no connection, timeout, error). */
+/**
+ * Why a check failed. `Unreachable`: the replica did not answer (no connection, timeout, error): counts
+ * toward `failureThreshold`. The others are refusals: the check could not run for a reason that lies with
+ * the resource, not the replica (the credentials Secret is missing or lacks keys, or reading it is
+ * forbidden). A refusal leaves the replica's health as it was and stalls the resource instead.
+ */
+export type CheckErrorReason = 'Unreachable' | CheckRefusalReason;
+
+/** The reasons of a check that did not run at all (see `CheckErrorReason`). */
+export type CheckRefusalReason = 'SecretMissing' | 'SecretInvalid' | 'Forbidden';
+
+/** The result of one failed health check. */
 export interface ReplicaCheckFailure {
   ok: false;
   at: number;
+  /** What failed, naming the object involved; never a credential. */
   error: string;
+  /** Absent in results recorded before reasons existed: read as `Unreachable`. */
+  reason?: CheckErrorReason;
   responseTimeMs?: number;
 }
 
@@ -79,9 +93,11 @@ export function initialReplicaHealth(healthy = true): ReplicaHealth {
  * unhealthy (`Unreachable`) once it reaches `failureThreshold`, and otherwise keeps its previous verdict.
  * A check that answers resets `failureCount` and decides alone: unhealthy when not in recovery, when its
  * WAL receiver is not streaming, or when a set lag bound is exceeded (unknown lag does not exceed a
- * bound); healthy otherwise, so one good check readmits a replica. Pure and deterministic.
+ * bound); healthy otherwise, so one good check readmits a replica. A refused check (see `CheckErrorReason`)
+ * did not reach the replica and changes nothing. Pure and deterministic.
  */
 export function nextReplicaHealth(state: ReplicaHealth, check: ReplicaCheckResult, options: ReplicaHealthOptions = {}): ReplicaHealth {
+  if (isRefusal(check)) return state;
   if (!check.ok) return afterFailure(state, check, options);
   const measured = {
     failureCount: 0,
@@ -93,6 +109,11 @@ export function nextReplicaHealth(state: ReplicaHealth, check: ReplicaCheckResul
   };
   const verdict = judgeAnsweredCheck(check, options);
   return { ...measured, ...verdict };
+}
+
+/** True for a check that could not run for a reason of the resource's (Secret missing, forbidden...). */
+export function isRefusal(check: ReplicaCheckResult): check is ReplicaCheckFailure & { reason: CheckRefusalReason } {
+  return !check.ok && check.reason !== undefined && check.reason !== 'Unreachable';
 }
 
 function afterFailure(state: ReplicaHealth, check: ReplicaCheckFailure, options: ReplicaHealthOptions): ReplicaHealth {

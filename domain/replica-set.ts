@@ -1,112 +1,219 @@
+// One pass of a PostgresReplicaSet, decided purely from one observation: replica health, the route labels
+// to change, the status (and whether it is worth a write) and the Events.
 import { mergeConditions, type Condition } from './conditions.js';
-import { nextReplicaHealth, type ReplicaCheckResult, type ReplicaHealth } from './replica-health.js';
+import { isRefusal, nextReplicaHealth, type ReplicaCheckResult, type ReplicaHealth, type ReplicaHealthReason } from './replica-health.js';
+import { serverKey, validateReplicaSetSpec, type ReplicaSetSpec, type ReplicaSetStatus, type ReplicaStatus } from './replica-set-spec.js';
+import { DEFAULT_STATUS_REFRESH_MS, lastWrittenAt, replicaSetConditions, statusWriteDue, type Refusal } from './replica-set-status.js';
 
-/** One server of a PostgresReplicaSet spec. */
-export interface PgServerSpec {
-  host: string;
-  port: number;
-  database?: string;
-  applicationName?: string;
-  podName?: string;
+export * from './replica-set-spec.js';
+export type { Refusal, StallReason } from './replica-set-status.js';
+
+/** The resource as read: identity, spec and current status (no credentials: only the Secret's name). */
+export interface ObservedReplicaSet {
+  uid: string;
+  generation: number;
+  spec: ReplicaSetSpec;
+  status?: ReplicaSetStatus;
 }
 
-/** The PostgresReplicaSet spec (stellar.org/v1alpha1). */
-export interface ReplicaSetSpec {
-  primary: PgServerSpec;
-  replicas: PgServerSpec[];
-  credentialsSecretRef: { name: string };
-  healthCheckIntervalSeconds?: number;
-  failureThreshold?: number;
-  maxLagBytes?: number;
-  maxLagSeconds?: number;
-  routingService?: { name: string; port?: number };
+/** A pod the spec names or that carries the set's route label, and whether it carries the label. */
+export interface ObservedRoutePod {
+  name: string;
+  routed: boolean;
 }
 
-/** A replica's entry in status. */
-export interface ReplicaStatus {
-  host: string;
-  port: number;
-  healthy: boolean;
+/** Everything one pass decides from, read by one activity (`observeReplicaSet`). */
+export interface ReplicaSetObservation extends ObservedReplicaSet {
+  namespace: string;
+  name: string;
+  /** `metadata.deletionTimestamp` is set: remove the route labels, then release the finalizer. */
+  deleting: boolean;
+  /** Existing pods only: a pod the spec names that is absent here does not exist. */
+  pods: ObservedRoutePod[];
+  /** One check per replica, by `serverKey` (empty while deleting). */
+  checks: Record<string, ReplicaCheckResult>;
+  /** What observing was refused (adding the finalizer, listing pods). */
+  refusals: Refusal[];
+}
+
+/** What the workflow carries from one pass to the next, and across continue-as-new. */
+export interface ReplicaSetMemory {
+  /** Health by `serverKey`. Undefined on a fresh start: it is then resumed from the status. */
+  health?: Record<string, ReplicaHealth>;
+  /** Epoch ms of the last status write (readings alone are refreshed at most once per refresh period). */
+  lastStatusWriteAt?: number;
+  /** What the last apply was refused; reported as Stalled until an apply goes through. */
+  applyRefusals?: Refusal[];
+}
+
+/** Settings of the decision that are not in the spec. */
+export interface ReplicaSetDecisionOptions {
+  now: number;
+  /** How often readings alone justify a status write (default `DEFAULT_STATUS_REFRESH_MS`, 5 minutes). */
+  statusRefreshMs?: number;
+}
+
+/** A route label to set (`routed`) or remove on one pod. */
+export interface PodRoute {
+  pod: string;
+  routed: boolean;
+}
+
+/** An Event to record on the resource. */
+export interface ReplicaSetEvent {
+  type: 'Normal' | 'Warning';
   reason: string;
   message: string;
-  lastHealthCheck?: string;
-  failureCount: number;
-  responseTimeMs?: number;
-  lagBytes?: number;
-  lagSeconds?: number;
-  streaming?: boolean;
 }
 
-/** The PostgresReplicaSet status. */
-export interface ReplicaSetStatus {
-  observedGeneration: number;
-  replicaCount: number;
-  healthyReplicas: number;
-  /** `host:port` of the servers the routing Service reaches. */
-  routingTo: string[];
-  replicas: ReplicaStatus[];
-  conditions: Condition[];
-}
-
-/** One iteration's decision. */
+/** One pass's decision. */
 export interface ReplicaSetDecision {
-  health: Record<string, ReplicaHealth>;
+  memory: ReplicaSetMemory & { health: Record<string, ReplicaHealth> };
   status: ReplicaSetStatus;
+  /** False when the status is materially unchanged and readings are fresh enough (no write). */
+  writeStatus: boolean;
   /** Pods the routing Service must select (healthy replicas' pods, or the primary's when none is). */
   routedPods: string[];
-  /** Transitions for Events. */
-  transitions: { type: 'Normal' | 'Warning'; reason: string; message: string }[];
-}
-
-/** The key of a server: `host:port`. */
-export function serverKey(server: PgServerSpec): string {
-  return `${server.host}:${server.port}`;
+  /** Route label changes, including removals from pods the spec no longer names. Empty when steady. */
+  podRoutes: PodRoute[];
+  events: ReplicaSetEvent[];
+  /** Why the resource is stalled (empty when it is not). */
+  refusals: Refusal[];
 }
 
 /**
- * Feeds each replica's check through the health state machine (unhealthy after `failureThreshold`
- * consecutive failures or lag over the bounds, healthy again after one good check), then decides the
- * routing (healthy replicas, else the primary), the status and the transition Events. Pure.
+ * Decides one pass of a PostgresReplicaSet. Each replica's check goes through the health state machine
+ * (unhealthy after `failureThreshold` consecutive failures or lag over the bounds, healthy again after one
+ * good check; a refused check changes nothing). Reads are routed to the healthy replicas, else to the
+ * primary; every other pod carrying the route label loses it. Refusals (invalid spec, a missing or
+ * unreadable Secret, a refused write) set Stalled=True and Ready=False with a message naming the object and
+ * what to do, and a Warning Event when they start or change. The status is written only when it changed
+ * materially, or when readings are older than the refresh period. Pure.
  */
-export function decideReplicaSet(spec: ReplicaSetSpec, generation: number, previous: Record<string, ReplicaHealth>, checks: Record<string, ReplicaCheckResult>, previousStatus: ReplicaSetStatus | undefined, now: number): ReplicaSetDecision {
+export function decideReplicaSet(observed: ReplicaSetObservation, memory: ReplicaSetMemory, options: ReplicaSetDecisionOptions): ReplicaSetDecision {
+  const { spec, status: previous } = observed;
+  const problems = validateReplicaSetSpec(observed.name, spec);
+  if (problems.length > 0) return invalidDecision(observed, memory, problems, options);
+  const health = nextHealth(spec, memory.health ?? healthFromStatus(previous), observed.checks);
+  const replicas = spec.replicas.map((replica) => replicaStatus(replica, health.after[serverKey(replica)]));
+  const healthy = spec.replicas.filter((r) => health.after[serverKey(r)]?.healthy);
+  const routed = healthy.length > 0 ? healthy : [spec.primary];
+  const routedPods = routed.flatMap((s) => (s.podName ? [s.podName] : []));
+  const refusals = [...observed.refusals, ...checkRefusals(observed), ...(memory.applyRefusals ?? [])];
+  const conditions = replicaSetConditions({ generation: observed.generation, replicas, refusals });
+  const status: ReplicaSetStatus = {
+    observedGeneration: observed.generation,
+    replicaCount: spec.replicas.length,
+    healthyReplicas: healthy.length,
+    routingTo: routed.map(serverKey),
+    replicas,
+    conditions: mergeConditions(previous?.conditions, conditions, new Date(options.now).toISOString()),
+  };
+  const podRoutes = observed.pods.flatMap((pod) => (pod.routed === routedPods.includes(pod.name) ? [] : [{ pod: pod.name, routed: !pod.routed }]));
+  return finish(observed, memory, options, { status, routedPods, podRoutes, refusals, health: health.after, events: [...health.events, ...unrouteEvents(spec, podRoutes)] });
+}
+
+type Decided = Omit<ReplicaSetDecision, 'memory' | 'writeStatus'> & { health: Record<string, ReplicaHealth> };
+
+function finish(observed: ReplicaSetObservation, memory: ReplicaSetMemory, options: ReplicaSetDecisionOptions, decided: Decided): ReplicaSetDecision {
+  const lastWriteAt = memory.lastStatusWriteAt ?? lastWrittenAt(observed.status);
+  const refreshMs = options.statusRefreshMs ?? DEFAULT_STATUS_REFRESH_MS;
+  const writeStatus = statusWriteDue({ previous: observed.status, next: decided.status, lastWriteAt, now: options.now, refreshMs });
+  const { health, ...rest } = decided;
+  return {
+    ...rest,
+    events: [...decided.events, ...stallEvents(observed.status?.conditions, decided.status.conditions)],
+    writeStatus,
+    memory: { health, lastStatusWriteAt: writeStatus ? options.now : lastWriteAt, applyRefusals: memory.applyRefusals },
+  };
+}
+
+/** An invalid spec changes no route label and no health: it only says what to fix. */
+function invalidDecision(observed: ReplicaSetObservation, memory: ReplicaSetMemory, problems: string[], options: ReplicaSetDecisionOptions): ReplicaSetDecision {
+  const previous = observed.status;
+  const object = `PostgresReplicaSet ${observed.namespace}/${observed.name}`;
+  const refusals: Refusal[] = [{ reason: 'InvalidSpec', object, detail: problems.join('; ') }];
+  const replicas = previous?.replicas ?? [];
+  const conditions = replicaSetConditions({ generation: observed.generation, replicas, refusals });
+  const status: ReplicaSetStatus = {
+    observedGeneration: observed.generation,
+    replicaCount: observed.spec.replicas.length,
+    healthyReplicas: replicas.filter((r) => r.healthy).length,
+    routingTo: previous?.routingTo ?? [],
+    replicas,
+    conditions: mergeConditions(previous?.conditions, conditions, new Date(options.now).toISOString()),
+  };
+  const health = memory.health ?? healthFromStatus(previous);
+  return finish(observed, memory, options, { status, routedPods: [], podRoutes: [], refusals, health, events: [] });
+}
+
+/** Refused checks, one per reason (a missing Secret refuses every replica's check alike). */
+function checkRefusals(observed: ReplicaSetObservation): Refusal[] {
+  const secret = `Secret ${observed.namespace}/${observed.spec.credentialsSecretRef.name}`;
+  const byReason = new Map<string, Refusal>();
+  for (const check of Object.values(observed.checks)) {
+    if (isRefusal(check) && !byReason.has(check.reason)) byReason.set(check.reason, { reason: check.reason, object: secret, detail: check.error });
+  }
+  return [...byReason.values()];
+}
+
+function nextHealth(spec: ReplicaSetSpec, previous: Record<string, ReplicaHealth>, checks: Record<string, ReplicaCheckResult>) {
   const options = { failureThreshold: spec.failureThreshold ?? 3, maxLagBytes: spec.maxLagBytes, maxLagSeconds: spec.maxLagSeconds };
-  const health: Record<string, ReplicaHealth> = {};
-  const transitions: ReplicaSetDecision['transitions'] = [];
-  const replicas: ReplicaStatus[] = spec.replicas.map((replica) => {
+  const after: Record<string, ReplicaHealth> = {};
+  const events: ReplicaSetEvent[] = [];
+  for (const replica of spec.replicas) {
     const key = serverKey(replica);
     const before = previous[key] ?? { healthy: true, reason: 'Unchecked', message: 'not checked yet', failureCount: 0 };
     const check = checks[key];
-    const after = check ? nextReplicaHealth(before as ReplicaHealth, check, options) : (before as ReplicaHealth);
-    health[key] = after;
-    if (before.healthy !== after.healthy) {
-      transitions.push(after.healthy
-        ? { type: 'Normal', reason: 'ReplicaHealthy', message: `replica ${key} is healthy again` }
-        : { type: 'Warning', reason: 'ReplicaUnhealthy', message: `replica ${key} left the routing set: ${after.reason} (${after.message})` });
-    }
-    return {
-      host: replica.host, port: replica.port, healthy: after.healthy, reason: after.reason, message: after.message,
-      lastHealthCheck: after.lastHealthCheck === undefined ? undefined : new Date(after.lastHealthCheck).toISOString(),
-      failureCount: after.failureCount, responseTimeMs: after.responseTimeMs === undefined ? undefined : Math.round(after.responseTimeMs),
-      lagBytes: after.lagBytes === undefined ? undefined : Math.round(after.lagBytes), lagSeconds: after.lagSeconds, streaming: after.streaming,
-    };
-  });
-  const healthy = spec.replicas.filter((r) => health[serverKey(r)]?.healthy);
-  const routed = healthy.length > 0 ? healthy : [spec.primary];
-  const conditions = mergeConditions(previousStatus?.conditions, [
-    healthy.length > 0
-      ? { type: 'Ready', status: 'True', reason: 'HealthyReplicas', message: `${healthy.length} of ${spec.replicas.length} replicas healthy`, observedGeneration: generation }
-      : { type: 'Ready', status: 'False', reason: 'NoHealthyReplica', message: 'no replica is healthy: reads are routed to the primary', observedGeneration: generation },
-    healthy.length < spec.replicas.length
-      ? { type: 'Degraded', status: 'True', reason: 'UnhealthyReplicas', message: replicas.filter((r) => !r.healthy).map((r) => `${r.host}:${r.port} ${r.reason}`).join('; '), observedGeneration: generation }
-      : { type: 'Degraded', status: 'False', reason: 'AllHealthy', message: 'every replica is healthy', observedGeneration: generation },
-  ], new Date(now).toISOString());
+    const next = check ? nextReplicaHealth(before, check, options) : before;
+    after[key] = next;
+    if (before.healthy === next.healthy) continue;
+    events.push(next.healthy
+      ? { type: 'Normal', reason: 'ReplicaHealthy', message: `replica ${key} is healthy again` }
+      : { type: 'Warning', reason: 'ReplicaUnhealthy', message: `replica ${key} left the routing set: ${next.reason} (${next.message})` });
+  }
+  return { after, events };
+}
+
+/** The health a fresh workflow resumes from: each replica's verdict and failure count as status shows it. */
+export function healthFromStatus(status: ReplicaSetStatus | undefined): Record<string, ReplicaHealth> {
+  const entries = (status?.replicas ?? []).map((r): [string, ReplicaHealth] => [
+    serverKey(r),
+    { healthy: r.healthy, reason: r.reason as ReplicaHealthReason, message: r.message, failureCount: r.failureCount },
+  ]);
+  return Object.fromEntries(entries);
+}
+
+function replicaStatus(replica: ReplicaSetSpec['replicas'][number], health: ReplicaHealth | undefined): ReplicaStatus {
+  const h = health ?? { healthy: true, reason: 'Unchecked', message: 'not checked yet', failureCount: 0 };
   return {
-    health,
-    transitions,
-    routedPods: routed.flatMap((s) => (s.podName ? [s.podName] : [])),
-    status: {
-      observedGeneration: generation, replicaCount: spec.replicas.length, healthyReplicas: healthy.length,
-      routingTo: routed.map(serverKey), replicas, conditions,
-    },
+    host: replica.host, port: replica.port, healthy: h.healthy, reason: h.reason, message: h.message,
+    lastHealthCheck: h.lastHealthCheck === undefined ? undefined : new Date(h.lastHealthCheck).toISOString(),
+    failureCount: h.failureCount,
+    responseTimeMs: h.responseTimeMs === undefined ? undefined : Math.round(h.responseTimeMs),
+    lagBytes: h.lagBytes === undefined ? undefined : Math.round(h.lagBytes),
+    lagSeconds: h.lagSeconds,
+    streaming: h.streaming,
   };
+}
+
+/** A Normal Event for each pod that loses its route label because the spec no longer names it. */
+function unrouteEvents(spec: ReplicaSetSpec, podRoutes: readonly PodRoute[]): ReplicaSetEvent[] {
+  const named = new Set([spec.primary, ...spec.replicas].flatMap((s) => (s.podName ? [s.podName] : [])));
+  return podRoutes.filter((r) => !r.routed && !named.has(r.pod)).map((r) => ({
+    type: 'Normal', reason: 'RouteRemoved', message: `pod ${r.pod} no longer receives reads: the spec does not name it any more`,
+  }));
+}
+
+/** A Warning Event when Stalled turns True or its message changes; a Normal one when it clears. */
+function stallEvents(before: readonly Condition[] | undefined, after: readonly Condition[]): ReplicaSetEvent[] {
+  const was = before?.find((c) => c.type === 'Stalled');
+  const now = after.find((c) => c.type === 'Stalled');
+  if (now?.status === 'True' && (was?.status !== 'True' || was.message !== now.message)) {
+    return [{ type: 'Warning', reason: now.reason, message: now.message }];
+  }
+  if (was?.status === 'True' && now?.status !== 'True') {
+    return [{ type: 'Normal', reason: 'StallResolved', message: `no longer stalled (was: ${was.message})` }];
+  }
+  return [];
 }

@@ -51,10 +51,14 @@ export function validatorApplySummary(decision: ValidatorDecision): string {
   return `apply ${describeObjects(decision.objects)} of ${decision.statuses.length} validators`;
 }
 
-/** The health checks' outcome as routed. */
+/** The health checks' outcome as routed, with the route label changes of the pass. */
 export function routingSummary(decision: ReplicaSetDecision): string {
   const healthy = decision.status.replicas.filter((r) => r.healthy).length;
-  return `route reads to ${decision.routedPods.length} pods: ${healthy} of ${decision.status.replicas.length} replicas healthy`;
+  const add = decision.podRoutes.filter((r) => r.routed).map((r) => r.pod);
+  const remove = decision.podRoutes.filter((r) => !r.routed).map((r) => r.pod);
+  const changes = [add.length > 0 ? `label ${add.join(', ')}` : '', remove.length > 0 ? `unlabel ${remove.join(', ')}` : ''].filter(Boolean);
+  return `route reads to ${decision.routedPods.length} pods: ${healthy} of ${decision.status.replicas.length} replicas healthy` +
+    (changes.length > 0 ? `; ${changes.join('; ')}` : '; no label change');
 }
 
 /** The report of a pass that failed for good. */

@@ -4,7 +4,7 @@ import type { AutoscalerTiming } from '../domain/autoscaler.js';
 import type { PoolMemory } from '../domain/pool-decision.js';
 import type { PushLedger } from '../domain/validator-peers.js';
 import type { ReplicaHealth } from '../domain/replica-health.js';
-import type { ReplicaStatus } from '../domain/replica-set.js';
+import type { ReplicaSetMemory, ReplicaStatus } from '../domain/replica-set.js';
 import type { TenantStatus } from '../domain/tenant-decision.js';
 import type { PoolMemory as TenantPoolMemory, PoolState } from '../domain/tenant-pool-state.js';
 
@@ -104,10 +104,14 @@ export interface ReplicaSetInput {
   name: string;
   /** Overrides `healthCheckIntervalSeconds` (tests use short intervals). */
   intervalSeconds?: number;
-  /** Health state carried across continue-as-new. */
+  /** How often readings alone (check times, response times, lag figures) refresh the status (default 300 s). */
+  statusRefreshSeconds?: number;
+  /** Health state carried across continue-as-new by runs before `memory` existed. */
   health?: Record<string, ReplicaHealth>;
   /** Passes per run before continue-as-new (default 200). */
   passesPerRun?: number;
+  /** State carried across continue-as-new; absent on a fresh start, which resumes from the status. */
+  memory?: ReplicaSetMemory;
 }
 
 /** The `status` query of a PostgresReplicaSet workflow. */
@@ -116,8 +120,15 @@ export interface ReplicaSetView {
   name: string;
   iterations: number;
   deleted: boolean;
+  /** The latest readings, live (the status refreshes them only every `statusRefreshSeconds`). */
   replicas: ReplicaStatus[];
   routingTo: string[];
+  /** Status writes made by this run (a steady replica set makes none). */
+  statusWrites?: number;
+  /** Why the resource is stalled, as its Stalled condition says; absent when it is not. */
+  stalled?: string;
+  /** Pods whose route label was removed when the resource was deleted. */
+  unlabelled?: string[];
 }
 
 /** Runs a health check now. */

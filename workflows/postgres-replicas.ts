@@ -1,5 +1,6 @@
 import { setHandler } from '@temporalio/workflow';
 import { decideReplicaSet } from '../domain/replica-set.js';
+import { refusalMessage } from '../domain/replica-set-status.js';
 import { routingSummary } from '../domain/summaries.js';
 import { loopActivities as postgres, reportFailure, stallTarget, summarized } from './activities.js';
 import { checkNowSignal, replicaSetStatusQuery, type ReplicaSetInput, type ReplicaSetView } from './contract.js';
@@ -14,14 +15,15 @@ interface ReplicaSetState {
 }
 
 /**
- * Health of one PostgresReplicaSet (`postgres-replicas/<namespace>/<name>`): checks every replica, labels
- * the pods the routing Service selects (healthy replicas, else the primary), writes status and Events.
- * Credentials never pass through here: activities read the Secret.
+ * Health of one PostgresReplicaSet (`postgres-replicas/<namespace>/<name>`): observe once (resource,
+ * route-labelled pods, checks), decide, move route labels, write status when it changed, record Events.
+ * On deletion it removes its route labels and releases the finalizer. Credentials stay in activities.
  */
 export async function postgresReplicasWorkflow(input: ReplicaSetInput): Promise<ReplicaSetView> {
   if (!onReconcileLoop()) return postgresReplicasWorkflowV1(input);
-  const view: ReplicaSetView = { namespace: input.namespace, name: input.name, iterations: 0, deleted: false, replicas: [], routingTo: [] };
-  return runReconcileLoop(replicaSetKind, { input, view }, input.passesPerRun);
+  const memory = input.memory ?? (input.health ? { health: input.health } : {});
+  const view: ReplicaSetView = { namespace: input.namespace, name: input.name, iterations: 0, deleted: false, replicas: [], routingTo: [], statusWrites: 0 };
+  return runReconcileLoop(replicaSetKind, { input: { ...input, health: undefined, memory }, view }, input.passesPerRun);
 }
 
 const replicaSetKind: ReconcileKind<ReplicaSetState, ReplicaSetView> = {
@@ -37,21 +39,27 @@ const replicaSetKind: ReconcileKind<ReplicaSetState, ReplicaSetView> = {
 };
 
 async function replicaSetPass(state: ReplicaSetState): Promise<PassOutcome> {
-  const { namespace, name } = state.input;
-  const observed = await postgres.observeReplicaSet.executeWithOptions(summarized(`observe PostgresReplicaSet ${namespace}/${name}`), [{ namespace, name }]);
-  if (!observed) {
+  const ref = { namespace: state.input.namespace, name: state.input.name };
+  const what = `${ref.namespace}/${ref.name}`;
+  const observed = await postgres.observeReplicaSet.executeWithOptions(summarized(`observe ${what}: resource, route-labelled pods, replica checks`), [ref]);
+  if (!observed || observed.deleting) {
+    if (observed) state.view.unlabelled = (await postgres.releaseReplicaSet.executeWithOptions(summarized(`release ${what}: remove route labels, then the finalizer`), [ref])).unlabelled;
     state.view.deleted = true;
     return { done: true, requeueAfterMs: 0 };
   }
-  const checks = await postgres.checkReplicas.executeWithOptions(summarized(`check ${observed.spec.replicas.length} replicas of ${namespace}/${name}: connect, recovery, streaming, lag`), [{ namespace, spec: observed.spec }]);
-  const decision = decideReplicaSet(observed.spec, observed.generation, state.input.health ?? {}, checks, observed.status, Date.now());
-  state.input = { ...state.input, health: decision.health };
-  await postgres.applyReplicaRouting.executeWithOptions(summarized(routingSummary(decision)), [{ namespace, name, uid: observed.uid, spec: observed.spec, routedPods: decision.routedPods }]);
-  await postgres.writeReplicaSetStatus.executeWithOptions(summarized(`status of ${namespace}/${name}`), [{ namespace, name, status: decision.status }]);
-  if (decision.transitions.length > 0) await postgres.recordReplicaSetEvents.executeWithOptions(summarized(`record events: ${decision.transitions.map((e) => e.reason).join(', ')}`), [{ namespace, name, uid: observed.uid, events: decision.transitions }]);
-  state.view.iterations += 1;
-  state.view.replicas = decision.status.replicas;
-  state.view.routingTo = decision.status.routingTo;
-  recordReplicaSet(state.view);
+  const statusRefreshMs = state.input.statusRefreshSeconds === undefined ? undefined : state.input.statusRefreshSeconds * 1000;
+  const decision = decideReplicaSet(observed, state.input.memory ?? {}, { now: Date.now(), statusRefreshMs });
+  const routed = await postgres.routeReplicaSet.executeWithOptions(summarized(routingSummary(decision)), [{ ...ref, uid: observed.uid, podRoutes: decision.podRoutes, service: observed.spec.routingService }]);
+  // Refusals of this apply show as Stalled from the next pass on, until an apply goes through.
+  state.input = { ...state.input, memory: { ...decision.memory, applyRefusals: routed.refused.length > 0 ? routed.refused : undefined } };
+  if (decision.writeStatus) await postgres.writeReplicaSetStatus.executeWithOptions(summarized(`status of ${what}`), [{ ...ref, status: decision.status }]);
+  if (decision.events.length > 0) await postgres.recordReplicaSetEvents.executeWithOptions(summarized(`record events: ${decision.events.map((e) => e.reason).join(', ')}`), [{ ...ref, uid: observed.uid, events: decision.events }]);
+  const view = state.view;
+  view.iterations += 1;
+  view.replicas = decision.status.replicas;
+  view.routingTo = decision.status.routingTo;
+  view.stalled = decision.refusals.length > 0 ? decision.refusals.map(refusalMessage).join('; ') : undefined;
+  if (decision.writeStatus) view.statusWrites = (view.statusWrites ?? 0) + 1;
+  recordReplicaSet(view);
   return { requeueAfterMs: (state.input.intervalSeconds ?? observed.spec.healthCheckIntervalSeconds ?? 30) * 1000 };
 }

@@ -1,12 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
 import pg from 'pg';
-import type { ReplicaSetStatus } from '../../domain/replica-set.js';
+import { KubeApiError } from '../../activities/kube/rest.js';
+import { ROUTE_LABELS_FINALIZER, type ReplicaSetStatus } from '../../domain/replica-set.js';
 import { connectionString, type PostgresCluster } from '../../stack/index.js';
 import { startServer, stopServer } from '../../stack/postgres.js';
-import { checkNowSignal } from '../../workflows/contract.js';
+import { startReplicaSetTrigger } from '../../worker/resource-triggers.js';
+import { checkNowSignal, replicaSetStatusQuery } from '../../workflows/contract.js';
 import { postgresReplicasWorkflow } from '../../workflows/postgres-replicas.js';
-import { createNamespace, eventually, historyText, kube, listPods, stack, startWorker, temporalClient } from './support.js';
+import { createNamespace, eventually, historyText, kube, listPods, mergePatch, stack, startWorker, temporalClient, workerKube } from './support.js';
+
+interface SetObject {
+  metadata: { resourceVersion: string; finalizers?: string[] };
+  status?: ReplicaSetStatus;
+}
 
 async function sql(url: string, text: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
@@ -23,9 +30,18 @@ describe('PostgresReplicaSet workflow on the local primary and streaming replica
   let worker: Awaited<ReturnType<typeof startWorker>>;
   let cluster: PostgresCluster;
   let ns: string;
-  const id = () => `postgres-replicas/${ns}/db`;
-  const status = async () => (await kube().request<{ status?: ReplicaSetStatus }>('GET', `/apis/stellar.org/v1alpha1/namespaces/${ns}/postgresreplicasets/db`)).status;
-  const routed = async () => (await listPods(ns, 'stellar.org/pg-route-db=true')).map((p) => p.metadata.name);
+  let stopTrigger: (() => void) | undefined;
+  const id = (set = 'db') => `postgres-replicas/${ns}/${set}`;
+  const setPath = (set = 'db') => `/apis/stellar.org/v1alpha1/namespaces/${ns}/postgresreplicasets/${set}`;
+  const read = (set = 'db') => kube().request<SetObject>('GET', setPath(set));
+  const status = async (set = 'db') => (await read(set)).status;
+  const routed = async (set = 'db') => (await listPods(ns, `stellar.org/pg-route-${set}=true`)).map((p) => p.metadata.name);
+  const view = (set = 'db') => client.workflow.getHandle(id(set)).query(replicaSetStatusQuery);
+  const condition = (s: ReplicaSetStatus | undefined, type: string) => s?.conditions.find((c) => c.type === type);
+  const events = async (set: string) => (await kube().request<{ items: { type: string; reason: string; message: string }[] }>('GET', `/api/v1/namespaces/${ns}/events`, {
+    query: { fieldSelector: `involvedObject.name=${set}` },
+  })).items;
+  const server = (s: { host: string; port: number }, podName: string) => ({ host: s.host, port: s.port, podName });
 
   beforeAll(async () => {
     const info = stack().postgres;
@@ -43,7 +59,6 @@ describe('PostgresReplicaSet workflow on the local primary and streaming replica
         apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns, labels: { app: 'pg' } }, spec: { containers: [{ name: 'postgres', image: 'postgres:15' }] },
       } });
     }
-    const server = (s: { host: string; port: number }, podName: string) => ({ host: s.host, port: s.port, podName });
     await kube().apply(`/apis/stellar.org/v1alpha1/namespaces/${ns}/postgresreplicasets/db`, {
       apiVersion: 'stellar.org/v1alpha1', kind: 'PostgresReplicaSet', metadata: { name: 'db', namespace: ns },
       spec: {
@@ -53,13 +68,17 @@ describe('PostgresReplicaSet workflow on the local primary and streaming replica
       },
     });
     await client.workflow.start(postgresReplicasWorkflow, { taskQueue: worker.taskQueue, workflowId: id(), args: [{ namespace: ns, name: 'db', intervalSeconds: 1 }] });
+    // The worker's own watch of PostgresReplicaSets: every write to the resource (status included) wakes
+    // its workflow, as in production, so a pass that writes status would loop at once.
+    stopTrigger = startReplicaSetTrigger(workerKube(), client, { taskQueue: worker.taskQueue, namespace: ns, log: () => undefined });
   });
   afterAll(async () => {
+    stopTrigger?.();
     for (const replica of cluster.replicas) {
       startServer(replica);
       await sql(connectionString(cluster, replica), 'SELECT pg_wal_replay_resume()').catch(() => undefined);
     }
-    await client?.workflow.getHandle(id()).terminate().catch(() => undefined);
+    for (const set of ['db', 'nosecret']) await client?.workflow.getHandle(id(set)).terminate().catch(() => undefined);
     await worker?.stop();
     await client?.connection.close();
   });
@@ -70,6 +89,29 @@ describe('PostgresReplicaSet workflow on the local primary and streaming replica
     await eventually(routed, (pods) => pods.join() === 'replica-1,replica-2', 30_000, 'routing Service selects the replicas');
     const service = await kube().request<{ spec: { selector: Record<string, string> } }>('GET', `/api/v1/namespaces/${ns}/services/db-read`);
     expect(service.spec.selector).toEqual({ 'stellar.org/pg-route-db': 'true' });
+  });
+
+  it('carries the route-labels finalizer', async () => {
+    expect((await read()).metadata.finalizers).toContain(ROUTE_LABELS_FINALIZER);
+  });
+
+  it('a steady replica set iterates at its interval and writes nothing to the resource', async () => {
+    // Settled: two passes in a row that left the resource as it was.
+    const snapshot = async () => ({ rv: (await read()).metadata.resourceVersion, iterations: (await view()).iterations });
+    let previous = await snapshot();
+    await eventually(async () => {
+      const next = await snapshot();
+      const settled = next.rv === previous.rv && next.iterations >= previous.iterations + 2;
+      if (next.rv !== previous.rv || next.iterations >= previous.iterations + 2) previous = next;
+      return settled;
+    }, (settled) => settled, 60_000, 'two passes without a write');
+    const start = { ...(await snapshot()), writes: (await view()).statusWrites ?? 0, at: Date.now() };
+    const end = await eventually(snapshot, (s) => s.iterations >= start.iterations + 3, 30_000, 'three more passes');
+    const seconds = (Date.now() - start.at) / 1000;
+    expect(end.rv).toBe(start.rv);
+    expect((await view()).statusWrites ?? 0).toBe(start.writes);
+    // At a 1 s interval: no more passes than the seconds elapsed allow (a hot loop makes several a second).
+    expect(end.iterations - start.iterations).toBeLessThanOrEqual(Math.ceil(seconds) + 2);
   });
 
   it('a paused replay is detected as lag: the replica leaves status, routing and returns after resume', async () => {
@@ -101,5 +143,60 @@ describe('PostgresReplicaSet workflow on the local primary and streaming replica
     const history = await historyText(client, id());
     expect(history).toContain('pg-credentials');
     expect(history).not.toContain(cluster.password);
+  });
+
+  it('a missing Secret shows as Stalled with a Warning Event; the loop goes on and recovers when it appears', async () => {
+    await kube().apply(setPath('nosecret'), {
+      apiVersion: 'stellar.org/v1alpha1', kind: 'PostgresReplicaSet', metadata: { name: 'nosecret', namespace: ns },
+      spec: { primary: server(cluster.primary, 'primary'), replicas: cluster.replicas.map((r) => server(r, r.name)), credentialsSecretRef: { name: 'absent' } },
+    });
+    // The watch may have started it already (then this only signals).
+    await client.workflow.signalWithStart(postgresReplicasWorkflow, {
+      taskQueue: worker.taskQueue, workflowId: id('nosecret'), args: [{ namespace: ns, name: 'nosecret', intervalSeconds: 1 }], signal: checkNowSignal, signalArgs: [],
+    });
+    const stalled = await eventually(() => status('nosecret'), (s) => condition(s, 'Stalled')?.status === 'True', 30_000, 'Stalled on nosecret');
+    expect(condition(stalled, 'Stalled')).toEqual(expect.objectContaining({ reason: 'SecretMissing', message: expect.stringContaining(`Secret ${ns}/absent does not exist: create it`) }));
+    expect(condition(stalled, 'Ready')).toEqual(expect.objectContaining({ status: 'False', reason: 'SecretMissing' }));
+    const warnings = await eventually(() => events('nosecret'), (list) => list.some((e) => e.type === 'Warning' && e.reason === 'SecretMissing'), 30_000, 'Warning Event');
+    expect(warnings.find((e) => e.reason === 'SecretMissing')?.message).toContain(`Secret ${ns}/absent`);
+    const before = (await view('nosecret')).iterations;
+    await client.workflow.getHandle(id('nosecret')).signal(checkNowSignal);
+    await eventually(() => view('nosecret'), (v) => v.iterations > before, 30_000, 'a further pass while stalled');
+
+    await kube().apply(`/api/v1/namespaces/${ns}/secrets/absent`, {
+      apiVersion: 'v1', kind: 'Secret', metadata: { name: 'absent', namespace: ns }, stringData: { username: cluster.user, password: cluster.password },
+    });
+    await client.workflow.getHandle(id('nosecret')).signal(checkNowSignal);
+    const recovered = await eventually(() => status('nosecret'), (s) => condition(s, 'Stalled')?.status === 'False' && s?.healthyReplicas === 2, 30_000, 'nosecret no longer stalled');
+    expect(condition(recovered, 'Ready')?.status).toBe('True');
+  });
+
+  it('two sets can route to the same pod: each keeps the other\'s route label', async () => {
+    await eventually(() => routed('nosecret'), (pods) => pods.join() === 'replica-1,replica-2', 30_000, 'nosecret routes to both replicas');
+    expect(await routed('db')).toEqual(['replica-1', 'replica-2']);
+  });
+
+  it('a replica removed from the spec loses its route label at the next pass', async () => {
+    await mergePatch(setPath(), { spec: { replicas: [server(cluster.replicas[0] as PostgresCluster['replicas'][number], 'replica-1')] } });
+    await client.workflow.getHandle(id()).signal(checkNowSignal);
+    await eventually(() => routed(), (pods) => pods.join() === 'replica-1', 30_000, 'replica-2 unlabelled');
+    const s = await eventually(() => status(), (v) => v?.replicaCount === 1, 30_000, 'status of one replica');
+    expect(s?.routingTo).toEqual([`127.0.0.1:${cluster.replicas[0]?.port}`]);
+    expect(await routed('nosecret')).toEqual(['replica-1', 'replica-2']);
+    const removed = await eventually(() => events('db'), (list) => list.some((e) => e.reason === 'RouteRemoved'), 30_000, 'RouteRemoved Event');
+    expect(removed.find((e) => e.reason === 'RouteRemoved')?.message).toContain('pod replica-2');
+  });
+
+  it('deleting a set removes its route labels, releases the finalizer and ends its workflow; other sets keep theirs', async () => {
+    expect(await routed()).not.toEqual([]);
+    // This run's result, not that of a run the watch might start after it ended.
+    const { runId } = await client.workflow.getHandle(id()).describe();
+    await kube().request('DELETE', setPath());
+    const gone = await eventually(() => read().then(() => false, (error: unknown) => error instanceof KubeApiError && error.status === 404), (g) => g, 30_000, 'db deleted');
+    expect(gone).toBe(true);
+    expect(await routed()).toEqual([]);
+    const result = await client.workflow.getHandle(id(), runId).result();
+    expect(result).toEqual(expect.objectContaining({ deleted: true, unlabelled: ['replica-1'] }));
+    expect(await routed('nosecret')).toEqual(['replica-1', 'replica-2']);
   });
 });

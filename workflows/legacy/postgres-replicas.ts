@@ -1,7 +1,7 @@
 import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { createPostgresActivities } from '../../activities/postgres-activities.js';
 import type { ReplicaHealth } from '../../domain/replica-health.js';
-import { decideReplicaSet } from '../../domain/replica-set.js';
+import { decideReplicaSet, type ReplicaSetObservation } from '../../domain/replica-set.js';
 import { routingSummary } from '../../domain/summaries.js';
 import { checkNowSignal, replicaSetStatusQuery, resourceChangedSignal, type ReplicaSetInput, type ReplicaSetView } from '../contract.js';
 import { recordReconcile, recordReplicaSet } from '../metrics.js';
@@ -42,11 +42,13 @@ export async function postgresReplicasWorkflowV1(input: ReplicaSetInput): Promis
       return view;
     }
     const checks = await postgres.checkReplicas.executeWithOptions(summarized(`check ${observed.spec.replicas.length} replicas of ${input.namespace}/${input.name}: connect, recovery, streaming, lag`), [{ namespace: input.namespace, spec: observed.spec }]);
-    const decision = decideReplicaSet(observed.spec, observed.generation, health, checks, observed.status, Date.now());
-    health = decision.health;
+    // Recorded observations lack the fields the observation gained since; the commands stay the same.
+    const legacy: ReplicaSetObservation = { ...observed, namespace: input.namespace, name: input.name, deleting: false, pods: [], refusals: [], checks };
+    const decision = decideReplicaSet(legacy, { health }, { now: Date.now() });
+    health = decision.memory.health ?? {};
     await postgres.applyReplicaRouting.executeWithOptions(summarized(routingSummary(decision)), [{ namespace: input.namespace, name: input.name, uid: observed.uid, spec: observed.spec, routedPods: decision.routedPods }]);
     await postgres.writeReplicaSetStatus({ namespace: input.namespace, name: input.name, status: decision.status });
-    if (decision.transitions.length > 0) await postgres.recordReplicaSetEvents({ namespace: input.namespace, name: input.name, uid: observed.uid, events: decision.transitions });
+    if (decision.events.length > 0) await postgres.recordReplicaSetEvents({ namespace: input.namespace, name: input.name, uid: observed.uid, events: decision.events });
     view.iterations += 1;
     view.replicas = decision.status.replicas;
     view.routingTo = decision.status.routingTo;

@@ -1,0 +1,65 @@
+import pg from 'pg';
+import type { CheckRefusalReason, ReplicaCheckResult } from '../domain/replica-health.js';
+import { serverKey, type ReplicaSetSpec } from '../domain/replica-set.js';
+import { checkReplica, readPrimaryLsn } from '../router/health-check.js';
+import { KubeApiError, type KubeRest } from './kube/rest.js';
+
+const CHECK_TIMEOUT_MS = 2000;
+
+type Credentials = { ok: true; user: string; password?: string } | { ok: false; reason: CheckRefusalReason; error: string };
+
+/**
+ * Reads `username` and `password` from the Secret `namespace/name`. A missing Secret, one without
+ * `username`, or a 403 is returned as a refusal naming the Secret; other API failures are thrown (transient).
+ */
+async function readCredentials(kube: KubeRest, namespace: string, name: string): Promise<Credentials> {
+  const secretName = `Secret ${namespace}/${name}`;
+  let secret: { data?: Record<string, string> } | undefined;
+  try {
+    secret = await kube.getOptional<{ data?: Record<string, string> }>(`/api/v1/namespaces/${namespace}/secrets/${name}`);
+  } catch (error) {
+    if (error instanceof KubeApiError && error.status === 403) return { ok: false, reason: 'Forbidden', error: `get ${secretName}: 403 ${error.reason}: ${error.apiMessage}` };
+    throw error;
+  }
+  if (!secret) return { ok: false, reason: 'SecretMissing', error: `${secretName} not found` };
+  const decode = (key: string): string | undefined => {
+    const value = secret?.data?.[key];
+    return value ? Buffer.from(value, 'base64').toString('utf8') : undefined;
+  };
+  const user = decode('username');
+  if (!user) return { ok: false, reason: 'SecretInvalid', error: `${secretName} has no 'username' key` };
+  return { ok: true, user, password: decode('password') };
+}
+
+/**
+ * Health-checks every replica of `spec` in parallel (connect, SELECT 1, recovery, WAL receiver streaming,
+ * lag in bytes against the primary's current LSN and in time), each bounded by 2 s. Credentials come from
+ * the spec's Secret and never leave this function. A failing replica is a result; so is a Secret that is
+ * missing, incomplete or forbidden: every replica's result is then a refusal with that reason.
+ */
+export async function checkReplicaServers(kube: KubeRest, namespace: string, spec: ReplicaSetSpec): Promise<Record<string, ReplicaCheckResult>> {
+  const credentials = await readCredentials(kube, namespace, spec.credentialsSecretRef.name);
+  if (!credentials.ok) {
+    const refused: ReplicaCheckResult = { ok: false, at: Date.now(), reason: credentials.reason, error: credentials.error };
+    return Object.fromEntries(spec.replicas.map((replica) => [serverKey(replica), refused]));
+  }
+  const { user, password } = credentials;
+  const primary = spec.primary;
+  const primaryPool = new pg.Pool({
+    host: primary.host, port: primary.port, database: primary.database ?? 'postgres', user, password, max: 1, connectionTimeoutMillis: CHECK_TIMEOUT_MS,
+  });
+  primaryPool.on('error', () => undefined);
+  try {
+    const lsn = await readPrimaryLsn(primaryPool, CHECK_TIMEOUT_MS);
+    const results = await Promise.all(spec.replicas.map(async (replica) => {
+      const target = {
+        host: replica.host, port: replica.port, database: replica.database ?? 'postgres', user, password,
+        applicationName: replica.applicationName ?? 'stellar-steward-health',
+      };
+      return [serverKey(replica), await checkReplica(target, lsn, CHECK_TIMEOUT_MS, Date.now)] as const;
+    }));
+    return Object.fromEntries(results);
+  } finally {
+    await primaryPool.end().catch(() => undefined);
+  }
+}
