@@ -5,10 +5,13 @@ import { workflowId } from '../../domain/names.js';
 import { statusQuery, tenantStatusQuery } from '../../workflows/contract.js';
 import { readOnlyPoolWorkflow } from '../../workflows/readonlypool.js';
 import { tenantWorkflow } from '../../workflows/tenant.js';
-import { archiveUrl, createNamespace, eventually, kube, startWorker, temporalClient, workerKube } from './support.js';
+import { archiveUrl, createNamespace, eventually, kube, setScenario, startWorker, temporalClient, workerKube } from './support.js';
+import type { PoolStatus } from '../../domain/pool-status.js';
+import type { TenantStatus } from '../../domain/tenant-decision.js';
 
 // A steady resource costs passes, not writes: once settled, its workflow passes at the configured
-// interval (no hot loop) and sends the API server no write at all.
+// interval (no hot loop) and sends the API server no write at all. A workflow restarted with no memory
+// resumes from what the cluster shows: no write, the same replicas, shards and pool states.
 
 const WINDOW_MS = 6000;
 
@@ -61,6 +64,38 @@ describe('steady resources make no writes', () => {
     await handle.terminate('test done');
   });
 
+  it('a ReadOnlyPool whose workflow restarts with no memory keeps its autoscaled replicas and shards, and writes nothing', async () => {
+    const path = `/apis/stellar.org/v1alpha1/namespaces/${namespace}/readonlypools/resume`;
+    await kube().apply(path, {
+      apiVersion: 'stellar.org/v1alpha1', kind: 'ReadOnlyPool', metadata: { name: 'resume', namespace },
+      spec: { network: 'Testnet', minReplicas: 2, maxReplicas: 4, targetReplicas: 2, loadBalancing: { lagThreshold: 50 }, shardBalancing: { enabled: true, shardCount: 4, strategy: 'RoundRobin' }, historyArchiveUrls: [archiveUrl('testnet')], storage: { size: '1Gi' } },
+    });
+    const id = workflowId('readonlypool', { namespace, name: 'resume' });
+    const input = { namespace, name: 'resume', intervalSeconds: 1, autoscalerTiming: { cooldownMs: 1000, stabilizationMs: 3_600_000 } };
+    const first = await client.workflow.start(readOnlyPoolWorkflow, { workflowId: id, taskQueue: worker.taskQueue, args: [input] });
+    await eventually(() => first.query(statusQuery), (v) => v.fresh === 2, 90_000, '2 fresh replicas');
+    // Both lag: the autoscaler adds a third replica, then they catch up; the long window keeps 3.
+    await setScenario(namespace, 'resume-0', 'lagging:200');
+    await setScenario(namespace, 'resume-1', 'lagging:200');
+    await eventually(() => first.query(statusQuery), (v) => v.replicas === 3, 60_000, 'scaled to 3');
+    await setScenario(namespace, 'resume-0', 'synced');
+    await setScenario(namespace, 'resume-1', 'synced');
+    await eventually(() => first.query(statusQuery), (v) => v.fresh === 3 && v.lastApplied.length === 0 && v.statusWrites > 0, 90_000, '3 fresh, settled');
+    await eventually(async () => (await measure(async () => (await first.query(statusQuery)).iterations)).writes, (w) => w.length === 0, 60_000, 'a steady window');
+    const before = (await kube().request<{ status: PoolStatus }>('GET', path)).status;
+    await first.terminate('restart with no memory');
+
+    counting.writes = [];
+    const second = await client.workflow.start(readOnlyPoolWorkflow, { workflowId: id, taskQueue: worker.taskQueue, args: [input] });
+    await eventually(() => second.query(statusQuery), (v) => v.iterations >= 4, 30_000, 'four passes of the new run');
+    expect(counting.writes).toEqual([]);
+    const after = (await kube().request<{ status: PoolStatus }>('GET', path)).status;
+    expect((await second.query(statusQuery)).replicas).toBe(3);
+    expect(after.shardAssignments).toEqual(before.shardAssignments);
+    expect(after.autoscaler).toEqual(before.autoscaler);
+    await second.terminate('test done');
+  });
+
   it('a settled Tenant passes every second and writes nothing', async () => {
     await kube().apply(`/apis/rustfs.com/v1alpha1/namespaces/${namespace}/tenants/calm`, {
       apiVersion: 'rustfs.com/v1alpha1', kind: 'Tenant', metadata: { name: 'calm', namespace },
@@ -72,6 +107,18 @@ describe('steady resources make no writes', () => {
     expect(steady.writes).toEqual([]);
     expect(steady.passes).toBeGreaterThanOrEqual(2);
     expect(steady.passes).toBeLessThanOrEqual(WINDOW_MS / 1000 + 2);
-    await handle.terminate('test done');
+
+    // Restarted with no memory: the same pool states and lastUpdateTime, and no write.
+    const path = `/apis/rustfs.com/v1alpha1/namespaces/${namespace}/tenants/calm`;
+    const before = (await kube().request<{ status: TenantStatus }>('GET', path)).status;
+    await handle.terminate('restart with no memory');
+    counting.writes = [];
+    const second = await client.workflow.start(tenantWorkflow, { workflowId: workflowId('tenant', { namespace, name: 'calm' }), taskQueue: worker.taskQueue, args: [{ namespace, name: 'calm', intervalSeconds: 1 }] });
+    await eventually(() => second.query(tenantStatusQuery), (v) => v.iterations >= 4, 30_000, 'four passes of the new run');
+    expect(counting.writes).toEqual([]);
+    const after = (await kube().request<{ status: TenantStatus }>('GET', path)).status;
+    expect(after.pools.map((p) => [p.name, p.state, p.lastUpdateTime])).toEqual(before.pools.map((p) => [p.name, p.state, p.lastUpdateTime]));
+    expect(after).toEqual(before);
+    await second.terminate('test done');
   });
 });
