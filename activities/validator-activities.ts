@@ -122,9 +122,11 @@ export function createValidatorActivities(kube: KubeRest, options: ValidatorActi
      * for, one absent is pushed (only then: stellar-core reports a `/connect` to a peer it already has as
      * an internal bug). Waits grow per `verifyDelaysMs` (about 3 s in all); a peer not authenticated by
      * then is reported unconnected with the last error, and the next pass decides again from `/peers`.
+     * One `/peers` read per validator and round, and at most `CONNECT_CONCURRENCY` validators at once:
+     * unbounded fan-out (every push at once) made the nodes time out under load.
      */
     async connectPeers(input: { connects: PeerConnect[] }): Promise<ConnectResult[]> {
-      return Promise.all(input.connects.map((connect) => connectAndVerify(connect, verifyDelaysMs)));
+      return connectAll(input.connects, verifyDelaysMs);
     },
 
     /** Before patch `validator-peers-observed` (kept so older histories replay): writes the whole shared ConfigMap. */
@@ -176,27 +178,70 @@ async function applyAs(kube: KubeRest, fieldManager: string, path: string, objec
   await kube.request('PATCH', path, { body: object, contentType: 'application/apply-patch+yaml', query: { fieldManager, force: true } });
 }
 
-async function connectAndVerify(connect: PeerConnect, delaysMs: readonly number[]): Promise<ConnectResult> {
-  const { validator, validatorIp, peer, port, peerIp } = connect;
-  let pushes = 0;
-  let lastError: ProbeError | undefined;
+/** Validators worked on at once by `connectPeers`: a bound, so a large mesh does not flood the nodes. */
+export const CONNECT_CONCURRENCY = 8;
+
+/** Runs `work` over `items` with at most `limit` in flight; results in input order. */
+async function bounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next;
+      next += 1;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, () => lane()));
+  return results;
+}
+
+/** Connects every push, validator by validator (`CONNECT_CONCURRENCY` validators at once). */
+async function connectAll(connects: readonly PeerConnect[], delaysMs: readonly number[]): Promise<ConnectResult[]> {
+  const byValidator = new Map<string, PeerConnect[]>();
+  for (const connect of connects) byValidator.set(connect.validator, [...(byValidator.get(connect.validator) ?? []), connect]);
+  const done = (await bounded([...byValidator.values()], CONNECT_CONCURRENCY, (group) => connectAndVerify(group, delaysMs))).flat();
+  return connects.map((c) => done.find((r) => r.validator === c.validator && r.peer === c.peer) as ConnectResult);
+}
+
+/**
+ * One validator's pushes: each round reads its `/peers` once, settles the peers it lists as authenticated,
+ * waits for those pending, and sends `/connect` (one at a time) for those absent; then waits the next delay.
+ */
+async function connectAndVerify(group: readonly PeerConnect[], delaysMs: readonly number[]): Promise<ConnectResult[]> {
+  const validatorIp = group[0]?.validatorIp ?? '';
+  const state = new Map(group.map((c) => [c.peer, { connect: c, pushes: 0, connected: false, error: undefined as ProbeError | undefined }]));
+  let readError: ProbeError | undefined;
   for (const delayMs of delaysMs) {
+    const open = [...state.values()].filter((s) => !s.connected);
+    if (open.length === 0) break;
     if (delayMs > 0) await sleep(delayMs);
     const read = await readCorePeers(validatorIp);
     if (!read.peers) {
-      lastError = read.error;
+      readError = read.error;
       continue;
     }
-    if (read.peers.authenticated.includes(peerIp)) {
-      activityLog().info(`${validator} is connected to peer ${peer}`, { validator, peer, pushes });
-      return { validator, peer, connected: true, pushes };
+    readError = undefined;
+    for (const entry of open) {
+      if (read.peers.authenticated.includes(entry.connect.peerIp)) {
+        entry.connected = true;
+        continue;
+      }
+      if (read.peers.pending.includes(entry.connect.peerIp)) continue;
+      const outcome = await connectPeer(validatorIp, entry.connect.peer, entry.connect.port);
+      entry.pushes += 1;
+      entry.error = outcome.accepted ? undefined : outcome.error;
     }
-    if (read.peers.pending.includes(peerIp)) continue;
-    const outcome = await connectPeer(validatorIp, peer, port);
-    pushes += 1;
-    if (!outcome.accepted) lastError = outcome.error;
   }
-  const why = lastError ? `${lastError.type}: ${lastError.message}` : `${peer} (${peerIp}) is not among its authenticated peers`;
-  activityLog().warn(`${validator} is not connected to peer ${peer} after ${pushes} /connect calls; the next pass tries again: ${why}`, { validator, peer });
-  return { validator, peer, connected: false, pushes, error: why };
+  return [...state.values()].map(({ connect, pushes, connected, error }) => {
+    const { validator, peer, peerIp } = connect;
+    if (connected) {
+      activityLog().info(`${validator} is connected to peer ${peer}`, { validator, peer, pushes });
+      return { validator, peer, connected, pushes };
+    }
+    const last = error ?? readError;
+    const why = last ? `${last.type}: ${last.message}` : `${peer} (${peerIp}) is not among its authenticated peers`;
+    activityLog().warn(`${validator} is not connected to peer ${peer} after ${pushes} /connect calls; the next pass tries again: ${why}`, { validator, peer });
+    return { validator, peer, connected, pushes, error: why };
+  });
 }
