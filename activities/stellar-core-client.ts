@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { parseCoreInfo, type ProbeError, type ReplicaProbe } from '../domain/core-info.js';
+import { classifyConnect, parseCorePeers, type ConnectOutcome, type CorePeers } from '../domain/core-peers.js';
 import { HTTP_PORT } from '../domain/stellar-core-config.js';
 
 /** Limits of one probe. */
@@ -50,11 +51,23 @@ export async function probeReplica(pod: { name: string; ip?: string; ready: bool
   return { replica: pod.name, ready: pod.ready, ...parseCoreInfo(answer.body ?? '') };
 }
 
-/** Sends stellar-core's `GET /connect?peer=HOST&port=PORT` to a node; throws when it does not answer 200. */
-export async function connectPeer(nodeIp: string, peer: string, port: number, limits: ProbeLimits = DEFAULT_PROBE_LIMITS): Promise<string> {
+/**
+ * Sends stellar-core's `GET /connect?peer=HOST&port=PORT` to a node. stellar-core answers command errors
+ * with HTTP 200 too (src/main/CommandHandler.cpp), so the body decides: resolves with `{ accepted: true }`
+ * only for `Connect to: HOST:PORT`; an error body, another status or no answer is `{ accepted: false, error }`.
+ */
+export async function connectPeer(nodeIp: string, peer: string, port: number, limits: ProbeLimits = DEFAULT_PROBE_LIMITS): Promise<ConnectOutcome> {
   const url = `http://${nodeIp}:${HTTP_PORT}/connect?peer=${encodeURIComponent(peer)}&port=${port}`;
   const answer = await boundedGet(url, limits);
-  if (answer.error) throw new Error(answer.error.message);
-  if (answer.status !== 200) throw new Error(`${url} answered HTTP ${answer.status}: ${answer.body?.slice(0, 100)}`);
-  return answer.body ?? '';
+  if (answer.error) return { accepted: false, error: answer.error };
+  if (answer.status !== 200) return { accepted: false, error: { type: 'BadResponse', message: `/connect answered HTTP ${answer.status}` } };
+  return classifyConnect(answer.body ?? '', peer, port);
+}
+
+/** Reads a node's `GET /peers` (src/main/CommandHandler.cpp `CommandHandler::peers`); every failure is a typed result. */
+export async function readCorePeers(nodeIp: string, limits: ProbeLimits = DEFAULT_PROBE_LIMITS): Promise<{ peers?: CorePeers; error?: ProbeError }> {
+  const answer = await boundedGet(`http://${nodeIp}:${HTTP_PORT}/peers`, limits);
+  if (answer.error) return { error: answer.error };
+  if (answer.status !== 200) return { error: { type: 'BadResponse', message: `/peers answered HTTP ${answer.status}` } };
+  return parseCorePeers(answer.body ?? '');
 }

@@ -1,10 +1,14 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ProbeError } from '../domain/core-info.js';
+import { networkSlug } from '../domain/network.js';
 import type { NodeStatus, ObservedNode, ValidatorObservation } from '../domain/validator-decision.js';
 import type { KubeObject } from '../domain/pool-objects.js';
+import type { ConnectResult, PeerConnect } from '../domain/validator-connections.js';
 import { NODE_LABEL } from '../domain/validator-objects.js';
 import type { PeerPush } from '../domain/validator-peers.js';
 import { applyObjects, unlessGone, type ApplyResult } from './kube/apply-objects.js';
-import type { KubeRest } from './kube/rest.js';
-import { connectPeer, probeReplica } from './stellar-core-client.js';
+import { FIELD_MANAGER, type KubeRest } from './kube/rest.js';
+import { connectPeer, probeReplica, readCorePeers } from './stellar-core-client.js';
 import { activityLog } from './activity-log.js';
 
 /** Namespace and name of the shared peers ConfigMap. */
@@ -25,12 +29,30 @@ interface PodResource {
   status?: { podIP?: string; phase?: string; conditions?: { type: string; status: string }[] };
 }
 
+/** Settings of the validator-set activities. */
+export interface ValidatorActivityOptions {
+  /**
+   * The network whose peers the legacy keys `peers.txt` and `peer_count` of `stellar-peers` hold
+   * (a name such as `Mainnet`, or a passphrase); empty for none. Default: `STEWARD_LEGACY_PEERS_NETWORK`,
+   * else `Mainnet`.
+   */
+  legacyPeersNetwork?: string;
+  /** Milliseconds waited before each `/peers` check of a push (default 0, 100, 200, 400, 800, 1600). */
+  verifyDelaysMs?: readonly number[];
+}
+
+/** The waits of a push's verification: about 3 s in all, after which the next pass tries again. */
+export const VERIFY_DELAYS_MS = [0, 100, 200, 400, 800, 1600] as const;
+
 /**
- * Validator-set activities: observe every StellarNode with its Service, pod and `/info`; apply objects;
- * write the shared peers ConfigMap; push peers with `/connect`; write node statuses. The seed Secret is
- * referenced by name only: no secret value is ever read here.
+ * Validator-set activities: observe every StellarNode with its Service, pod, `/info` and `/peers`; apply
+ * objects; write this network's keys of the shared peers ConfigMap; connect peers with `/connect` and
+ * verify them in `/peers`; write node statuses. The seed Secret is referenced by name only: no secret
+ * value is ever read here.
  */
-export function createValidatorActivities(kube: KubeRest) {
+export function createValidatorActivities(kube: KubeRest, options: ValidatorActivityOptions = {}) {
+  const legacyPeersNetwork = (options.legacyPeersNetwork ?? process.env.STEWARD_LEGACY_PEERS_NETWORK ?? 'Mainnet').trim() || undefined;
+  const verifyDelaysMs = options.verifyDelaysMs ?? VERIFY_DELAYS_MS;
   return {
     /** Reads all StellarNodes (every network: peers of other networks are kept in the shared map). */
     async observeValidators(): Promise<ValidatorObservation> {
@@ -53,6 +75,11 @@ export function createValidatorActivities(kube: KubeRest) {
           pod: pod ? { uid: pod.metadata.uid, ip: pod.status?.podIP, ready } : undefined,
         };
         if (pod && ready) view.probe = await probeReplica({ name: node.metadata.name, ip: pod.status?.podIP, ready });
+        if (view.probe?.info && pod?.status?.podIP) {
+          const read = await readCorePeers(pod.status.podIP);
+          if (read.peers) view.overlay = read.peers;
+          else view.overlayError = read.error;
+        }
         return view;
       }));
       return {
@@ -62,6 +89,7 @@ export function createValidatorActivities(kube: KubeRest) {
           loadBalancerAddress: s.status?.loadBalancer?.ingress?.[0]?.ip ?? s.status?.loadBalancer?.ingress?.[0]?.hostname,
         })),
         peersConfigMap: peersMap?.data,
+        legacyPeersNetwork,
       };
     },
 
@@ -70,7 +98,38 @@ export function createValidatorActivities(kube: KubeRest) {
       return applyObjects(kube, objects);
     },
 
-    /** Writes the shared ConfigMap, creating its namespace if missing. */
+    /**
+     * Writes one network's keys of the shared ConfigMap by server-side apply under that network's own
+     * field manager (`stellar-steward-peers-<slug>`): networks own disjoint keys, so two networks writing
+     * at once never lose each other's update, and keys a network no longer applies (all of them when its
+     * last validator is gone: `data` is empty) are removed by the API server. Creates the namespace if
+     * missing. Keys still held by the single manager of older versions are released first.
+     */
+    async writeNetworkPeers(input: { network: string; data: Record<string, string> }): Promise<void> {
+      const { namespace, name } = PEERS_CONFIG_MAP;
+      const path = `/api/v1/namespaces/${namespace}/configmaps/${name}`;
+      const metadata = { name, namespace, labels: { 'app.kubernetes.io/managed-by': 'stellar-steward' } };
+      await applyObjects(kube, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }]);
+      const current = await kube.getOptional<{ metadata: { managedFields?: { manager?: string; operation?: string; fieldsV1?: unknown }[] } }>(path);
+      const legacyOwner = current?.metadata.managedFields?.some((f) => f.manager === FIELD_MANAGER && f.operation === 'Apply' && JSON.stringify(f.fieldsV1 ?? {}).includes('"f:data"'));
+      if (legacyOwner) await applyAs(kube, FIELD_MANAGER, path, { apiVersion: 'v1', kind: 'ConfigMap', metadata });
+      await applyAs(kube, peersFieldManager(input.network), path, { apiVersion: 'v1', kind: 'ConfigMap', metadata, data: input.data });
+    },
+
+    /**
+     * Tells validators of peers with `/connect` and verifies each in the validator's `/peers`: before
+     * each try it reads `/peers`; a peer listed as authenticated is done, one listed as pending is waited
+     * for, one absent is pushed (only then: stellar-core reports a `/connect` to a peer it already has as
+     * an internal bug). Waits grow per `verifyDelaysMs` (about 3 s in all); a peer not authenticated by
+     * then is reported unconnected with the last error, and the next pass decides again from `/peers`.
+     * One `/peers` read per validator and round, and at most `CONNECT_CONCURRENCY` validators at once:
+     * unbounded fan-out (every push at once) made the nodes time out under load.
+     */
+    async connectPeers(input: { connects: PeerConnect[] }): Promise<ConnectResult[]> {
+      return connectAll(input.connects, verifyDelaysMs);
+    },
+
+    /** Before patch `validator-peers-observed` (kept so older histories replay): writes the whole shared ConfigMap. */
     async writePeersConfigMap(data: Record<string, string>): Promise<void> {
       const { namespace, name } = PEERS_CONFIG_MAP;
       await applyObjects(kube, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }]);
@@ -79,19 +138,21 @@ export function createValidatorActivities(kube: KubeRest) {
       });
     },
 
-    /** Sends `/connect` for each push; returns the pushes that succeeded (failures stay pending). */
+    /**
+     * Before patch `validator-peers-observed` (kept so older histories replay): sends `/connect` for each
+     * push; returns the pushes stellar-core took (an error body counts as failure; they stay pending).
+     */
     async pushPeers(input: { pushes: PeerPush[]; targets: Record<string, string> }): Promise<PeerPush[]> {
       const results = await Promise.all(input.pushes.map(async (push) => {
         const ip = input.targets[push.validator];
         if (!ip) return undefined;
-        try {
-          await connectPeer(ip, push.peer, push.port);
+        const outcome = await connectPeer(ip, push.peer, push.port);
+        if (outcome.accepted) {
           activityLog().info(`told ${push.validator} of peer ${push.peer}`, { validator: push.validator, peer: push.peer });
           return push;
-        } catch (error) {
-          activityLog().warn(`cannot tell ${push.validator} of peer ${push.peer}; it stays pending: ${(error as Error).message}`, { validator: push.validator, peer: push.peer });
-          return undefined;
         }
+        activityLog().warn(`cannot tell ${push.validator} of peer ${push.peer}; it stays pending: ${outcome.error.message}`, { validator: push.validator, peer: push.peer });
+        return undefined;
       }));
       return results.filter((r): r is PeerPush => r !== undefined);
     },
@@ -105,4 +166,82 @@ export function createValidatorActivities(kube: KubeRest) {
       }));
     },
   };
+}
+
+/** The field manager of one network's keys in `stellar-peers`. */
+export function peersFieldManager(network: string): string {
+  return `${FIELD_MANAGER}-peers-${networkSlug(network)}`;
+}
+
+/** Server-side apply under a given field manager (force: the manager takes the fields it applies). */
+async function applyAs(kube: KubeRest, fieldManager: string, path: string, object: unknown): Promise<void> {
+  await kube.request('PATCH', path, { body: object, contentType: 'application/apply-patch+yaml', query: { fieldManager, force: true } });
+}
+
+/** Validators worked on at once by `connectPeers`: a bound, so a large mesh does not flood the nodes. */
+export const CONNECT_CONCURRENCY = 8;
+
+/** Runs `work` over `items` with at most `limit` in flight; results in input order. */
+async function bounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next;
+      next += 1;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, () => lane()));
+  return results;
+}
+
+/** Connects every push, validator by validator (`CONNECT_CONCURRENCY` validators at once). */
+async function connectAll(connects: readonly PeerConnect[], delaysMs: readonly number[]): Promise<ConnectResult[]> {
+  const byValidator = new Map<string, PeerConnect[]>();
+  for (const connect of connects) byValidator.set(connect.validator, [...(byValidator.get(connect.validator) ?? []), connect]);
+  const done = (await bounded([...byValidator.values()], CONNECT_CONCURRENCY, (group) => connectAndVerify(group, delaysMs))).flat();
+  return connects.map((c) => done.find((r) => r.validator === c.validator && r.peer === c.peer) as ConnectResult);
+}
+
+/**
+ * One validator's pushes: each round reads its `/peers` once, settles the peers it lists as authenticated,
+ * waits for those pending, and sends `/connect` (one at a time) for those absent; then waits the next delay.
+ */
+async function connectAndVerify(group: readonly PeerConnect[], delaysMs: readonly number[]): Promise<ConnectResult[]> {
+  const validatorIp = group[0]?.validatorIp ?? '';
+  const state = new Map(group.map((c) => [c.peer, { connect: c, pushes: 0, connected: false, error: undefined as ProbeError | undefined }]));
+  let readError: ProbeError | undefined;
+  for (const delayMs of delaysMs) {
+    const open = [...state.values()].filter((s) => !s.connected);
+    if (open.length === 0) break;
+    if (delayMs > 0) await sleep(delayMs);
+    const read = await readCorePeers(validatorIp);
+    if (!read.peers) {
+      readError = read.error;
+      continue;
+    }
+    readError = undefined;
+    for (const entry of open) {
+      if (read.peers.authenticated.includes(entry.connect.peerIp)) {
+        entry.connected = true;
+        continue;
+      }
+      if (read.peers.pending.includes(entry.connect.peerIp)) continue;
+      const outcome = await connectPeer(validatorIp, entry.connect.peer, entry.connect.port);
+      entry.pushes += 1;
+      entry.error = outcome.accepted ? undefined : outcome.error;
+    }
+  }
+  return [...state.values()].map(({ connect, pushes, connected, error }) => {
+    const { validator, peer, peerIp } = connect;
+    if (connected) {
+      activityLog().info(`${validator} is connected to peer ${peer}`, { validator, peer, pushes });
+      return { validator, peer, connected, pushes };
+    }
+    const last = error ?? readError;
+    const why = last ? `${last.type}: ${last.message}` : `${peer} (${peerIp}) is not among its authenticated peers`;
+    activityLog().warn(`${validator} is not connected to peer ${peer} after ${pushes} /connect calls; the next pass tries again: ${why}`, { validator, peer });
+    return { validator, peer, connected, pushes, error: why };
+  });
 }

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { installCrds } from '../activities/kube/crds.js';
@@ -25,10 +27,30 @@ export interface BenchEnv {
   stop: () => Promise<void>;
 }
 
-/** Starts (or attaches to) the `bench` stack, installs the CRDs and runs a worker in this process. */
+/**
+ * The stack a benchmark runs on: the running stack whose state directory is `STEWARD_STACK_DIR` (the
+ * integration suite's), else the named local stack `BENCH_STACK` (default `bench`), started if needed.
+ */
+export async function benchStack(env: NodeJS.ProcessEnv = process.env): Promise<StackInfo> {
+  const dir = env.STEWARD_STACK_DIR;
+  if (dir) {
+    const file = path.join(dir, 'stack.json');
+    if (!fs.existsSync(file)) throw new Error(`STEWARD_STACK_DIR=${dir} has no stack.json: start that stack first, or unset STEWARD_STACK_DIR to use the bench stack`);
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as StackInfo;
+  }
+  return startStack({ name: env.BENCH_STACK || 'bench', ledgerIntervalMs: 1000 });
+}
+
+/** The command that stops the stack a benchmark ran on, or a note that it is someone else's. */
+export function stackNote(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.STEWARD_STACK_DIR) return `the stack in ${env.STEWARD_STACK_DIR} keeps running`;
+  return `the bench stack keeps running: node bin/steward.js stack down --name ${env.BENCH_STACK || 'bench'}`;
+}
+
+/** Starts (or attaches to) the benchmark's stack (see `benchStack`), installs the CRDs and runs a worker in this process. */
 export async function benchEnv(): Promise<BenchEnv> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const info = await startStack({ name: 'bench', ledgerIntervalMs: 1000 });
+  const info = await benchStack();
   if (!info.kube) throw new Error('benchmarks need the Kubernetes part of the stack');
   const kube = KubeRest.fromFile(info.kube.kubeconfigPath);
   await installCrds(kube);

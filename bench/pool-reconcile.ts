@@ -1,14 +1,18 @@
 // ReadOnlyPool reconcile on the local stack: latency from a spec change to the updated StatefulSet
 // (p50/p99), and Temporal history events and Kubernetes API writes per steady-state iteration.
-// Run: npm run build && node dist/bench/pool-reconcile.js   (starts the `bench` stack if needed)
+// Run: npm run build && node dist/bench/pool-reconcile.js [--smoke]
+// (uses the stack in STEWARD_STACK_DIR, else starts or attaches to the `bench` stack; --smoke: 2 samples, 3 s steady)
 import { workflowId } from '../domain/names.js';
 import { startPoolTrigger } from '../worker/resource-triggers.js';
 import { statusQuery } from '../workflows/contract.js';
-import { benchEnv, until } from './bench-stack.js';
+import { benchEnv, stackNote, until } from './bench-stack.js';
+import { smokeMode } from './smoke.js';
 import { summary } from './stats.js';
 
-const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 20);
-const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 20);
+const SMOKE = smokeMode();
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? (SMOKE ? 2 : 20));
+const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? (SMOKE ? 3 : 20));
+const SETTLE_MS = SMOKE ? 2000 : 8000;
 
 const env = await benchEnv();
 const ns = `bench-${Date.now().toString(36)}`;
@@ -37,7 +41,7 @@ for (let i = 1; i <= SAMPLES; i += 1) {
 console.log(`spec change -> StatefulSet updated: ${summary(latencies)}`);
 
 const handle = env.client.workflow.getHandle(workflowId('readonlypool', { namespace: ns, name: 'pool' }));
-await new Promise((resolve) => setTimeout(resolve, 8000));
+await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 const before = { iterations: (await handle.query(statusQuery)).iterations, events: (await handle.fetchHistory()).events?.length ?? 0, writes: env.workerKube.writes };
 await new Promise((resolve) => setTimeout(resolve, STEADY_SECONDS * 1000));
 const after = { iterations: (await handle.query(statusQuery)).iterations, events: (await handle.fetchHistory()).events?.length ?? 0, writes: env.workerKube.writes };
@@ -46,6 +50,7 @@ console.log(`steady state over ${STEADY_SECONDS} s: ${iterations} iterations, ${
   `${((after.writes - before.writes) / iterations).toFixed(2)} API writes/iteration (${after.writes - before.writes} writes in all)`);
 
 stopTrigger();
+await handle.terminate('benchmark done').catch(() => undefined);
 await env.kube.delete(`/api/v1/namespaces/${ns}`);
 await env.stop();
-console.log('the bench stack keeps running: node bin/steward.js stack down --name bench');
+console.log(stackNote());

@@ -1,15 +1,19 @@
 // The router's overhead against a plain pg.Pool on the same loopback replica (throughput ratio and latency
 // percentiles, interleaved in one run), and the time from a replica's death to its ejection.
-// Starts its own local stack `router-bench` (PostgreSQL part): run with `node dist/bench/router-overhead.js`.
+// Starts its own local stack (PostgreSQL part; `BENCH_STACK`, default `router-bench`) and stops it at the end:
+// run with `node dist/bench/router-overhead.js [--smoke]` (--smoke: one round of 500 queries).
 import pg from 'pg';
 import { ReadReplicaRouter } from '../router/index.js';
 import { connectionString, startStack, stopStack, type PostgresCluster, type PostgresServer } from '../stack/index.js';
 import { startServer, stopServer } from '../stack/postgres.js';
+import { smokeMode } from './smoke.js';
 
-const STACK = 'router-bench';
+const SMOKE = smokeMode();
+const STACK = process.env.BENCH_STACK || 'router-bench';
 const CONCURRENCY = 16;
-const QUERIES_PER_ROUND = 10_000;
-const ROUNDS = 4;
+const QUERIES_PER_ROUND = SMOKE ? 500 : 10_000;
+const ROUNDS = SMOKE ? 1 : 4;
+const WARMUP_QUERIES = SMOKE ? 200 : 2000;
 const SQL = 'SELECT $1::int + 1 AS n';
 
 type RunQuery = (sql: string, params: unknown[]) => Promise<unknown>;
@@ -63,8 +67,8 @@ async function overhead(cluster: PostgresCluster, replica: PostgresServer): Prom
   const router = routerOver(cluster, [replica], 0);
   const plainRun: RunQuery = (sql, params) => plain.query(sql, params);
   const routerRun: RunQuery = (sql, params) => router.query(sql, params);
-  await drive(plainRun, 2000);
-  await drive(routerRun, 2000);
+  await drive(plainRun, WARMUP_QUERIES);
+  await drive(routerRun, WARMUP_QUERIES);
   const plainSamples: Sample[] = [];
   const routerSamples: Sample[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {

@@ -1,9 +1,12 @@
 // Shards moved when a pool grows from n to n+1 replicas, per strategy, against the optimum 1/(n+1),
-// and the balance (max/min shards per replica). Pure computation: run with `node dist/bench/shard-movement.js`.
+// and the balance (max/min shards per replica). Pure computation: run with `node dist/bench/shard-movement.js [--smoke]`
+// (--smoke: 64 shards, 3 -> 4 replicas only).
 import { assignHashBased, assignRoundRobin, movedFraction, type ShardOwners } from '../domain/shards.js';
+import { smokeMode } from './smoke.js';
 
-const SHARD_COUNTS = [64, 1024];
-const REPLICA_COUNTS = [3, 5, 10, 20];
+const SMOKE = smokeMode();
+const SHARD_COUNTS = SMOKE ? [64] : [64, 1024];
+const REPLICA_COUNTS = SMOKE ? [3] : [3, 5, 10, 20];
 
 const replicas = (n: number): string[] => Array.from({ length: n }, (_, i) => `pool-${i}`);
 const ids = (n: number): number[] => Array.from({ length: n }, (_, i) => i);

@@ -46,6 +46,13 @@ export function pushSummary(decision: ValidatorDecision): string {
   return `push ${peers.size} new peers to ${validators.size} healthy validators (${decision.pushes.length} /connect calls)`;
 }
 
+/** The /connect calls of a validator set, each verified in the validator's /peers. */
+export function connectSummary(decision: ValidatorDecision): string {
+  const { connects } = decision.connections;
+  const validators = new Set(connects.map((p) => p.validator));
+  return `connect ${connects.length} missing peer links on ${validators.size} healthy validators (/connect, verified in /peers)`;
+}
+
 /** The validators' objects. */
 export function validatorApplySummary(decision: ValidatorDecision): string {
   return `apply ${describeObjects(decision.objects)} of ${decision.statuses.length} validators`;

@@ -1,10 +1,16 @@
 import { mergeConditions, type Condition } from './conditions.js';
-import type { ReplicaProbe } from './core-info.js';
+import type { ProbeError, ReplicaProbe } from './core-info.js';
+import type { CorePeers } from './core-peers.js';
 import { networkPassphrase } from './network.js';
 import type { KubeObject } from './pool-objects.js';
 import { sameJson } from './pool-status.js';
+import { PEER_PORT } from './stellar-core-config.js';
 import { validatorObjects, type ValidatorSpec } from './validator-objects.js';
-import { extractPeers, pendingPushes, renderPeersConfigMap, type NodeServiceView, type PeerPush, type PeerRecord, type PushLedger, type StellarNodeView, type ValidatorHealth } from './validator-peers.js';
+import { planConnections, type ConnectionPlan, type OverlayMember } from './validator-connections.js';
+import {
+  extractPeers, networkPeerKeysToWrite, pendingPushes, renderPeersConfigMap, type NodeServiceView, type PeerPush, type PeerRecord, type PushLedger, type StellarNodeView,
+  type ValidatorHealth,
+} from './validator-peers.js';
 
 /** A StellarNode as observed, with what the validator set needs. */
 export interface ObservedNode extends StellarNodeView {
@@ -19,6 +25,9 @@ export interface ObservedNode extends StellarNodeView {
   /** The validator's pod, when it exists. */
   pod?: { uid: string; ip?: string; ready: boolean };
   probe?: ReplicaProbe;
+  /** Its `GET /peers` (read only when `/info` answered), or why it could not be read. */
+  overlay?: CorePeers;
+  overlayError?: ProbeError;
 }
 
 /** Everything one validator-set iteration needs. */
@@ -27,6 +36,11 @@ export interface ValidatorObservation {
   services: NodeServiceView[];
   /** Data of the shared ConfigMap `stellar-system/stellar-peers`, if it exists. */
   peersConfigMap?: Record<string, string>;
+  /**
+   * The network whose peers the legacy keys `peers.txt` and `peer_count` hold (the worker's
+   * `STEWARD_LEGACY_PEERS_NETWORK`); undefined when no network writes them.
+   */
+  legacyPeersNetwork?: string;
 }
 
 /** The StellarNode status. */
@@ -43,10 +57,21 @@ export interface NodeStatus {
 export interface ValidatorDecision {
   peers: PeerRecord[];
   objects: KubeObject[];
-  /** New data for the shared ConfigMap, or undefined when it already holds this network's peers. */
+  /** Before patch `validator-peers-observed`: new data for the whole shared ConfigMap, or undefined when unchanged. */
   peersConfigMap?: Record<string, string>;
+  /** Before patch `validator-peers-observed`: `/connect` pushes from the ledger. */
   pushes: PeerPush[];
+  /** Before patch `validator-peers-observed`: peers not yet pushed, per validator. */
   pending: Record<string, string[]>;
+  /**
+   * This network's keys of the shared ConfigMap (per-network keys, and the legacy keys when this is the
+   * legacy network), or undefined when the map already holds exactly them. An empty `data` removes them.
+   */
+  networkPeers?: { network: string; data: Record<string, string> };
+  /** The `/connect` calls due from what each validator's `/peers` shows, and who misses whom. */
+  connections: ConnectionPlan;
+  /** The validators of the peer list, as the connection plan saw them. */
+  members: OverlayMember[];
   statuses: { namespace: string; name: string; status: NodeStatus }[];
   /** Pod IPs of validators that receive pushes, by `namespace/name`. */
   pushTargets: Record<string, string>;
@@ -56,8 +81,9 @@ export interface ValidatorDecision {
 
 /**
  * Decides a network's validator set: peers (validators of this network, not suspended, with a
- * Service), each validator's objects with KNOWN_PEERS, the shared ConfigMap (only when it changes),
- * the `/connect` pushes due to healthy validators, and each node's status.
+ * Service), each validator's objects with KNOWN_PEERS, this network's keys of the shared ConfigMap (only
+ * when they change), the `/connect` calls due from what each validator's `/peers` shows, and each node's
+ * status. `ledger` and the fields marked "before patch" serve only older histories.
  */
 export function decideValidators(network: string, observed: ValidatorObservation, ledger: PushLedger, now: number): ValidatorDecision {
   const passphrase = networkPassphrase(network);
@@ -70,6 +96,12 @@ export function decideValidators(network: string, observed: ValidatorObservation
   const { due, pending } = pendingPushes(peers, health.filter((h) => peers.some((p) => `${p.namespace}/${p.name}` === h.key)), ledger);
   const pushTargets: Record<string, string> = {};
   for (const v of validators) if (v.pod?.ip) pushTargets[`${v.namespace}/${v.name}`] = v.pod.ip;
+  const members: OverlayMember[] = peers.map((p) => {
+    const node = validators.find((v) => v.namespace === p.namespace && v.name === p.name);
+    return { key: `${p.namespace}/${p.name}`, dnsName: p.dnsName, ip: node?.pod?.ip, healthy: node ? isHealthy(node, passphrase) : false, overlay: node?.overlay };
+  });
+  const legacy = observed.legacyPeersNetwork !== undefined && networkPassphrase(observed.legacyPeersNetwork) === passphrase;
+  const networkData = networkPeerKeysToWrite(network, peers, legacy, observed.peersConfigMap ?? {});
   const stamp = new Date(now).toISOString();
   const statuses = mine.map((n) => ({ namespace: n.namespace, name: n.name, status: nodeStatus(n, passphrase, peers.length, stamp) }));
   return {
@@ -81,6 +113,9 @@ export function decideValidators(network: string, observed: ValidatorObservation
     statuses,
     pushTargets,
     health,
+    networkPeers: networkData ? { network: passphrase, data: networkData } : undefined,
+    connections: planConnections(members, PEER_PORT),
+    members,
   };
 }
 

@@ -59,9 +59,51 @@ export function extractPeers(network: string, nodes: readonly StellarNodeView[],
 }
 
 /**
- * The data of the shared ConfigMap `stellar-system/stellar-peers`, merging this network's peers into
- * what other networks wrote: `peers.json` keyed by network slug (full records), `peers-<slug>.txt`
- * (`host:port` per line), `peer_count-<slug>`, and the totals `peers.txt` and `peer_count`.
+ * The keys one network owns in the shared ConfigMap `stellar-system/stellar-peers`: `peers-<slug>.txt`
+ * (`host:port` per line), `peer_count-<slug>` and `peers-<slug>.json` (full records). With `legacy`, also
+ * the legacy keys `peers.txt` and `peer_count`, which hold this one network's peers and never another's.
+ * A network without peers owns no keys, so writing its (empty) keys removes them.
+ */
+export function renderNetworkPeerKeys(network: string, peers: readonly PeerRecord[], legacy: boolean): Record<string, string> {
+  if (peers.length === 0) return {};
+  const slug = networkSlug(network);
+  const lines = `${peers.map((p) => `${p.dnsName}:${p.port}`).join('\n')}\n`;
+  const data: Record<string, string> = {
+    [`peers-${slug}.txt`]: lines,
+    [`peer_count-${slug}`]: String(peers.length),
+    [`peers-${slug}.json`]: JSON.stringify(peers, null, 2),
+  };
+  if (legacy) {
+    data[LEGACY_PEERS_KEYS[0]] = lines;
+    data[LEGACY_PEERS_KEYS[1]] = String(peers.length);
+  }
+  return data;
+}
+
+/** The legacy keys of `stellar-peers`: the peers of one network only (the worker's legacy network). */
+export const LEGACY_PEERS_KEYS = ['peers.txt', 'peer_count'] as const;
+
+/** The names of the keys a network may own in `stellar-peers` (see `renderNetworkPeerKeys`). */
+export function networkPeerKeyNames(network: string, legacy: boolean): string[] {
+  const slug = networkSlug(network);
+  return [`peers-${slug}.txt`, `peer_count-${slug}`, `peers-${slug}.json`, ...(legacy ? LEGACY_PEERS_KEYS : [])];
+}
+
+/**
+ * This network's keys as they should be, or undefined when `current` (the map's data) already holds
+ * exactly them: present keys equal, absent keys absent.
+ */
+export function networkPeerKeysToWrite(network: string, peers: readonly PeerRecord[], legacy: boolean, current: Readonly<Record<string, string>>): Record<string, string> | undefined {
+  const desired = renderNetworkPeerKeys(network, peers, legacy);
+  const same = networkPeerKeyNames(network, legacy).every((key) => current[key] === desired[key]);
+  return same ? undefined : desired;
+}
+
+/**
+ * Before patch `validator-peers-observed` (kept so older histories replay): the data of the whole shared
+ * ConfigMap, merging this network's peers into what other networks wrote: `peers.json` keyed by network
+ * slug (full records), `peers-<slug>.txt` (`host:port` per line), `peer_count-<slug>`, and the totals
+ * `peers.txt` and `peer_count`.
  */
 export function renderPeersConfigMap(network: string, peers: readonly PeerRecord[], current: Readonly<Record<string, string>> = {}): Record<string, string> {
   const slug = networkSlug(network);
@@ -88,7 +130,11 @@ export function renderPeersConfigMap(network: string, peers: readonly PeerRecord
   return data;
 }
 
-/** Which peers each validator has been told about with `/connect`, by validator `namespace/name`. */
+/**
+ * Before patch `validator-peers-observed` (kept so older histories replay): which peers each validator
+ * was told of with `/connect`, by validator `namespace/name`. A belief, not an observation; the current
+ * code reads each validator's `/peers` instead (see `planConnections`).
+ */
 export type PushLedger = Record<string, { podUid: string; told: string[] }>;
 
 /** One `/connect` call to make. */
@@ -106,7 +152,7 @@ export interface ValidatorHealth {
 }
 
 /**
- * The pushes due now: for every healthy validator, each peer (other than itself) it has not been told
+ * Before patch `validator-peers-observed`: the pushes due now from the ledger: for every healthy validator, each peer (other than itself) it has not been told
  * about since its pod started. Unhealthy validators keep their pending peers for later: nothing is lost.
  * A new pod (restart) starts with an empty ledger, since runtime connections do not survive a restart.
  */
@@ -123,7 +169,7 @@ export function pendingPushes(peers: readonly PeerRecord[], validators: readonly
   return { due, pending };
 }
 
-/** Records successful pushes in the ledger (pure: returns a new ledger). */
+/** Before patch `validator-peers-observed`: records successful pushes in the ledger (pure: returns a new ledger). */
 export function recordPushes(ledger: PushLedger, validators: readonly ValidatorHealth[], done: readonly PeerPush[]): PushLedger {
   const next: PushLedger = {};
   for (const validator of validators) {

@@ -1,8 +1,8 @@
 import { setHandler } from '@temporalio/workflow';
 import { networkSlug } from '../domain/network.js';
-import { pushSummary, validatorApplySummary } from '../domain/summaries.js';
+import { connectSummary, validatorApplySummary } from '../domain/summaries.js';
 import { decideValidators, nodeStatusChanged } from '../domain/validator-decision.js';
-import { recordPushes } from '../domain/validator-peers.js';
+import { connectedAfter } from '../domain/validator-connections.js';
 import { loopActivities as validators, reportFailure, stallTarget, summarized } from './activities.js';
 import { peersQuery, resyncSignal, type ValidatorSetInput, type ValidatorSetView } from './contract.js';
 import { validatorSetWorkflowV1 } from './legacy/validator-set.js';
@@ -20,9 +20,10 @@ interface ValidatorSetState {
 }
 
 /**
- * Peer discovery for one network (`validator-set/<network>`): observe every StellarNode, push missing
- * peers to healthy validators with `/connect`, rewrite the shared ConfigMap when the peer set changed,
- * apply each validator's objects and write node statuses. Woken by watches and `resync`.
+ * Peer discovery for one network (`validator-set/<network>`): observe every StellarNode with each
+ * validator's `/info` and `/peers`, connect the healthy validators `/peers` shows unconnected (verified),
+ * write this network's keys of `stellar-peers` when they changed, apply each validator's objects and
+ * write node statuses. Woken by watches and `resync`.
  */
 export async function validatorSetWorkflow(input: ValidatorSetInput): Promise<void> {
   if (!onReconcileLoop()) return validatorSetWorkflowV1(input);
@@ -39,27 +40,24 @@ const validatorSetKind: ReconcileKind<ValidatorSetState, void> = {
   pass: validatorSetPass,
   reportFailure: (state, message) => reportFailure(state.nodes.map((n) => stallTarget('StellarNode', n.namespace, n.name)), message),
   result: () => undefined,
-  carry: (state) => state.input,
+  carry: (state) => ({ ...state.input, ledger: undefined }),
 };
 
 async function validatorSetPass(state: ValidatorSetState): Promise<PassOutcome> {
   const { network } = state.input;
-  const observed = await validators.observeValidators.executeWithOptions(summarized(`observe validators, their Services and pods (network ${network})`), []);
-  const decision = decideValidators(network, observed, state.input.ledger ?? {}, Date.now());
+  const observed = await validators.observeValidators.executeWithOptions(summarized(`observe validators, their Services, pods and /peers (network ${network})`), []);
+  const decision = decideValidators(network, observed, {}, Date.now());
   state.nodes = decision.statuses.map(({ namespace, name }) => ({ namespace, name }));
-  // Push first: running validators learn new peers at once; configs (KNOWN_PEERS, for restarts) follow.
-  const done = decision.pushes.length > 0 ? await validators.pushPeers.executeWithOptions(summarized(pushSummary(decision)), [{ pushes: decision.pushes, targets: decision.pushTargets }]) : [];
-  if (decision.peersConfigMap) await validators.writePeersConfigMap.executeWithOptions(summarized(`write stellar-system/stellar-peers: ${decision.peers.length} peers`), [decision.peersConfigMap]);
+  // Connect first: running validators learn new peers at once; configs (KNOWN_PEERS, for restarts) follow.
+  const { connects } = decision.connections;
+  const results = connects.length > 0 ? await validators.connectPeers.executeWithOptions(summarized(connectSummary(decision)), [{ connects }]) : [];
+  if (decision.networkPeers) await validators.writeNetworkPeers.executeWithOptions(summarized(`write stellar-system/stellar-peers: ${decision.peers.length} peers`), [decision.networkPeers]);
   await validators.applyValidatorObjects.executeWithOptions(summarized(validatorApplySummary(decision)), [decision.objects]);
-  state.input = { ...state.input, ledger: recordPushes(state.input.ledger ?? {}, decision.health, done) };
   const changed = decision.statuses.filter((s) => nodeStatusChanged(observed.nodes.find((n) => n.namespace === s.namespace && n.name === s.name)?.status, s.status));
   if (changed.length > 0) await validators.writeNodeStatuses.executeWithOptions(summarized(`status of ${changed.map((c) => c.name).join(', ')}`), [changed]);
-  const view = state.view;
-  view.iterations += 1;
-  view.peers = decision.peers.map((p) => `${p.namespace}/${p.name}`);
-  view.pending = Object.fromEntries(Object.entries(decision.pending).map(([k, v]) => [k, v.filter((peer) => !done.some((d) => d.validator === k && d.peer === peer))]));
-  view.told = Object.fromEntries(Object.entries(state.input.ledger ?? {}).map(([k, v]) => [k, v.told]));
-  recordValidators(view, networkSlug(network));
-  const retrySoon = Object.values(view.pending).some((p) => p.length > 0);
+  const after = connectedAfter(decision.connections, results.filter((r) => r.connected), decision.members);
+  Object.assign(state.view, { iterations: state.view.iterations + 1, peers: decision.peers.map((p) => `${p.namespace}/${p.name}`), pending: after.missing, told: after.connected });
+  recordValidators(state.view, networkSlug(network));
+  const retrySoon = Object.values(state.view.pending).some((p) => p.length > 0);
   return { requeueAfterMs: (retrySoon ? 1 : (state.input.resyncSeconds ?? DEFAULT_RESYNC_SECONDS)) * 1000 };
 }

@@ -2,17 +2,20 @@ import { archiveRoot } from './archive.js';
 import { horizonRoot } from './horizon.js';
 import { networkSlug, passphraseOf, passphraseOfSlug } from './network.js';
 import { nodeState, type SimPod } from './node-state.js';
+import type { ConnectOutcome, Link } from './overlay.js';
 import type { HttpAnswer } from './responses.js';
 import { formatScenario } from './scenario.js';
 import { latestCompleteCheckpoint, ledgerCloseTimeMs, tipLedger, type TipClock } from './tip.js';
 
-/** One accepted `/connect` call, as `GET /_sim/connects` lists it. */
+/** One `/connect` call stellar-core would take (it answered `Connect to: ...`), as `GET /_sim/connects` lists it. */
 export interface ConnectRecord {
   /** `namespace/name` of the pod that was told to connect. */
   pod: string;
   podIP: string;
   peer: string;
   port: number;
+  /** What it led to: `already-connected` is what stellar-core logs as an internal bug. */
+  outcome: ConnectOutcome;
   /** ISO time of the call. */
   at: string;
 }
@@ -23,6 +26,8 @@ export interface ControlView {
   /** Uids of the pods with an open listener. */
   listening: ReadonlySet<string>;
   connects: readonly ConnectRecord[];
+  /** The connections between simulated nodes. */
+  links?: readonly Link[];
   clock: TipClock;
   nowMs: number;
   /** Passphrase used when `/_sim/tip` names no network. */
@@ -34,7 +39,7 @@ export const CONTROL_ROUTES = [
   'GET /archive/<network>/.well-known/stellar-history.json',
   'GET /horizon/<network>/',
   'GET /_sim/connects[?pod=namespace/name]',
-  'GET /_sim/pods',
+  'GET /_sim/pods (each with `peers`: the pods it is connected to)',
   'GET /_sim/tip[?network=<slug|name|passphrase>]',
 ] as const;
 
@@ -59,12 +64,15 @@ export function answerControl(requestUrl: string, view: ControlView): HttpAnswer
 }
 
 /** One pod as `GET /_sim/pods` lists it. */
-export function podSummary(pod: SimPod, view: Pick<ControlView, 'listening' | 'nowMs' | 'clock'>): Record<string, unknown> {
+export function podSummary(pod: SimPod, view: Pick<ControlView, 'listening' | 'nowMs' | 'clock' | 'links' | 'pods'>): Record<string, unknown> {
   const node = nodeState(pod, view.nowMs, view.clock);
+  const keyOf = (uid: string): string[] => view.pods.filter((p) => p.uid === uid).map((p) => p.key);
+  const links = view.links ?? [];
+  const peers = [...links.filter((l) => l.from === pod.uid).flatMap((l) => keyOf(l.to)), ...links.filter((l) => l.to === pod.uid).flatMap((l) => keyOf(l.from))].sort();
   return {
     pod: pod.key, uid: pod.uid, ip: pod.ip, network: pod.network, scenario: formatScenario(pod.scenario),
     scenarioText: pod.scenarioText, state: node.state, ledger: node.ledger, reportedNetwork: node.network,
-    listening: view.listening.has(pod.uid), peers: pod.peers,
+    listening: view.listening.has(pod.uid), dnsName: pod.dnsName, peers,
   };
 }
 

@@ -18,8 +18,8 @@ export interface SimPod {
   scenarioSinceMs: number;
   /** When the simulator first saw this pod (its `startedOn`). */
   startedOnMs: number;
-  /** Peers added with `/connect`, as `host:port`, oldest first, without duplicates. */
-  peers: readonly string[];
+  /** Its DNS name through its headless Service, when it has one (see `PodRecord.dnsName`). */
+  dnsName?: string;
 }
 
 /** The states stellar-core reports in `/info`. */
@@ -86,9 +86,4 @@ export function catchUpMessage(pod: SimPod, nowMs: number, clock: TipClock): str
 /** The hash of a simulated ledger: deterministic per network and ledger number. */
 export function ledgerHash(network: string, ledger: number): string {
   return digest('ledger', network, ledger);
-}
-
-/** The pod with `peer` (`host:port`) added to the peers it was told to connect to (kept once). */
-export function withPeer(pod: SimPod, peer: string): SimPod {
-  return pod.peers.includes(peer) ? pod : { ...pod, peers: [...pod.peers, peer] };
 }

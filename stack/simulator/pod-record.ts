@@ -22,12 +22,17 @@ export interface PodRecord {
   network: string;
   /** The scenario annotation, when present. */
   scenarioText?: string;
+  /**
+   * The pod's DNS name through its headless Service, `<spec.hostname>.<spec.subdomain>.<namespace>.svc.cluster.local`
+   * (what a StatefulSet gives its pods), when the pod has both; what the simulated cluster DNS resolves.
+   */
+  dnsName?: string;
 }
 
 /** The parts of a Kubernetes pod the simulator reads (structurally a subset of `V1Pod`). */
 export interface PodLike {
   metadata?: { namespace?: string; name?: string; uid?: string; annotations?: Record<string, string> };
-  spec?: { containers?: { env?: { name: string; value?: string }[] }[] };
+  spec?: { hostname?: string; subdomain?: string; containers?: { env?: { name: string; value?: string }[] }[] };
   status?: { phase?: string; podIP?: string };
 }
 
@@ -35,7 +40,7 @@ export interface PodLike {
  * The record of a pod to simulate, or undefined when the pod is not `Running`, has no pod IP or lacks
  * a name or uid. The network is the `stellar.org/network-passphrase` annotation, else the plain `value`
  * of `NETWORK_PASSPHRASE` in the first container's env, else `defaultNetwork` (names such as `Testnet`
- * are turned into passphrases).
+ * are turned into passphrases). `spec.hostname` with `spec.subdomain` give its DNS name.
  */
 export function podRecordOf(pod: PodLike, defaultNetwork: string): PodRecord | undefined {
   const { namespace, name, uid, annotations = {} } = pod.metadata ?? {};
@@ -44,7 +49,9 @@ export function podRecordOf(pod: PodLike, defaultNetwork: string): PodRecord | u
   const fromEnv = pod.spec?.containers?.[0]?.env?.find((e) => e.name === NETWORK_ENV)?.value;
   const network = passphraseOf(annotations[NETWORK_ANNOTATION] || fromEnv || defaultNetwork);
   const scenarioText = annotations[SCENARIO_ANNOTATION];
-  return { key: `${namespace ?? 'default'}/${name}`, uid, ip, network, ...(scenarioText !== undefined ? { scenarioText } : {}) };
+  const { hostname, subdomain } = pod.spec ?? {};
+  const dnsName = hostname && subdomain ? `${hostname}.${subdomain}.${namespace ?? 'default'}.svc.cluster.local` : undefined;
+  return { key: `${namespace ?? 'default'}/${name}`, uid, ip, network, ...(scenarioText !== undefined ? { scenarioText } : {}), ...(dnsName ? { dnsName } : {}) };
 }
 
 /** True for an IPv4 address inside 127.0.0.0/8, the only addresses the simulator binds. */

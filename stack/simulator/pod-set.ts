@@ -12,8 +12,7 @@ export interface PodSync {
 
 /**
  * Merges a full snapshot of the Running stellar-core pods into the simulated pods (level-based: pods
- * missing from the snapshot are dropped). A pod keeps its start time and `/connect` peers while its uid
- * lives; its scenario restarts its clock whenever the annotation text changes. Warnings are produced only
+ * missing from the snapshot are dropped). A pod keeps its start time while its uid lives; its scenario restarts its clock whenever the annotation text changes. Warnings are produced only
  * for pods that are new or whose IP or scenario text changed, so a steady cluster logs nothing.
  */
 export function syncPods(previous: ReadonlyMap<string, SimPod>, records: readonly PodRecord[], nowMs: number): PodSync {
@@ -37,7 +36,7 @@ export function syncPods(previous: ReadonlyMap<string, SimPod>, records: readonl
       scenario: parsed.scenario,
       scenarioSinceMs: !before || scenarioChanged ? nowMs : before.scenarioSinceMs,
       startedOnMs: before?.startedOnMs ?? nowMs,
-      peers: before?.peers ?? [],
+      ...(record.dnsName ? { dnsName: record.dnsName } : {}),
     });
   }
   return { pods, warnings };

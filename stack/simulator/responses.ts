@@ -1,5 +1,6 @@
 import { digest } from './network.js';
 import { ledgerHash, nodeState, type NodeState, type SimPod } from './node-state.js';
+import { connectEffect, linkedPeers, resolvePeer, SIM_PEER_PORT, type ConnectOutcome, type Link, type OverlayView } from './overlay.js';
 import { tipLedger, type TipClock } from './tip.js';
 
 /** One HTTP answer, ready to be written. */
@@ -9,10 +10,13 @@ export interface HttpAnswer {
   body: string;
 }
 
-/** An answer of the admin API; `connected` is set when a `/connect` was accepted and must be recorded. */
+/** An answer of the admin API; `connect` is set when a `/connect` was taken and must be recorded (and `link` added). */
 export interface CoreAnswer extends HttpAnswer {
-  connected?: { peer: string; port: number };
+  connect?: { peer: string; port: number; outcome: ConnectOutcome; link?: Link };
 }
+
+/** An overlay with no other node and no connection. */
+export const EMPTY_OVERLAY: OverlayView = { pods: new Map(), listening: new Set(), links: [] };
 
 /** The `build` string of simulated nodes. */
 export const SIM_BUILD = 'stellar-core 22.1.0 (stellar-steward simulator)';
@@ -52,10 +56,11 @@ export const NOT_FOUND_BODY =
 
 /**
  * Answers one request of stellar-core's admin API (`requestUrl` is the path and query, e.g.
- * `/connect?peer=a&port=11625`) for a simulated node at `nowMs`. An unknown route answers 404 text/html;
- * a known route always answers 200 application/json, even when the body is plain text or an error.
+ * `/connect?peer=a&port=11625`) for a simulated node at `nowMs`, among the nodes and connections of
+ * `overlay`. An unknown route answers 404 text/html; a known route always answers 200 application/json,
+ * even when the body is plain text or an error (as stellar-core's CommandHandler::safeRouter does).
  */
-export function answerCore(requestUrl: string, pod: SimPod, nowMs: number, clock: TipClock): CoreAnswer {
+export function answerCore(requestUrl: string, pod: SimPod, nowMs: number, clock: TipClock, overlay: OverlayView = EMPTY_OVERLAY): CoreAnswer {
   const url = new URL(requestUrl, 'http://core.invalid');
   const route = url.pathname.slice(1);
   if (!(KNOWN_ROUTES as readonly string[]).includes(route)) return { status: 404, contentType: 'text/html', body: NOT_FOUND_BODY };
@@ -63,15 +68,15 @@ export function answerCore(requestUrl: string, pod: SimPod, nowMs: number, clock
   if (pod.scenario.kind === 'garbage') return json(GARBAGE_BODY);
   switch (route) {
     case 'info':
-      return json(styled(infoBody(pod, nowMs, clock)));
+      return json(styled(infoBody(pod, nowMs, clock, overlay)));
     case 'peers':
-      return json(styled(peersBody(pod)));
+      return json(styled(peersBody(pod, nowMs, overlay)));
     case 'metrics':
       return json(styled(metricsBody(pod, nowMs, clock)));
     case 'quorum':
       return json(styled({ node: nodeId(pod), qset: quorumSet(nodeState(pod, nowMs, clock)) }));
     case 'connect':
-      return connectAnswer(url.searchParams);
+      return connectAnswer(url.searchParams, pod, nowMs, clock, overlay);
     default:
       return json(exception(`the stellar-steward simulator does not implement /${route}`));
   }
@@ -83,8 +88,9 @@ export function answerDelayMs(pod: SimPod): number {
 }
 
 /** The body of `GET /info` (keys in stellar-core's order, which is alphabetical). */
-export function infoBody(pod: SimPod, nowMs: number, clock: TipClock): { info: Record<string, unknown> } {
+export function infoBody(pod: SimPod, nowMs: number, clock: TipClock, overlay: OverlayView = EMPTY_OVERLAY): { info: Record<string, unknown> } {
   const node = nodeState(pod, nowMs, clock);
+  const linked = linkedPeers(pod.uid, overlay);
   return {
     info: {
       build: SIM_BUILD,
@@ -101,7 +107,7 @@ export function infoBody(pod: SimPod, nowMs: number, clock: TipClock): { info: R
         version: SIM_PROTOCOL_VERSION,
       },
       network: node.network,
-      peers: { authenticated_count: UPSTREAM_PEER_COUNT, pending_count: pod.peers.length },
+      peers: { authenticated_count: UPSTREAM_PEER_COUNT + linked.outbound.length + linked.inbound.length, pending_count: 0 },
       protocol_version: SIM_PROTOCOL_VERSION,
       quorum: { node: nodeId(pod), qset: quorumSet(node), transitive: transitive(node) },
       startedOn: isoSeconds(pod.startedOnMs),
@@ -112,10 +118,12 @@ export function infoBody(pod: SimPod, nowMs: number, clock: TipClock): { info: R
 }
 
 /**
- * The body of `GET /peers`: synthetic upstream peers as authenticated outbound, and the peers added with
- * `/connect` as pending outbound `host:port`. Like stellar-core (jsoncpp), an empty list is `null`.
+ * The body of `GET /peers` in stellar-core's shape (CommandHandler::peers, compact): synthetic upstream
+ * peers and the simulated nodes this one dialled as authenticated outbound, the nodes that dialled it as
+ * authenticated inbound, each `{address: "ip:port", elapsed, id, latency, olver, ver}`; nothing pending
+ * (simulated connections are made or refused at once). Like stellar-core (jsoncpp), an empty list is `null`.
  */
-export function peersBody(pod: SimPod): Record<string, unknown> {
+export function peersBody(pod: SimPod, nowMs: number, overlay: OverlayView = EMPTY_OVERLAY): Record<string, unknown> {
   const upstream = Array.from({ length: UPSTREAM_PEER_COUNT }, (_, i) => ({
     address: `127.255.0.${i + 1}:11625`,
     elapsed: 60,
@@ -124,9 +132,19 @@ export function peersBody(pod: SimPod): Record<string, unknown> {
     olver: 35,
     ver: SIM_BUILD,
   }));
+  const linked = linkedPeers(pod.uid, overlay);
+  const entry = ({ pod: peer, sinceMs }: { pod: SimPod; sinceMs: number }): Record<string, unknown> => ({
+    address: `${peer.ip}:${SIM_PEER_PORT}`,
+    elapsed: Math.max(0, Math.floor((nowMs - sinceMs) / 1000)),
+    id: nodeId(peer),
+    latency: 1,
+    olver: 35,
+    ver: SIM_BUILD,
+  });
+  const inbound = linked.inbound.map(entry);
   return {
-    authenticated_peers: { inbound: null, outbound: upstream },
-    pending_peers: { inbound: null, outbound: pod.peers.length ? [...pod.peers] : null },
+    authenticated_peers: { inbound: inbound.length ? inbound : null, outbound: [...upstream, ...linked.outbound.map(entry)] },
+    pending_peers: { inbound: null, outbound: null },
   };
 }
 
@@ -160,20 +178,20 @@ export function metricsBody(pod: SimPod, nowMs: number, clock: TipClock): { metr
 }
 
 /**
- * The answer of `GET /connect?peer=HOST&port=PORT`, with stellar-core's texts: `Connect to: HOST:PORT`
- * when accepted; the usage text when `peer` or `port` is missing; an `exception` when `HOST:PORT` does
- * not parse or the port is outside 1..65535. Host names are accepted without resolving them.
+ * The answer of `GET /connect?peer=HOST&port=PORT`, with stellar-core's texts (CommandHandler::connect):
+ * the usage text when `peer` or `port` is missing; an `exception` when `HOST:PORT` does not parse, the
+ * host does not resolve (simulated cluster DNS: pod names through their headless Service) or the port is
+ * out of range; else `Connect to: HOST:PORT`, with what the connection attempt led to in `connect`.
  */
-export function connectAnswer(query: URLSearchParams): CoreAnswer {
+export function connectAnswer(query: URLSearchParams, from: SimPod, nowMs: number, clock: TipClock, overlay: OverlayView = EMPTY_OVERLAY): CoreAnswer {
   const peer = query.get('peer');
   const port = query.get('port');
   if (peer === null || port === null) return json(CONNECT_USAGE);
   const address = `${peer}:${port}`;
-  const match = /^(?:\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(address);
-  if (!match) return json(exception(`Cannot parse peer address '${address}'`));
-  const portNumber = Number(match[1]);
-  if (portNumber <= 0 || portNumber > 65_535) return json(exception(`Could not resolve '${address}': Success`));
-  return { ...json(`Connect to: ${address}`), connected: { peer, port: portNumber } };
+  const resolved = resolvePeer(address, overlay.pods.values());
+  if ('error' in resolved) return json(exception(resolved.error));
+  const effect = connectEffect(from, resolved.ip, resolved.port, overlay, nowMs, clock);
+  return { ...json(`Connect to: ${address}`), connect: { peer, port: resolved.port, ...effect } };
 }
 
 function quorumSet(node: NodeState): Record<string, unknown> {

@@ -3,11 +3,12 @@ import { sleep } from '../process.js';
 import { answerControl, type ConnectRecord, type ControlView } from './control.js';
 import { kubePodSource } from './kube-pod-source.js';
 import { DEFAULT_NETWORK_PASSPHRASE, networkSlug, passphraseOf } from './network.js';
-import { withPeer, type SimPod } from './node-state.js';
+import type { SimPod } from './node-state.js';
+import { liveLinks, type Link, type OverlayView } from './overlay.js';
 import type { PodRecord } from './pod-record.js';
 import { listenerPlan, syncPods } from './pod-set.js';
 import type { PodSource } from './pod-source.js';
-import { answerCore, answerDelayMs, type HttpAnswer } from './responses.js';
+import { answerCore, answerDelayMs, type CoreAnswer, type HttpAnswer } from './responses.js';
 import { DEFAULT_LEDGER_INTERVAL_MS, type TipClock } from './tip.js';
 
 /** stellar-core's admin HTTP port, on which the simulator listens at each pod IP. */
@@ -52,8 +53,10 @@ export interface SimulatorHandle {
   horizonUrl(network: string): string;
   /** The pods simulated now. */
   pods(): SimPod[];
-  /** Every `/connect` accepted so far, oldest first. */
+  /** Every `/connect` stellar-core would take (`Connect to: ...`) so far, oldest first, with its outcome. */
   connects(): ConnectRecord[];
+  /** The connections between simulated nodes now. */
+  links(): Link[];
   /** Resolves once the latest pod snapshot has been applied (listeners opened and closed). */
   settled(): Promise<void>;
   /** Stops the pod source and closes every listener and the control server. */
@@ -83,6 +86,7 @@ export async function startSimulatorWith(options: SimulatorSourceOptions): Promi
     horizonUrl: (network) => `${controlUrl}/horizon/${networkSlug(network)}/`,
     pods: () => [...simulator.pods.values()],
     connects: () => [...simulator.connects],
+    links: () => [...simulator.links],
     settled: () => simulator.settled(),
     stop: () => simulator.stop(),
   };
@@ -92,6 +96,7 @@ export async function startSimulatorWith(options: SimulatorSourceOptions): Promi
 class Simulator {
   pods = new Map<string, SimPod>();
   connects: ConnectRecord[] = [];
+  links: Link[] = [];
   private readonly listeners = new Map<string, { ip: string; key: string; server: http.Server }>();
   private readonly failures = new Map<string, string>();
   private readonly clock: TipClock;
@@ -139,6 +144,13 @@ class Simulator {
     const plan = listenerPlan(this.pods, new Map([...this.listeners].map(([uid, l]) => [uid, l.ip])));
     await Promise.all(plan.close.map((uid) => this.closeListener(uid)));
     await Promise.all(plan.open.map((pod) => this.openListener(pod)));
+    this.links = liveLinks(this.overlay(), Date.now(), this.clock);
+  }
+
+  /** The nodes and the connections that still hold now. */
+  private overlay(): OverlayView {
+    const view = { pods: this.pods, listening: new Set(this.listeners.keys()), links: this.links };
+    return { ...view, links: liveLinks(view, Date.now(), this.clock) };
   }
 
   private async openListener(pod: SimPod): Promise<void> {
@@ -175,14 +187,18 @@ class Simulator {
       req.socket.destroy();
       return;
     }
-    const answer = guarded(() => answerCore(req.url ?? '/', pod, Date.now(), this.clock));
-    if ('connected' in answer && answer.connected) this.recordConnect(pod, answer.connected);
+    const overlay = this.overlay();
+    this.links = [...overlay.links];
+    const answer = guarded(() => answerCore(req.url ?? '/', pod, Date.now(), this.clock, overlay));
+    if ('connect' in answer && answer.connect) this.recordConnect(pod, answer.connect);
     write(res, answer);
   }
 
-  private recordConnect(pod: SimPod, connected: { peer: string; port: number }): void {
-    this.pods.set(pod.uid, withPeer(pod, `${connected.peer}:${connected.port}`));
-    this.connects.push({ pod: pod.key, podIP: pod.ip, ...connected, at: new Date().toISOString() });
+  private recordConnect(pod: SimPod, connect: NonNullable<CoreAnswer['connect']>): void {
+    const { link, ...record } = connect;
+    if (link) this.links.push(link);
+    if (record.outcome !== 'connected') this.log(`${pod.key}: /connect ${record.peer}:${record.port} ${record.outcome}`);
+    this.connects.push({ pod: pod.key, podIP: pod.ip, ...record, at: new Date().toISOString() });
     if (this.connects.length > MAX_CONNECT_RECORDS) this.connects.splice(0, this.connects.length - MAX_CONNECT_RECORDS);
   }
 
@@ -191,6 +207,7 @@ class Simulator {
       pods: [...this.pods.values()],
       listening: new Set(this.listeners.keys()),
       connects: this.connects,
+      links: this.overlay().links,
       clock: this.clock,
       nowMs: Date.now(),
       defaultNetwork: this.defaultNetwork,

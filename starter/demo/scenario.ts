@@ -68,9 +68,11 @@ async function servingPods(ctx: DemoContext): Promise<string[]> {
   return list.items.map((p) => p.metadata.name).sort();
 }
 
-async function connects(ctx: DemoContext, validator: string): Promise<string[]> {
-  const response = await fetch(`${ctx.simulatorUrl}/_sim/connects?pod=${ctx.resources.namespace}/${validator}-0`);
-  return ((await response.json()) as { peer: string }[]).map((c) => c.peer);
+/** The pods a validator's pod is connected to now, as its (simulated) stellar-core `/peers` shows them. */
+async function connectedPods(ctx: DemoContext, validator: string): Promise<string[]> {
+  const response = await fetch(`${ctx.simulatorUrl}/_sim/pods`);
+  const pods = (await response.json()) as { pod: string; peers: string[] }[];
+  return pods.find((p) => p.pod === `${ctx.resources.namespace}/${validator}-0`)?.peers ?? [];
 }
 
 const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(1)} s`;
@@ -154,8 +156,9 @@ export function demoSteps(): DemoStep[] {
         await until('validator-4 in stellar-peers', async () => (await ctx.kube.request<{ data?: Record<string, string> }>('GET', '/api/v1/namespaces/stellar-system/configmaps/stellar-peers')).data?.['peers-testnet.txt'] ?? '',
           (text) => text.includes(joining), 60_000);
         ctx.note(`validator-4 is in stellar-system/stellar-peers after ${seconds(started)}`);
-        for (const v of r.validators) await until(`${v.metadata.name} told of validator-4`, () => connects(ctx, v.metadata.name), (peers) => peers.includes(joining), 60_000);
-        return `${r.validators.map((v) => v.metadata.name).join(', ')} were sent /connect?peer=${joining} (${seconds(started)})`;
+        const joiningPod = `${r.namespace}/${r.joiningValidator.metadata.name}-0`;
+        for (const v of r.validators) await until(`${v.metadata.name} connected to validator-4`, () => connectedPods(ctx, v.metadata.name), (pods) => pods.includes(joiningPod), 60_000);
+        return `${r.validators.map((v) => v.metadata.name).join(', ')} are connected to ${joining}, as their /peers show (${seconds(started)})`;
       },
     },
     {

@@ -55,7 +55,7 @@ describe('steward demo --once on the suite stack', () => {
       /^status: 4 replicas, 4 fresh, 0 lagging, tip \d+$/,
       /^record events: .*ScaledUp/,
     ));
-    expect(validators).toEqual(having(/^push \d+ new peers to \d+ healthy validators/, /^write stellar-system\/stellar-peers: \d+ peers$/));
+    expect(validators).toEqual(having(/^connect \d+ missing peer links on \d+ healthy validators/, /^write stellar-system\/stellar-peers: \d+ peers$/));
     expect(db).toEqual(having(/^route reads to \d+ pods: 1 of 2 replicas healthy$/));
   });
 });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from '@jest/globals';
-import type { SimPod } from '../../stack/simulator/node-state.js';
 import { isLoopbackIPv4, podRecordOf, type PodLike, type PodRecord } from '../../stack/simulator/pod-record.js';
 import { listenerPlan, syncPods } from '../../stack/simulator/pod-set.js';
 
@@ -23,6 +22,12 @@ describe('podRecordOf', () => {
     expect(podRecordOf(kubePod(), TESTNET)).toEqual({ key: 'ns/core-0', uid: 'u0', ip: '127.1.0.7', network: TESTNET });
   });
 
+  it('names the pod by its headless Service DNS name when it has hostname and subdomain (as StatefulSet pods do)', () => {
+    const pod = kubePod();
+    expect(podRecordOf({ ...pod, spec: { ...pod.spec, hostname: 'core-0', subdomain: 'core-hl' } }, TESTNET)?.dnsName).toBe('core-0.core-hl.ns.svc.cluster.local');
+    expect(podRecordOf({ ...pod, spec: { ...pod.spec, hostname: 'core-0' } }, TESTNET)?.dnsName).toBeUndefined();
+  });
+
   it('carries the scenario annotation', () => {
     expect(podRecordOf(kubePod({ annotations: { 'sim.stellar.org/scenario': 'lagging:5' } }), TESTNET)?.scenarioText).toBe('lagging:5');
   });
@@ -41,16 +46,15 @@ describe('podRecordOf', () => {
 const record = (uid: string, overrides: Partial<PodRecord> = {}): PodRecord => ({ key: `ns/${uid}`, uid, ip: `127.1.0.${uid.length}`, network: TESTNET, ...overrides });
 
 describe('syncPods', () => {
-  it('keeps start time and peers while the uid lives, and restarts the scenario clock only on a change', () => {
-    const first = syncPods(new Map(), [record('a', { scenarioText: 'stalled' })], 1000);
+  it('keeps start time and DNS name while the uid lives, and restarts the scenario clock only on a change', () => {
+    const dnsName = 'a-0.a-hl.ns.svc.cluster.local';
+    const first = syncPods(new Map(), [record('a', { scenarioText: 'stalled', dnsName })], 1000);
     expect(first.warnings).toEqual([]);
-    const a = first.pods.get('a') as SimPod;
-    expect(a).toEqual(expect.objectContaining({ scenario: { kind: 'stalled' }, scenarioSinceMs: 1000, startedOnMs: 1000, peers: [] }));
-    first.pods.set('a', { ...a, peers: ['x:11625'] });
-    const same = syncPods(first.pods, [record('a', { scenarioText: 'stalled' })], 2000).pods.get('a');
-    expect(same).toEqual(expect.objectContaining({ scenarioSinceMs: 1000, startedOnMs: 1000, peers: ['x:11625'] }));
-    const changed = syncPods(first.pods, [record('a', { scenarioText: 'lagging:3' })], 3000).pods.get('a');
-    expect(changed).toEqual(expect.objectContaining({ scenario: { kind: 'lagging', behind: 3 }, scenarioSinceMs: 3000, startedOnMs: 1000, peers: ['x:11625'] }));
+    expect(first.pods.get('a')).toEqual(expect.objectContaining({ scenario: { kind: 'stalled' }, scenarioSinceMs: 1000, startedOnMs: 1000, dnsName }));
+    const same = syncPods(first.pods, [record('a', { scenarioText: 'stalled', dnsName })], 2000).pods.get('a');
+    expect(same).toEqual(expect.objectContaining({ scenarioSinceMs: 1000, startedOnMs: 1000 }));
+    const changed = syncPods(first.pods, [record('a', { scenarioText: 'lagging:3', dnsName })], 3000).pods.get('a');
+    expect(changed).toEqual(expect.objectContaining({ scenario: { kind: 'lagging', behind: 3 }, scenarioSinceMs: 3000, startedOnMs: 1000 }));
   });
 
   it('drops pods missing from the snapshot (a new uid starts afresh)', () => {

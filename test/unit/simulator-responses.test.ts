@@ -18,7 +18,7 @@ const TIP = BASE + 50;
 function pod(scenarioText = '', overrides: Partial<SimPod> = {}): SimPod {
   return {
     key: 'ns/core-0', uid: 'uid-0', ip: '127.1.0.7', network: TESTNET, scenarioText,
-    scenario: parseScenario(scenarioText).scenario, scenarioSinceMs: clock.epochMs + 2_000, startedOnMs: clock.epochMs, peers: [],
+    scenario: parseScenario(scenarioText).scenario, scenarioSinceMs: clock.epochMs + 2_000, startedOnMs: clock.epochMs,
     ...overrides,
   };
 }
@@ -91,8 +91,12 @@ describe('GET /info', () => {
     expect(wrong.state).toBe('Synced!');
   });
 
-  it('counts the peers added with /connect as pending', () => {
-    expect(info(pod('', { peers: ['a.svc:11625', 'b.svc:11625'] })).peers).toEqual({ authenticated_count: 3, pending_count: 2 });
+  it('counts the connected simulated nodes with the upstream peers as authenticated, none pending', () => {
+    const a = pod();
+    const b = pod('', { key: 'ns/core-1', uid: 'uid-1', ip: '127.1.0.8' });
+    const overlay = { pods: new Map([[a.uid, a], [b.uid, b]]), listening: new Set([a.uid, b.uid]), links: [{ from: b.uid, to: a.uid, sinceMs: NOW }] };
+    expect((JSON.parse(answerCore('/info', a, NOW, clock, overlay).body) as { info: Info }).info.peers).toEqual({ authenticated_count: 4, pending_count: 0 });
+    expect(info(a).peers).toEqual({ authenticated_count: 3, pending_count: 0 });
   });
 });
 
@@ -133,34 +137,68 @@ describe('answerCore', () => {
 });
 
 describe('GET /connect', () => {
+  const self = pod('', { dnsName: 'core-0.core-hl.ns.svc.cluster.local' });
+  const peer = pod('', { key: 'ns/core-1', uid: 'uid-1', ip: '127.1.0.9', dnsName: 'core-1.core-hl.ns.svc.cluster.local' });
+  const overlay = (links: { from: string; to: string; sinceMs: number }[] = [], extra: SimPod[] = []) => ({
+    pods: new Map([self, peer, ...extra].map((p) => [p.uid, p])), listening: new Set([self.uid, peer.uid, ...extra.map((p) => p.uid)]), links,
+  });
+
   it.each([
-    ['/connect?peer=core-1.core.ns.svc.cluster.local&port=11625', 'Connect to: core-1.core.ns.svc.cluster.local:11625', { peer: 'core-1.core.ns.svc.cluster.local', port: 11625 }],
-    ['/connect?peer=127.1.0.9&port=11625', 'Connect to: 127.1.0.9:11625', { peer: '127.1.0.9', port: 11625 }],
+    ['/connect?peer=core-1.core-hl.ns.svc.cluster.local&port=11625', 'Connect to: core-1.core-hl.ns.svc.cluster.local:11625', 'connected'],
+    ['/connect?peer=CORE-1.core-hl.ns.svc.cluster.local.&port=11625', 'Connect to: CORE-1.core-hl.ns.svc.cluster.local.:11625', 'connected'],
+    ['/connect?peer=127.1.0.9&port=11625', 'Connect to: 127.1.0.9:11625', 'connected'],
+    ['/connect?peer=127.1.0.9&port=11626', 'Connect to: 127.1.0.9:11626', 'unreachable'],
+    ['/connect?peer=127.1.0.99&port=11625', 'Connect to: 127.1.0.99:11625', 'unreachable'],
+    ['/connect?peer=127.1.0.7&port=11625', 'Connect to: 127.1.0.7:11625', 'self'],
+    ['/connect?peer=[::1]&port=11625', 'Connect to: [::1]:11625', 'unreachable'],
     ['/connect?peer=a', CONNECT_USAGE, undefined],
     ['/connect?port=11625', CONNECT_USAGE, undefined],
     ['/connect', CONNECT_USAGE, undefined],
     ['/connect?peer=a&port=abc', '{"exception": "Cannot parse peer address \'a:abc\'"}', undefined],
+    ['/connect?peer=a&port=', '{"exception": "Cannot parse peer address \'a:\'"}', undefined],
     ['/connect?peer=&port=11625', '{"exception": "Cannot parse peer address \':11625\'"}', undefined],
     ['/connect?peer=a_b&port=11625', '{"exception": "Cannot parse peer address \'a_b:11625\'"}', undefined],
-    ['/connect?peer=a&port=0', '{"exception": "Could not resolve \'a:0\': Success"}', undefined],
-    ['/connect?peer=a&port=70000', '{"exception": "Could not resolve \'a:70000\': Success"}', undefined],
-  ])('%s answers 200 application/json %j', (path, body, connected) => {
-    const answer = answerCore(path, pod(), NOW, clock);
+    ['/connect?peer=nobody.ns.svc.cluster.local&port=11625', '{"exception": "Could not resolve \'nobody.ns.svc.cluster.local:11625\': Host not found (authoritative)"}', undefined],
+    ['/connect?peer=127.1.0.9&port=0', '{"exception": "Could not resolve \'127.1.0.9:0\': port out of range"}', undefined],
+    ['/connect?peer=127.1.0.9&port=70000', '{"exception": "Could not resolve \'127.1.0.9:70000\': port out of range"}', undefined],
+    ['/connect?peer=999.1.0.9&port=11625', '{"exception": "Could not resolve \'999.1.0.9:11625\': Host not found (authoritative)"}', undefined],
+  ])('%s answers 200 application/json %j (%s)', (path, body, outcome) => {
+    const answer = answerCore(path, self, NOW, clock, overlay());
     expect(answer.status).toBe(200);
     expect(answer.contentType).toBe('application/json');
     expect(answer.body).toBe(body);
-    expect(answer.connected).toEqual(connected);
+    expect(answer.connect?.outcome).toBe(outcome);
+    expect(answer.connect?.link !== undefined).toBe(outcome === 'connected');
+  });
+
+  it('does not connect again to a node connected in either direction, nor to one booting, unreachable or on another network', () => {
+    const at = (path: string, o = overlay()) => answerCore(path, self, NOW, clock, o).connect?.outcome;
+    const dial = '/connect?peer=core-1.core-hl.ns.svc.cluster.local&port=11625';
+    expect(at(dial, overlay([{ from: peer.uid, to: self.uid, sinceMs: NOW }]))).toBe('already-connected');
+    expect(at(dial, overlay([{ from: self.uid, to: peer.uid, sinceMs: NOW }]))).toBe('already-connected');
+    const other = (overrides: Partial<SimPod>) => pod('', { key: 'ns/core-2', uid: 'uid-2', ip: '127.1.0.10', dnsName: 'core-2.core-hl.ns.svc.cluster.local', ...overrides });
+    const dial2 = '/connect?peer=core-2.core-hl.ns.svc.cluster.local&port=11625';
+    expect(at(dial2, overlay([], [other({ scenario: parseScenario('booting').scenario })]))).toBe('unreachable');
+    expect(at(dial2, overlay([], [other({ network: MAINNET })]))).toBe('wrong-network');
+    expect(at(dial2, overlay([], [other({ scenario: parseScenario('wrong-network').scenario })]))).toBe('wrong-network');
+    const notListening = { ...overlay([], [other({})]), listening: new Set([self.uid, peer.uid]) };
+    expect(at(dial2, notListening)).toBe('unreachable');
   });
 });
 
 describe('GET /peers and /metrics', () => {
-  it('lists upstream peers as authenticated and /connect peers as pending outbound, empty lists as null', () => {
-    const body = JSON.parse(answerCore('/peers', pod('', { peers: ['a.svc:11625'] }), NOW, clock).body);
-    expect(body.pending_peers).toEqual({ inbound: null, outbound: ['a.svc:11625'] });
-    expect(body.authenticated_peers.inbound).toBeNull();
-    expect(body.authenticated_peers.outbound).toHaveLength(3);
+  it('lists upstream and dialled nodes as authenticated outbound, dialling nodes as inbound, nothing pending, empty lists as null', () => {
+    const a = pod();
+    const b = pod('', { key: 'ns/core-1', uid: 'uid-1', ip: '127.1.0.8' });
+    const c = pod('', { key: 'ns/core-2', uid: 'uid-2', ip: '127.1.0.9' });
+    const overlay = { pods: new Map([a, b, c].map((p) => [p.uid, p])), listening: new Set([a.uid, b.uid, c.uid]), links: [{ from: a.uid, to: b.uid, sinceMs: NOW - 5000 }, { from: c.uid, to: a.uid, sinceMs: NOW }] };
+    const body = JSON.parse(answerCore('/peers', a, NOW, clock, overlay).body);
+    expect(body.pending_peers).toEqual({ inbound: null, outbound: null });
+    expect(body.authenticated_peers.outbound).toHaveLength(4);
     expect(body.authenticated_peers.outbound[0]).toEqual(expect.objectContaining({ address: '127.255.0.1:11625', id: 'GSIM0' }));
-    expect(JSON.parse(answerCore('/peers', pod(), NOW, clock).body).pending_peers.outbound).toBeNull();
+    expect(body.authenticated_peers.outbound[3]).toEqual(expect.objectContaining({ address: '127.1.0.8:11625', elapsed: 5 }));
+    expect(body.authenticated_peers.inbound).toEqual([expect.objectContaining({ address: '127.1.0.9:11625', elapsed: 0 })]);
+    expect(JSON.parse(answerCore('/peers', a, NOW, clock).body).authenticated_peers.inbound).toBeNull();
   });
 
   it('reports libmedida JSON with the ledger close timer counting ledgers closed since start', () => {
@@ -195,8 +233,8 @@ describe('answerControl', () => {
     pods: [pod('lagging:4'), pod('', { key: 'other/core-9', uid: 'uid-9', ip: '127.1.0.9', network: 'My Private Net' })],
     listening: new Set(['uid-0']),
     connects: [
-      { pod: 'ns/core-0', podIP: '127.1.0.7', peer: 'x', port: 11625, at: '2024-01-01T00:00:00.000Z' },
-      { pod: 'other/core-9', podIP: '127.1.0.9', peer: 'y', port: 11625, at: '2024-01-01T00:00:01.000Z' },
+      { pod: 'ns/core-0', podIP: '127.1.0.7', peer: 'x', port: 11625, outcome: 'connected', at: '2024-01-01T00:00:00.000Z' },
+      { pod: 'other/core-9', podIP: '127.1.0.9', peer: 'y', port: 11625, outcome: 'unreachable', at: '2024-01-01T00:00:01.000Z' },
     ],
     clock,
     nowMs: NOW,

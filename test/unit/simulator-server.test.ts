@@ -10,7 +10,7 @@ const TESTNET = 'Test SDF Network ; September 2015';
 const PEER = 'core-1.core.ns.svc.cluster.local';
 const pods: Record<string, PodRecord> = {
   a: { key: 'ns/core-a', uid: 'uid-a', ip: '127.77.0.1', network: TESTNET },
-  b: { key: 'ns/core-b', uid: 'uid-b', ip: '127.77.0.2', network: TESTNET, scenarioText: 'lagging:10' },
+  b: { key: 'ns/core-b', uid: 'uid-b', ip: '127.77.0.2', network: TESTNET, scenarioText: 'lagging:10', dnsName: PEER },
   c: { key: 'ns/core-c', uid: 'uid-c', ip: '127.77.0.3', network: TESTNET, scenarioText: 'unreachable' },
   // Never dialed by this test: the simulator must refuse to serve it.
   d: { key: 'ns/core-d', uid: 'uid-d', ip: '10.77.0.4', network: TESTNET },
@@ -75,14 +75,30 @@ describe('the simulator serving a static list of pods', () => {
     expect(reply.type).toBe('text/html');
   });
 
-  it('records /connect, lists the peer as pending and reports it on /_sim/connects', async () => {
+  it('connects to a pod by its DNS name: both ends list each other in /peers, and /_sim/connects records it', async () => {
     const reply = await get(`http://127.77.0.1:11626/connect?peer=${PEER}&port=11625`);
     expect(reply).toEqual({ status: 200, type: 'application/json', body: `Connect to: ${PEER}:11625` });
-    const peers = await getJson<{ pending_peers: { outbound: string[] } }>('http://127.77.0.1:11626/peers');
-    expect(peers.pending_peers.outbound).toEqual([`${PEER}:11625`]);
+    type Peers = { authenticated_peers: { inbound: { address: string }[] | null; outbound: { address: string }[] } };
+    const a = await getJson<Peers>('http://127.77.0.1:11626/peers');
+    expect(a.authenticated_peers.outbound.map((p) => p.address)).toContain('127.77.0.2:11625');
+    const b = await getJson<Peers>('http://127.77.0.2:11626/peers');
+    expect(b.authenticated_peers.inbound?.map((p) => p.address)).toEqual(['127.77.0.1:11625']);
     const connects = await getJson<unknown[]>(`${sim.controlUrl}/_sim/connects?pod=ns/core-a`);
-    expect(connects).toEqual([{ pod: 'ns/core-a', podIP: '127.77.0.1', peer: PEER, port: 11625, at: expect.any(String) }]);
+    expect(connects).toEqual([{ pod: 'ns/core-a', podIP: '127.77.0.1', peer: PEER, port: 11625, outcome: 'connected', at: expect.any(String) }]);
     expect(await getJson<unknown[]>(`${sim.controlUrl}/_sim/connects?pod=ns/core-b`)).toEqual([]);
+    const listed = await getJson<{ pod: string; peers: string[] }[]>(`${sim.controlUrl}/_sim/pods`);
+    expect(listed.find((p) => p.pod === 'ns/core-b')?.peers).toEqual(['ns/core-a']);
+  });
+
+  it('a second /connect to a connected peer changes nothing; an unreachable or unknown peer never appears', async () => {
+    await get(`http://127.77.0.2:11626/connect?peer=127.77.0.1&port=11625`);
+    await get(`http://127.77.0.1:11626/connect?peer=127.77.0.3&port=11625`);
+    const unknown = await get(`http://127.77.0.1:11626/connect?peer=nobody.ns.svc.cluster.local&port=11625`);
+    expect(unknown.body).toBe(`{"exception": "Could not resolve 'nobody.ns.svc.cluster.local:11625': Host not found (authoritative)"}`);
+    const outcomes = (await getJson<{ pod: string; peer: string; outcome: string }[]>(`${sim.controlUrl}/_sim/connects`)).map((c) => [c.pod, c.peer, c.outcome]);
+    expect(outcomes).toEqual([['ns/core-a', PEER, 'connected'], ['ns/core-b', '127.77.0.1', 'already-connected'], ['ns/core-a', '127.77.0.3', 'unreachable']]);
+    const a = await getJson<{ authenticated_peers: { outbound: { address: string }[] } }>('http://127.77.0.1:11626/peers');
+    expect(a.authenticated_peers.outbound.map((p) => p.address).filter((x) => x.startsWith('127.77.'))).toEqual(['127.77.0.2:11625']);
   });
 
   it('does not listen for unreachable pods, nor for pod IPs outside loopback (with a warning)', async () => {
@@ -111,10 +127,15 @@ describe('the simulator serving a static list of pods', () => {
     expect(slow.status).toBe(200);
   });
 
-  it('a pod keeps its /connect peers across scenario changes while its uid lives', async () => {
+  it('a connection ends when one end boots again or goes away', async () => {
+    source.set([pods.a!, pods.b!]);
+    await sim.settled();
+    await get(`http://127.77.0.1:11626/connect?peer=${PEER}&port=11625`);
+    expect(sim.links()).toHaveLength(1);
     source.set([pods.a!]);
     await sim.settled();
-    const peers = await getJson<{ pending_peers: { outbound: string[] } }>('http://127.77.0.1:11626/peers');
-    expect(peers.pending_peers.outbound).toEqual([`${PEER}:11625`]);
+    expect(sim.links()).toEqual([]);
+    const a = await getJson<{ authenticated_peers: { outbound: { address: string }[]; inbound: unknown } }>('http://127.77.0.1:11626/peers');
+    expect(a.authenticated_peers.outbound.map((p) => p.address).filter((x) => x.startsWith('127.77.'))).toEqual([]);
   });
 });

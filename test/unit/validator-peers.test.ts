@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'smol-toml';
 import { renderCoreConfig } from '../../domain/stellar-core-config.js';
-import { extractPeers, pendingPushes, recordPushes, renderPeersConfigMap, type StellarNodeView } from '../../domain/validator-peers.js';
+import { extractPeers, networkPeerKeysToWrite, pendingPushes, recordPushes, renderNetworkPeerKeys, renderPeersConfigMap, type StellarNodeView } from '../../domain/validator-peers.js';
 
 const node = (name: string, extra: Partial<StellarNodeView> = {}): StellarNodeView => ({ namespace: 'ns', name, nodeType: 'Validator', network: 'Mainnet', suspended: false, ...extra });
 const service = (name: string) => ({ namespace: 'ns', name, clusterIP: '10.96.0.10' });
@@ -26,7 +26,37 @@ describe('extractPeers', () => {
   });
 });
 
-describe('renderPeersConfigMap', () => {
+describe('renderNetworkPeerKeys', () => {
+  const mainnet = extractPeers('Mainnet', [node('a'), node('b')], [service('a'), service('b')]);
+  const lines = 'a-0.a-hl.ns.svc.cluster.local:11625\nb-0.b-hl.ns.svc.cluster.local:11625\n';
+
+  it.each([
+    ['own keys only', false, { 'peers-mainnet.txt': lines, 'peer_count-mainnet': '2', 'peers-mainnet.json': JSON.stringify(mainnet, null, 2) }],
+    ['own keys and the legacy keys, holding this network only', true, { 'peers-mainnet.txt': lines, 'peer_count-mainnet': '2', 'peers-mainnet.json': JSON.stringify(mainnet, null, 2), 'peers.txt': lines, peer_count: '2' }],
+  ])('%s', (_name, legacy, expected) => {
+    expect(renderNetworkPeerKeys('Mainnet', mainnet, legacy)).toEqual(expected);
+  });
+
+  it('a network without peers owns no keys', () => {
+    expect(renderNetworkPeerKeys('Mainnet', [], true)).toEqual({});
+  });
+
+  it.each<[string, Record<string, string>, boolean, boolean]>([
+    ['nothing yet', {}, false, true],
+    ['exactly its keys, with another network\'s keys beside them', { ...renderNetworkPeerKeys('Mainnet', mainnet, false), 'peers-testnet.txt': 'x', 'peers.txt': 'x' }, false, false],
+    ['its legacy keys stale', { ...renderNetworkPeerKeys('Mainnet', mainnet, false), 'peers.txt': 'x', peer_count: '1' }, true, true],
+    ['a key of its own missing', { 'peers-mainnet.txt': lines, 'peer_count-mainnet': '2' }, false, true],
+  ])('write needed when the map holds %s: %j', (_name, current, legacy, needed) => {
+    expect(networkPeerKeysToWrite('Mainnet', mainnet, legacy, current) !== undefined).toBe(needed);
+  });
+
+  it('a network whose last validator is gone writes an empty set of keys (removing them), once', () => {
+    expect(networkPeerKeysToWrite('Mainnet', [], true, renderNetworkPeerKeys('Mainnet', mainnet, true))).toEqual({});
+    expect(networkPeerKeysToWrite('Mainnet', [], true, { 'peers-testnet.txt': 'x' })).toBeUndefined();
+  });
+});
+
+describe('renderPeersConfigMap (before patch validator-peers-observed)', () => {
   const mainnet = extractPeers('Mainnet', [node('a'), node('b')], [service('a'), service('b')]);
 
   it('writes full records, host:port lines and counts, keyed by network', () => {
