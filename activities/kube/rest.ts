@@ -63,7 +63,8 @@ export class KubeRest {
     }
     const call = `${method} ${url.pathname}`;
     const { status, text } = await send(url, requestOptions, payload, options.timeoutMs ?? 15_000);
-    const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+    // An error may come as plain text (e.g. '404 page not found' for an API group the cluster lacks).
+    const parsed = text && (status < 400 || text.trimStart().startsWith('{')) ? (JSON.parse(text) as unknown) : undefined;
     if (status >= 400) {
       const body = (parsed ?? {}) as { reason?: string; message?: string };
       throw new KubeApiError(status, body.reason ?? 'Error', body.message ?? text, call);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { installCrds } from '../../activities/kube/crds.js';
 import { KubeRest } from '../../activities/kube/rest.js';
 import { validatorSetWorkflowId, workflowId } from '../../domain/names.js';
 import { applyManifests, demoResources } from '../../starter/demo/resources.js';
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   if (!info.kube || !info.simulator || !info.postgres || info.postgres.external) throw new Error('the stack needs Kubernetes, the simulator and its own PostgreSQL');
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const kube = KubeRest.fromFile(info.kube.kubeconfigPath);
+  await installCrds(kube);
   const resources = demoResources(info.simulator.controlUrl, info.postgres);
   await applyManifests(kube, NAMESPACE, [...resources.secrets, resources.pool, ...resources.validators, resources.tenant, resources.replicaSet]);
   const worker = await createWorker({ address: info.temporal.address, namespace: info.temporal.namespace, connection: { address: info.temporal.address } }, { kube }, TASK_QUEUE);
