@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { KubeRest } from '../activities/kube/rest.js';
-import { TASK_QUEUE } from '../domain/names.js';
 import { networkSlug } from '../domain/network.js';
 import { startOptions } from '../worker/start-options.js';
+import { stewardScopeFromEnv } from '../worker/steward-scope.js';
 import { resourceChangedSignal } from '../workflows/contract.js';
 import { cliKube, connectTemporal, kubeGet, uiBase, uiLink, uiWorkflows } from './connections.js';
 import { NotFoundError, UsageError, type CommandResult } from './output.js';
@@ -82,7 +82,7 @@ async function startAll(kube: KubeRest, namespace?: string): Promise<CommandResu
 
 async function startWorkflow(client: Client, target: Target): Promise<void> {
   await client.workflow.signalWithStart(target.spec.workflowType, {
-    taskQueue: TASK_QUEUE, workflowId: target.id, args: [target.input], signal: resourceChangedSignal, signalArgs: [],
+    taskQueue: stewardScopeFromEnv().taskQueue, workflowId: target.id, args: [target.input], signal: resourceChangedSignal, signalArgs: [],
     ...startOptions(target.spec.managed, target.network ? { network: networkSlug(target.network) } : target.input),
   });
 }
@@ -155,7 +155,7 @@ async function oneStatus(client: Client, target: Target, json: boolean): Promise
 /** One line per running Steward workflow (its kind's summary of the latest query), or JSON. */
 export async function allStatus(client: Client, json: boolean): Promise<string> {
   const rows: { id: string; kind: KindSpec; view?: unknown; error?: string }[] = [];
-  for await (const execution of client.workflow.list({ query: `TaskQueue = '${TASK_QUEUE}' AND ExecutionStatus = 'Running'` })) {
+  for await (const execution of client.workflow.list({ query: runningQuery() })) {
     const kind = kindOfWorkflowType(execution.type);
     if (!kind) continue;
     try {
@@ -202,7 +202,7 @@ export async function listCommand(): Promise<CommandResult> {
   const client = await connectTemporal();
   const rows: string[][] = [];
   try {
-    for await (const execution of client.workflow.list({ query: `TaskQueue = '${TASK_QUEUE}' AND ExecutionStatus = 'Running'` })) {
+    for await (const execution of client.workflow.list({ query: runningQuery() })) {
       rows.push([execution.workflowId, kindOfWorkflowType(execution.type)?.kind ?? execution.type, execution.startTime.toISOString()]);
     }
   } finally {
@@ -223,6 +223,11 @@ export async function stopCommand(args: string[]): Promise<CommandResult> {
     await client.connection.close();
   }
   return { output: `stopped ${target.id} (the resources it manages are left as they are; a running worker restarts it when the resource changes)\n${uiLink(target.id)}`, exitCode: 0 };
+}
+
+/** The visibility query of the running workflows on the CLI's task queue (STEWARD_TASK_QUEUE). */
+function runningQuery(): string {
+  return `TaskQueue = '${stewardScopeFromEnv().taskQueue}' AND ExecutionStatus = 'Running'`;
 }
 
 async function withWorkflow<T>(target: Target, call: () => Promise<T>): Promise<T> {

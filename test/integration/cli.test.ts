@@ -101,6 +101,24 @@ describe('the steward CLI against the local stack', () => {
     expect(after.err).toContain('is not running');
   });
 
+  it('start and list use STEWARD_TASK_QUEUE as the worker does', async () => {
+    const queue = `cli-queue-${ns}`;
+    await kube().apply(`/apis/stellar.org/v1alpha1/namespaces/${ns}/readonlypools/q`, {
+      apiVersion: 'stellar.org/v1alpha1', kind: 'ReadOnlyPool', metadata: { name: 'q', namespace: ns }, spec: { network: 'Testnet', minReplicas: 1, targetReplicas: 1 },
+    });
+    const client = await temporalClient();
+    try {
+      expect((await steward(['start', 'pool', `${ns}/q`], { STEWARD_TASK_QUEUE: queue })).code).toBe(0);
+      const described = await client.workflow.getHandle(`readonlypool/${ns}/q`).describe();
+      expect(described.taskQueue).toBe(queue);
+      expect((await steward(['list'], { STEWARD_TASK_QUEUE: queue })).out).toMatch(new RegExp(`readonlypool/${ns}/q\\s+pool`));
+      expect((await steward(['list'])).out).not.toContain(`readonlypool/${ns}/q`);
+    } finally {
+      await client.workflow.getHandle(`readonlypool/${ns}/q`).terminate().catch(() => undefined);
+      await client.connection.close();
+    }
+  });
+
   it('start --all starts every kind found in the namespace; status shows each as a table and all as one', async () => {
     const all = await steward(['start', '--all', '--namespace', ns]);
     expect(all.code).toBe(0);
