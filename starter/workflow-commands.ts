@@ -38,11 +38,11 @@ export async function startCommand(args: string[]): Promise<CommandResult> {
     return startAll(kube, values.namespace);
   }
   if (values.namespace) throw new UsageError('--namespace goes with --all; a target names its namespace itself');
-  const target = parseTarget(positionals, 'start');
-  await requireResource(kube, target);
+  const target = parseTarget(positionals, 'start', stewardScopeFromEnv().cluster);
+  const resource = await requireResource(kube, target);
   const client = await connectTemporal();
   try {
-    await startWorkflow(client, target);
+    await startWorkflow(client, target, resource?.spec?.network);
   } finally {
     await client.connection.close();
   }
@@ -50,7 +50,8 @@ export async function startCommand(args: string[]): Promise<CommandResult> {
 }
 
 async function startAll(kube: KubeRest, namespace?: string): Promise<CommandResult> {
-  const targets: Target[] = [];
+  const { cluster } = stewardScopeFromEnv();
+  const targets: { target: Target; network?: string }[] = [];
   const notes: string[] = [];
   for (const spec of Object.values(KINDS)) {
     const { apiVersion, plural, kind } = spec.resource;
@@ -64,30 +65,32 @@ async function startAll(kube: KubeRest, namespace?: string): Promise<CommandResu
     }
     if (spec.kind === 'validators') {
       const networks = new Map(list.items.flatMap((item) => (item.spec?.network ? [[networkSlug(item.spec.network), item.spec.network] as const] : [])));
-      for (const network of networks.values()) targets.push(targetOf(spec, network));
+      for (const network of networks.values()) targets.push({ target: targetOf(spec, network, cluster) });
     } else {
-      for (const item of list.items) targets.push(targetOf(spec, `${item.metadata.namespace}/${item.metadata.name}`));
+      for (const item of list.items) targets.push({ target: targetOf(spec, `${item.metadata.namespace}/${item.metadata.name}`, cluster), network: item.spec?.network });
     }
   }
   if (!targets.length) return { output: [...notes, `no Steward resource found in ${namespace ? `namespace ${namespace} of ` : ''}the cluster at ${kube.server}`].join('\n'), exitCode: 0 };
   const client = await connectTemporal();
   try {
-    for (const target of targets) await startWorkflow(client, target);
+    for (const { target, network } of targets) await startWorkflow(client, target, network);
   } finally {
     await client.connection.close();
   }
-  const lines = targets.map((t) => `workflow ${t.id} running  ${uiLink(t.id).replace('Web UI: ', '')}`);
+  const lines = targets.map(({ target: t }) => `workflow ${t.id} running  ${uiLink(t.id).replace('Web UI: ', '')}`);
   return { output: [...notes, ...lines, `${targets.length} workflows running; Web UI: ${uiBase()}`].join('\n'), exitCode: 0 };
 }
 
-async function startWorkflow(client: Client, target: Target): Promise<void> {
+/** Signal-with-starts a target's workflow; `network` is the resource's, for the StewardNetwork attribute. */
+async function startWorkflow(client: Client, target: Target, network?: string): Promise<void> {
+  const subject = target.subject.kind === 'validator-set' || !network ? target.subject : { ...target.subject, network };
   await client.workflow.signalWithStart(target.spec.workflowType, {
-    taskQueue: stewardScopeFromEnv().taskQueue, workflowId: target.id, args: [target.input], signal: resourceChangedSignal, signalArgs: [],
-    ...startOptions(target.spec.managed, target.network ? { network: networkSlug(target.network) } : target.input),
+    args: [target.input], signal: resourceChangedSignal, signalArgs: [], ...startOptions(subject, stewardScopeFromEnv()),
   });
 }
 
-async function requireResource(kube: KubeRest, target: Target): Promise<void> {
+/** Checks the target's resource exists (validators: a StellarNode on the network); resolves with it (validators: undefined). */
+async function requireResource(kube: KubeRest, target: Target): Promise<Resource | undefined> {
   const { kind } = target.spec.resource;
   if (target.network) {
     const list = await kubeGet<Listed<Resource>>(kube, resourcePath(target), `the ${kind} custom resource definition`, 'install the CRDs first');
@@ -95,15 +98,15 @@ async function requireResource(kube: KubeRest, target: Target): Promise<void> {
     if (!list.items.some((item) => item.spec?.network && networkSlug(item.spec.network) === slug)) {
       throw new NotFoundError(`no ${kind} on network ${target.network} in the cluster at ${kube.server}: create a validator first`);
     }
-    return;
+    return undefined;
   }
-  await kubeGet(kube, resourcePath(target), `${kind} ${target.ref}`, `create it first (kubectl apply -f ...), or check the namespace and name`);
+  return kubeGet<Resource>(kube, resourcePath(target), `${kind} ${target.ref}`, `create it first (kubectl apply -f ...), or check the namespace and name`);
 }
 
 /** `steward signal <signal> <kind> <ref> [argument]`: signals a running workflow. */
 export async function signalCommand(args: string[]): Promise<CommandResult> {
   const [name, ...rest] = args;
-  const target = parseTarget(rest, 'signal');
+  const target = parseTarget(rest, 'signal', stewardScopeFromEnv().cluster);
   const known = target.spec.signals;
   const signal = known[name ?? ''];
   if (!signal) {
@@ -127,7 +130,7 @@ export async function signalCommand(args: string[]): Promise<CommandResult> {
  */
 export async function statusCommand(args: string[]): Promise<CommandResult> {
   const { values, positionals } = options(args, { json: { type: 'boolean', default: false }, watch: { type: 'boolean', default: false }, interval: { type: 'string', default: '2' } });
-  const target = positionals.length ? parseTarget(positionals, 'status') : undefined;
+  const target = positionals.length ? parseTarget(positionals, 'status', stewardScopeFromEnv().cluster) : undefined;
   const interval = Number(values.interval);
   if (!(interval > 0)) throw new UsageError(`--interval needs a number of seconds above 0, got '${values.interval}'`);
   const client = await connectTemporal();
@@ -215,7 +218,7 @@ export async function listCommand(): Promise<CommandResult> {
 
 /** `steward stop <kind> <ref>`: terminates the workflow (the resources it manages stay). */
 export async function stopCommand(args: string[]): Promise<CommandResult> {
-  const target = parseTarget(args, 'stop');
+  const target = parseTarget(args, 'stop', stewardScopeFromEnv().cluster);
   const client = await connectTemporal();
   try {
     await withWorkflow(target, () => client.workflow.getHandle(target.id).terminate('stopped with steward stop'));

@@ -1,9 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { KubeRest } from '../activities/kube/rest.js';
-import { TASK_QUEUE, validatorSetWorkflowId, workflowId } from '../domain/names.js';
+import { subjectWorkflowId, TASK_QUEUE, type WorkflowSubject } from '../domain/names.js';
 import { POOL_LABEL, STELLAR_CORE_LABEL } from '../domain/pool-names.js';
-import { networkSlug } from '../domain/network.js';
 import { NODE_LABEL } from '../domain/validator-objects.js';
 import { resourceChangedSignal, type ReadOnlyPoolInput, type ValidatorSetInput } from '../workflows/contract.js';
 import { readOnlyPoolWorkflow } from '../workflows/readonlypool.js';
@@ -13,10 +12,13 @@ import { tenantWorkflow } from '../workflows/tenant.js';
 import type { TenantInput } from '../workflows/contract.js';
 import { watchCollection, type WatchedChange } from './resource-watcher.js';
 import { startOptions } from './start-options.js';
+import type { StewardScope } from './steward-scope.js';
 
 /** Options of the pool trigger. */
 export interface PoolTriggerOptions {
   taskQueue?: string;
+  /** Prefix of workflow IDs and the StewardCluster search attribute (STEWARD_CLUSTER). */
+  cluster?: string;
   /** Watch one namespace only (all by default). */
   namespace?: string;
   /** Extra workflow input for every started pool workflow (tests shorten intervals). */
@@ -32,17 +34,19 @@ export interface PoolTriggerOptions {
 export function startPoolTrigger(kube: KubeRest, client: Client, options: PoolTriggerOptions = {}): () => void {
   const log = options.log ?? ((message: string): void => console.error(`[worker] ${message}`));
   const pending = new Map<string, NodeJS.Timeout>();
-  const wake = (namespace: string, name: string, start: boolean): void => {
-    const id = workflowId('readonlypool', { namespace, name });
+  const stewardScope = scopeOf(options);
+  const wake = (namespace: string, name: string, start: boolean, network?: string): void => {
+    const subject: WorkflowSubject = { kind: 'readonlypool', namespace, name, network };
+    const id = subjectWorkflowId(subject, stewardScope.cluster);
     if (pending.has(id) && !start) return;
     clearTimeout(pending.get(id));
     pending.set(id, setTimeout(() => {
       pending.delete(id);
-      void signal(client, id, { ...options.inputDefaults, namespace, name }, start, options.taskQueue ?? TASK_QUEUE).catch((error: unknown) => log(`cannot signal ${id}: ${(error as Error).message}`));
+      void signal(client, subject, { ...options.inputDefaults, namespace, name }, start, stewardScope).catch((error: unknown) => log(`cannot signal ${id}: ${(error as Error).message}`));
     }, 100));
   };
   const scope = options.namespace ? `/namespaces/${options.namespace}` : '';
-  const pools = watchCollection(kube, { path: `/apis/stellar.org/v1alpha1${scope}/readonlypools` }, (change: WatchedChange) => wake(change.namespace, change.name, change.type !== 'DELETED'), log);
+  const pools = watchCollection(kube, { path: `/apis/stellar.org/v1alpha1${scope}/readonlypools` }, (change: WatchedChange) => wake(change.namespace, change.name, change.type !== 'DELETED', networkOf(change)), log);
   const pods = watchCollection(kube, { path: `/api/v1${scope}/pods`, labelSelector: `${STELLAR_CORE_LABEL}=true,${POOL_LABEL}` }, (change) => {
     const pool = change.labels[POOL_LABEL];
     if (pool) wake(change.namespace, pool, false);
@@ -54,13 +58,21 @@ export function startPoolTrigger(kube: KubeRest, client: Client, options: PoolTr
   };
 }
 
-async function signal(client: Client, id: string, input: ReadOnlyPoolInput, start: boolean, taskQueue: string): Promise<void> {
+function scopeOf(options: { taskQueue?: string; cluster?: string }): StewardScope {
+  return { cluster: options.cluster, taskQueue: options.taskQueue ?? TASK_QUEUE };
+}
+
+function networkOf(change: WatchedChange): string | undefined {
+  return (change.object as { spec?: { network?: string } }).spec?.network;
+}
+
+async function signal(client: Client, subject: WorkflowSubject, input: ReadOnlyPoolInput, start: boolean, scope: StewardScope): Promise<void> {
   if (start) {
-    await client.workflow.signalWithStart(readOnlyPoolWorkflow, { workflowId: id, taskQueue, args: [input], signal: resourceChangedSignal, signalArgs: [], ...startOptions('readonlypool', input) });
+    await client.workflow.signalWithStart(readOnlyPoolWorkflow, { args: [input], signal: resourceChangedSignal, signalArgs: [], ...startOptions(subject, scope) });
     return;
   }
   try {
-    await client.workflow.getHandle(id).signal(resourceChangedSignal);
+    await client.workflow.getHandle(subjectWorkflowId(subject, scope.cluster)).signal(resourceChangedSignal);
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError) && !/not found|completed/i.test((error as Error).message)) throw error;
   }
@@ -69,6 +81,7 @@ async function signal(client: Client, id: string, input: ReadOnlyPoolInput, star
 /** Options of the validator trigger. */
 export interface ValidatorTriggerOptions {
   taskQueue?: string;
+  cluster?: string;
   /** Watch one namespace only (all by default). */
   namespace?: string;
   inputDefaults?: Partial<ValidatorSetInput>;
@@ -84,19 +97,21 @@ export function startValidatorTrigger(kube: KubeRest, client: Client, options: V
   const log = options.log ?? ((message: string): void => console.error(`[worker] ${message}`));
   const networkOfNode = new Map<string, string>();
   const pending = new Map<string, NodeJS.Timeout>();
+  const stewardScope = scopeOf(options);
   const wake = (network: string): void => {
-    const id = validatorSetWorkflowId(network);
+    const subject: WorkflowSubject = { kind: 'validator-set', network };
+    const id = subjectWorkflowId(subject, stewardScope.cluster);
     if (pending.has(id)) return;
     pending.set(id, setTimeout(() => {
       pending.delete(id);
       const input: ValidatorSetInput = { ...options.inputDefaults, network };
-      client.workflow.signalWithStart(validatorSetWorkflow, { workflowId: id, taskQueue: options.taskQueue ?? TASK_QUEUE, args: [input], signal: resourceChangedSignal, signalArgs: [], ...startOptions('validator-set', { network: networkSlug(network) }) })
+      client.workflow.signalWithStart(validatorSetWorkflow, { args: [input], signal: resourceChangedSignal, signalArgs: [], ...startOptions(subject, stewardScope) })
         .catch((error: unknown) => log(`cannot signal ${id}: ${(error as Error).message}`));
     }, 50));
   };
   const scope = options.namespace ? `/namespaces/${options.namespace}` : '';
   const nodes = watchCollection(kube, { path: `/apis/stellar.org/v1alpha1${scope}/stellarnodes` }, (change) => {
-    const network = (change.object as { spec?: { network?: string } }).spec?.network;
+    const network = networkOf(change);
     const key = `${change.namespace}/${change.name}`;
     const known = network ?? networkOfNode.get(key);
     if (network) networkOfNode.set(key, network);
@@ -121,14 +136,16 @@ export function startValidatorTrigger(kube: KubeRest, client: Client, options: V
  * Watches PostgresReplicaSets: creation or change signal-with-starts `postgres-replicas/<ns>/<name>`,
  * deletion wakes it so it ends. Returns a stop function.
  */
-export function startReplicaSetTrigger(kube: KubeRest, client: Client, options: { taskQueue?: string; namespace?: string; log?: (message: string) => void } = {}): () => void {
+export function startReplicaSetTrigger(kube: KubeRest, client: Client, options: { taskQueue?: string; cluster?: string; namespace?: string; log?: (message: string) => void } = {}): () => void {
   const log = options.log ?? ((message: string): void => console.error(`[worker] ${message}`));
   const scope = options.namespace ? `/namespaces/${options.namespace}` : '';
+  const stewardScope = scopeOf(options);
   const sets = watchCollection(kube, { path: `/apis/stellar.org/v1alpha1${scope}/postgresreplicasets` }, (change) => {
-    const id = workflowId('postgres-replicas', change);
+    const subject: WorkflowSubject = { kind: 'postgres-replicas', namespace: change.namespace, name: change.name };
+    const id = subjectWorkflowId(subject, stewardScope.cluster);
     const call = change.type === 'DELETED'
       ? client.workflow.getHandle(id).signal(resourceChangedSignal)
-      : client.workflow.signalWithStart(postgresReplicasWorkflow, { workflowId: id, taskQueue: options.taskQueue ?? TASK_QUEUE, args: [{ namespace: change.namespace, name: change.name }], signal: resourceChangedSignal, signalArgs: [], ...startOptions('postgres-replicas', change) });
+      : client.workflow.signalWithStart(postgresReplicasWorkflow, { args: [{ namespace: change.namespace, name: change.name }], signal: resourceChangedSignal, signalArgs: [], ...startOptions(subject, stewardScope) });
     call.then(() => undefined, (error: unknown) => log(`cannot signal ${id}: ${(error as Error).message}`));
   }, log);
   return () => sets.stop();
@@ -139,19 +156,21 @@ export function startReplicaSetTrigger(kube: KubeRest, client: Client, options: 
  * signal-with-starts `tenant/<ns>/<name>`; StatefulSet and pod changes wake it, so rollout states are
  * seen as they happen. Returns a stop function.
  */
-export function startTenantTrigger(kube: KubeRest, client: Client, options: { taskQueue?: string; namespace?: string; inputDefaults?: Partial<TenantInput>; log?: (message: string) => void } = {}): () => void {
+export function startTenantTrigger(kube: KubeRest, client: Client, options: { taskQueue?: string; cluster?: string; namespace?: string; inputDefaults?: Partial<TenantInput>; log?: (message: string) => void } = {}): () => void {
   const log = options.log ?? ((message: string): void => console.error(`[worker] ${message}`));
   const scope = options.namespace ? `/namespaces/${options.namespace}` : '';
   const pending = new Set<string>();
+  const stewardScope = scopeOf(options);
   const wake = (namespace: string, name: string, start: boolean): void => {
-    const id = workflowId('tenant', { namespace, name });
+    const subject: WorkflowSubject = { kind: 'tenant', namespace, name };
+    const id = subjectWorkflowId(subject, stewardScope.cluster);
     if (!start && pending.has(id)) return;
     pending.add(id);
     setTimeout(() => {
       pending.delete(id);
       const input: TenantInput = { ...options.inputDefaults, namespace, name };
       const call = start
-        ? client.workflow.signalWithStart(tenantWorkflow, { workflowId: id, taskQueue: options.taskQueue ?? TASK_QUEUE, args: [input], signal: resourceChangedSignal, signalArgs: [], ...startOptions('tenant', input) })
+        ? client.workflow.signalWithStart(tenantWorkflow, { args: [input], signal: resourceChangedSignal, signalArgs: [], ...startOptions(subject, stewardScope) })
         : client.workflow.getHandle(id).signal(resourceChangedSignal);
       call.then(() => undefined, (error: unknown) => {
         if (!/not found|completed/i.test((error as Error).message)) log(`cannot signal ${id}: ${(error as Error).message}`);

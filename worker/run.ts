@@ -16,15 +16,15 @@ export async function runWorker(): Promise<void> {
   const logger = installRuntime(runtime);
   const settings = temporalSettings();
   const kube = KubeRest.fromFile(process.env.KUBECONFIG);
-  const { taskQueue } = stewardScopeFromEnv();
+  const { taskQueue, cluster } = stewardScopeFromEnv();
   const namespace = process.env.STEWARD_WATCH_NAMESPACE || undefined;
   const service = await startWorkerService({
-    settings, kube, taskQueue, namespace,
+    settings, kube, taskQueue, cluster, namespace,
     watch: process.env.STEWARD_WATCH !== 'false',
     log: (message) => logger.warn(message, { component: 'watch' }),
   });
   logger.info('Steward worker running', {
-    component: 'worker', temporal: settings.address, temporalNamespace: settings.namespace, taskQueue,
+    component: 'worker', temporal: settings.address, temporalNamespace: settings.namespace, taskQueue, cluster: cluster ?? 'none',
     kubernetes: kube.server, watching: namespace ?? 'all namespaces', metrics: runtime.metricsAddress ? `http://${runtime.metricsAddress}/metrics` : 'off',
   });
   await service.done;
