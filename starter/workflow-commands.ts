@@ -2,11 +2,13 @@ import { parseArgs } from 'node:util';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { KubeRest } from '../activities/kube/rest.js';
 import { networkSlug } from '../domain/network.js';
+import { isMarkedStopped, STOPPED_ANNOTATION } from '../domain/stop-mark.js';
 import { startOptions } from '../worker/start-options.js';
 import { stewardScopeFromEnv } from '../worker/steward-scope.js';
 import { resourceChangedSignal } from '../workflows/contract.js';
 import { cliKube, connectTemporal, kubeGet, uiBase, uiLink, uiWorkflows } from './connections.js';
 import { NotFoundError, UsageError, type CommandResult } from './output.js';
+import { markableObjects, setStopMark } from './stop-mark.js';
 import { KINDS, kindOfWorkflowType, parseTarget, resourcePath, startHint, targetOf, TARGET_HELP, type KindSpec, type Target } from './targets.js';
 import { renderView, summaryLine, table } from './views.js';
 
@@ -14,7 +16,7 @@ interface Listed<T> {
   items: T[];
 }
 interface Resource {
-  metadata: { namespace: string; name: string };
+  metadata: { namespace: string; name: string; annotations?: Record<string, string> };
   spec?: { network?: string };
 }
 
@@ -40,13 +42,15 @@ export async function startCommand(args: string[]): Promise<CommandResult> {
   if (values.namespace) throw new UsageError('--namespace goes with --all; a target names its namespace itself');
   const target = parseTarget(positionals, 'start', stewardScopeFromEnv().cluster);
   const resource = await requireResource(kube, target);
+  const unmarked = await setStopMark(kube, target, await markableObjects(kube, target), false);
   const client = await connectTemporal();
   try {
     await startWorkflow(client, target, resource?.spec?.network);
   } finally {
     await client.connection.close();
   }
-  return { output: `workflow ${target.id} running\n${uiLink(target.id)}`, exitCode: 0 };
+  const note = unmarked.length ? `removed the stop mark (${STOPPED_ANNOTATION}) from ${target.spec.resource.kind} ${unmarked.join(', ')}\n` : '';
+  return { output: `${note}workflow ${target.id} running\n${uiLink(target.id)}`, exitCode: 0 };
 }
 
 async function startAll(kube: KubeRest, namespace?: string): Promise<CommandResult> {
@@ -63,11 +67,20 @@ async function startAll(kube: KubeRest, namespace?: string): Promise<CommandResu
       notes.push(`skipped ${kind}: ${error.message}`);
       continue;
     }
+    const stopped = new Set<string>();
     if (spec.kind === 'validators') {
       const networks = new Map(list.items.flatMap((item) => (item.spec?.network ? [[networkSlug(item.spec.network), item.spec.network] as const] : [])));
-      for (const network of networks.values()) targets.push({ target: targetOf(spec, network, cluster) });
+      for (const item of list.items) if (item.spec?.network && isMarkedStopped(item.metadata)) stopped.add(networkSlug(item.spec.network));
+      for (const [slug, network] of networks) {
+        if (stopped.has(slug)) notes.push(`skipped validators ${network}: stopped with steward stop; 'steward start validators ${network}' resumes it`);
+        else targets.push({ target: targetOf(spec, network, cluster) });
+      }
     } else {
-      for (const item of list.items) targets.push({ target: targetOf(spec, `${item.metadata.namespace}/${item.metadata.name}`, cluster), network: item.spec?.network });
+      for (const item of list.items) {
+        const ref = `${item.metadata.namespace}/${item.metadata.name}`;
+        if (isMarkedStopped(item.metadata)) notes.push(`skipped ${spec.kind} ${ref}: stopped with steward stop; 'steward start ${spec.kind} ${ref}' resumes it`);
+        else targets.push({ target: targetOf(spec, ref, cluster), network: item.spec?.network });
+      }
     }
   }
   if (!targets.length) return { output: [...notes, `no Steward resource found in ${namespace ? `namespace ${namespace} of ` : ''}the cluster at ${kube.server}`].join('\n'), exitCode: 0 };
@@ -216,16 +229,41 @@ export async function listCommand(): Promise<CommandResult> {
   return { output: `${table(['WORKFLOW', 'KIND', 'STARTED'], rows)}\nWeb UI: ${uiBase()}`, exitCode: 0 };
 }
 
-/** `steward stop <kind> <ref>`: terminates the workflow (the resources it manages stay). */
+/**
+ * `steward stop <kind> <ref>`: marks the resource stopped (annotation `steward.stellar.org/stopped`; a
+ * validator set: every StellarNode of its network), so the watches do not restart it, then terminates the
+ * workflow. The resources it manages stay. NotFoundError when there is neither a resource nor a workflow.
+ */
 export async function stopCommand(args: string[]): Promise<CommandResult> {
   const target = parseTarget(args, 'stop', stewardScopeFromEnv().cluster);
+  const kube = cliKube();
+  // Mark first: a watch event between the two steps then finds the mark and starts nothing.
+  const objects = await markableObjects(kube, target);
+  await setStopMark(kube, target, objects, true);
   const client = await connectTemporal();
+  let terminated = true;
   try {
-    await withWorkflow(target, () => client.workflow.getHandle(target.id).terminate('stopped with steward stop'));
+    await client.workflow.getHandle(target.id).terminate('stopped with steward stop');
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+    terminated = false;
   } finally {
     await client.connection.close();
   }
-  return { output: `stopped ${target.id} (the resources it manages are left as they are; a running worker restarts it when the resource changes)\n${uiLink(target.id)}`, exitCode: 0 };
+  const { kind } = target.spec.resource;
+  if (!terminated && !objects.length) {
+    throw new NotFoundError(`workflow ${target.id} is not running and no ${kind} ${target.ref} exists in the cluster at ${kube.server}: nothing to stop`);
+  }
+  const marked = objects.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).join(', ');
+  return {
+    output: [
+      terminated ? `stopped ${target.id}` : `workflow ${target.id} was not running`,
+      objects.length ? `marked ${kind} ${marked} with ${STOPPED_ANNOTATION}=true: the worker's watches will not restart it; '${startHint(target)}' resumes it` : '',
+      'the resources it manages are left as they are',
+      uiLink(target.id),
+    ].filter(Boolean).join('\n'),
+    exitCode: 0,
+  };
 }
 
 /** The visibility query of the running workflows on the CLI's task queue (STEWARD_TASK_QUEUE). */

@@ -1,9 +1,11 @@
 import type { Client } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { KubeRest } from '../activities/kube/rest.js';
 import { subjectWorkflowId, TASK_QUEUE, type WorkflowSubject } from '../domain/names.js';
 import { POOL_LABEL, STELLAR_CORE_LABEL } from '../domain/pool-names.js';
+import { networkSlug } from '../domain/network.js';
 import { NODE_LABEL } from '../domain/validator-objects.js';
+import { isMarkedStopped } from '../domain/stop-mark.js';
 import { resourceChangedSignal, type ReadOnlyPoolInput, type ValidatorSetInput } from '../workflows/contract.js';
 import { readOnlyPoolWorkflow } from '../workflows/readonlypool.js';
 import { validatorSetWorkflow } from '../workflows/validator-set.js';
@@ -46,7 +48,7 @@ export function startPoolTrigger(kube: KubeRest, client: Client, options: PoolTr
     }, 100));
   };
   const scope = options.namespace ? `/namespaces/${options.namespace}` : '';
-  const pools = watchCollection(kube, { path: `/apis/stellar.org/v1alpha1${scope}/readonlypools` }, (change: WatchedChange) => wake(change.namespace, change.name, change.type !== 'DELETED', networkOf(change)), log);
+  const pools = watchCollection(kube, { path: `/apis/stellar.org/v1alpha1${scope}/readonlypools` }, (change: WatchedChange) => wake(change.namespace, change.name, startable(change), networkOf(change)), log);
   const pods = watchCollection(kube, { path: `/api/v1${scope}/pods`, labelSelector: `${STELLAR_CORE_LABEL}=true,${POOL_LABEL}` }, (change) => {
     const pool = change.labels[POOL_LABEL];
     if (pool) wake(change.namespace, pool, false);
@@ -62,6 +64,11 @@ function scopeOf(options: { taskQueue?: string; cluster?: string }): StewardScop
   return { cluster: options.cluster, taskQueue: options.taskQueue ?? TASK_QUEUE };
 }
 
+/** A change that may start the resource's workflow: not a deletion, and no stop mark (`steward stop`). */
+function startable(change: WatchedChange): boolean {
+  return change.type !== 'DELETED' && !isMarkedStopped((change.object as { metadata?: { annotations?: Record<string, string> } }).metadata);
+}
+
 function networkOf(change: WatchedChange): string | undefined {
   return (change.object as { spec?: { network?: string } }).spec?.network;
 }
@@ -71,11 +78,12 @@ async function signal(client: Client, subject: WorkflowSubject, input: ReadOnlyP
     await client.workflow.signalWithStart(readOnlyPoolWorkflow, { args: [input], signal: resourceChangedSignal, signalArgs: [], ...startOptions(subject, scope) });
     return;
   }
-  try {
-    await client.workflow.getHandle(subjectWorkflowId(subject, scope.cluster)).signal(resourceChangedSignal);
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError) && !/not found|completed/i.test((error as Error).message)) throw error;
-  }
+  await client.workflow.getHandle(subjectWorkflowId(subject, scope.cluster)).signal(resourceChangedSignal).catch(ignoreNotRunning);
+}
+
+/** A wake-up for a workflow that is not running (stopped, finished, never started) is dropped. */
+function ignoreNotRunning(error: unknown): void {
+  if (!(error instanceof WorkflowNotFoundError)) throw error;
 }
 
 /** Options of the validator trigger. */
@@ -96,8 +104,12 @@ export interface ValidatorTriggerOptions {
 export function startValidatorTrigger(kube: KubeRest, client: Client, options: ValidatorTriggerOptions = {}): () => void {
   const log = options.log ?? ((message: string): void => console.error(`[worker] ${message}`));
   const networkOfNode = new Map<string, string>();
+  const stoppedNodes = new Set<string>();
   const pending = new Map<string, NodeJS.Timeout>();
   const stewardScope = scopeOf(options);
+  // A network's validator set stays stopped while any of its StellarNodes carries the stop mark.
+  const networkStopped = (network: string): boolean =>
+    [...stoppedNodes].some((key) => networkSlug(networkOfNode.get(key) ?? '') === networkSlug(network));
   const wake = (network: string): void => {
     const subject: WorkflowSubject = { kind: 'validator-set', network };
     const id = subjectWorkflowId(subject, stewardScope.cluster);
@@ -105,8 +117,10 @@ export function startValidatorTrigger(kube: KubeRest, client: Client, options: V
     pending.set(id, setTimeout(() => {
       pending.delete(id);
       const input: ValidatorSetInput = { ...options.inputDefaults, network };
-      client.workflow.signalWithStart(validatorSetWorkflow, { args: [input], signal: resourceChangedSignal, signalArgs: [], ...startOptions(subject, stewardScope) })
-        .catch((error: unknown) => log(`cannot signal ${id}: ${(error as Error).message}`));
+      const call = networkStopped(network)
+        ? client.workflow.getHandle(id).signal(resourceChangedSignal).catch(ignoreNotRunning)
+        : client.workflow.signalWithStart(validatorSetWorkflow, { args: [input], signal: resourceChangedSignal, signalArgs: [], ...startOptions(subject, stewardScope) });
+      call.catch((error: unknown) => log(`cannot signal ${id}: ${(error as Error).message}`));
     }, 50));
   };
   const scope = options.namespace ? `/namespaces/${options.namespace}` : '';
@@ -115,7 +129,13 @@ export function startValidatorTrigger(kube: KubeRest, client: Client, options: V
     const key = `${change.namespace}/${change.name}`;
     const known = network ?? networkOfNode.get(key);
     if (network) networkOfNode.set(key, network);
+    if (startable(change)) stoppedNodes.delete(key);
+    else if (change.type !== 'DELETED') stoppedNodes.add(key);
     if (known) wake(known);
+    if (change.type === 'DELETED') {
+      stoppedNodes.delete(key);
+      networkOfNode.delete(key);
+    }
   }, log);
   const byNode = (change: WatchedChange): void => {
     const node = change.labels[NODE_LABEL];
@@ -143,8 +163,8 @@ export function startReplicaSetTrigger(kube: KubeRest, client: Client, options: 
   const sets = watchCollection(kube, { path: `/apis/stellar.org/v1alpha1${scope}/postgresreplicasets` }, (change) => {
     const subject: WorkflowSubject = { kind: 'postgres-replicas', namespace: change.namespace, name: change.name };
     const id = subjectWorkflowId(subject, stewardScope.cluster);
-    const call = change.type === 'DELETED'
-      ? client.workflow.getHandle(id).signal(resourceChangedSignal)
+    const call = !startable(change)
+      ? client.workflow.getHandle(id).signal(resourceChangedSignal).catch(ignoreNotRunning)
       : client.workflow.signalWithStart(postgresReplicasWorkflow, { args: [{ namespace: change.namespace, name: change.name }], signal: resourceChangedSignal, signalArgs: [], ...startOptions(subject, stewardScope) });
     call.then(() => undefined, (error: unknown) => log(`cannot signal ${id}: ${(error as Error).message}`));
   }, log);
@@ -171,13 +191,11 @@ export function startTenantTrigger(kube: KubeRest, client: Client, options: { ta
       const input: TenantInput = { ...options.inputDefaults, namespace, name };
       const call = start
         ? client.workflow.signalWithStart(tenantWorkflow, { args: [input], signal: resourceChangedSignal, signalArgs: [], ...startOptions(subject, stewardScope) })
-        : client.workflow.getHandle(id).signal(resourceChangedSignal);
-      call.then(() => undefined, (error: unknown) => {
-        if (!/not found|completed/i.test((error as Error).message)) log(`cannot signal ${id}: ${(error as Error).message}`);
-      });
+        : client.workflow.getHandle(id).signal(resourceChangedSignal).catch(ignoreNotRunning);
+      call.then(() => undefined, (error: unknown) => log(`cannot signal ${id}: ${(error as Error).message}`));
     }, 50);
   };
-  const tenants = watchCollection(kube, { path: `/apis/rustfs.com/v1alpha1${scope}/tenants` }, (change) => wake(change.namespace, change.name, change.type !== 'DELETED'), log);
+  const tenants = watchCollection(kube, { path: `/apis/rustfs.com/v1alpha1${scope}/tenants` }, (change) => wake(change.namespace, change.name, startable(change)), log);
   const byLabel = (change: WatchedChange): void => {
     const tenant = change.labels['rustfs.tenant'];
     if (tenant) wake(change.namespace, tenant, false);
