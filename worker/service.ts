@@ -62,6 +62,9 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
   const done = running.finally(async () => {
     for (const stop of stops) stop();
     await connection.close();
+    // The worker's own connection: once closed, the Temporal runtime is idle and shuts down, which
+    // releases its log forwarding (without this the process would not exit after SIGTERM).
+    await worker.connection?.close();
   });
   return {
     worker,

@@ -134,6 +134,8 @@ describe('the steward CLI against the local stack', () => {
       stopTrigger = startPoolTrigger(workerKube(), client, { namespace: ns, taskQueue: probeQueue, log: () => undefined });
       await witness();
       expect(await running(`readonlypool/${ns}/p`)).toBe(false);
+      // The probe trigger would start p on its own queue as soon as the mark goes: stop it first.
+      stopTrigger();
 
       const start = await steward(['start', 'pool', `${ns}/p`]);
       expect(start.code).toBe(0);
