@@ -1,3 +1,5 @@
+import { sanitizeUntrusted } from './sanitize.js';
+
 /** A Kubernetes status condition. */
 export interface Condition {
   type: string;
@@ -14,11 +16,14 @@ export type ConditionInput = Omit<Condition, 'lastTransitionTime'>;
 /**
  * Merges decided conditions into the previous ones. `lastTransitionTime` moves to `now` only when a
  * condition's status changes, so an unchanged decision yields an identical list (and no status write).
+ * Messages often quote what a node or server answered, so each one passes through
+ * {@link sanitizeUntrusted} (no control characters, at most 256 characters): this is the one place
+ * every condition of every kind goes through.
  */
 export function mergeConditions(previous: readonly Condition[] | undefined, decided: readonly ConditionInput[], now: string): Condition[] {
   return decided.map((condition) => {
     const before = previous?.find((c) => c.type === condition.type);
     const lastTransitionTime = before && before.status === condition.status ? before.lastTransitionTime : now;
-    return { ...condition, lastTransitionTime };
+    return { ...condition, message: sanitizeUntrusted(condition.message), lastTransitionTime };
   });
 }

@@ -1,3 +1,5 @@
+import { sanitizeUntrusted } from './sanitize.js';
+
 /** What the project reads from stellar-core's `GET /info`. */
 export interface CoreInfo {
   /** One of `Booting`, `Joining SCP`, `Connected`, `Catching up`, `Synced!`, `Stopping`. */
@@ -31,18 +33,20 @@ export interface ReplicaProbe {
 /**
  * Parses the body of `GET /info` defensively (fields may be absent on old versions). Returns a probe
  * error for the booting answer, a body that is not JSON, or one without `info.state` and `info.ledger.num`.
+ * Every string taken from the body is sanitized (no control characters, bounded length): it ends up in
+ * status and conditions.
  */
 export function parseCoreInfo(body: string): { info?: CoreInfo; error?: ProbeError } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
-    return { error: { type: 'BadResponse', message: `/info answered with a body that is not JSON: ${body.slice(0, 60)}` } };
+    return { error: { type: 'BadResponse', message: `/info answered with a body that is not JSON: ${sanitizeUntrusted(body, 60)}` } };
   }
   const root = (parsed ?? {}) as { error?: unknown; info?: Record<string, unknown> };
   if (typeof root.error === 'string') {
     const type = /booting/i.test(root.error) ? 'Booting' : 'BadResponse';
-    return { error: { type, message: root.error } };
+    return { error: { type, message: sanitizeUntrusted(root.error) } };
   }
   const info = root.info ?? {};
   const ledger = (info.ledger ?? {}) as Record<string, unknown>;
@@ -51,11 +55,11 @@ export function parseCoreInfo(body: string): { info?: CoreInfo; error?: ProbeErr
   }
   return {
     info: {
-      state: info.state,
+      state: sanitizeUntrusted(info.state),
       ledger: ledger.num,
-      network: typeof info.network === 'string' ? info.network : '',
+      network: typeof info.network === 'string' ? sanitizeUntrusted(info.network) : '',
       ledgerAge: typeof ledger.age === 'number' ? ledger.age : undefined,
-      build: typeof info.build === 'string' ? info.build : undefined,
+      build: typeof info.build === 'string' ? sanitizeUntrusted(info.build) : undefined,
     },
   };
 }

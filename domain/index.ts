@@ -2,3 +2,4 @@
 // so it runs unchanged inside deterministic Temporal workflows and in table tests.
 export * from './names.js';
 export * from './conditions.js';
+export * from './sanitize.js';

@@ -1,5 +1,5 @@
 import { networkSlug } from './network.js';
-/** The Temporal task queue every Steward worker polls. */
+/** The Temporal task queue every Steward worker polls by default. */
 export const TASK_QUEUE = 'stellar-steward';
 
 /** The kinds of managed things, each with one long-lived workflow. */
@@ -11,14 +11,48 @@ export interface ResourceRef {
   name: string;
 }
 
-/** The workflow ID of a namespaced resource: `<kind>/<namespace>/<name>`. */
-export function workflowId(kind: ManagedKind, ref: ResourceRef): string {
-  return `${kind}/${ref.namespace}/${ref.name}`;
+/** What a workflow looks after: one namespaced resource, or the validator set of one network. */
+export type WorkflowSubject =
+  | { kind: Exclude<ManagedKind, 'validator-set'>; namespace: string; name: string; network?: string }
+  | { kind: 'validator-set'; network: string };
+
+/**
+ * The one builder of workflow IDs: `<kind>/<namespace>/<name>`, or `validator-set/<network slug>` (one
+ * per network), prefixed with `<cluster>/` when a cluster name is given (STEWARD_CLUSTER), so clusters
+ * can share a Temporal namespace. Without a cluster the IDs are those of earlier versions, so running
+ * workflows stay addressable.
+ */
+export function subjectWorkflowId(subject: WorkflowSubject, cluster?: string): string {
+  const id = subject.kind === 'validator-set' ? `validator-set/${networkSlug(subject.network)}` : `${subject.kind}/${subject.namespace}/${subject.name}`;
+  return cluster ? `${cluster}/${id}` : id;
 }
 
-/** The workflow ID of a network's validator set: one per network, `validator-set/<network slug>`. */
-export function validatorSetWorkflowId(network: string): string {
-  return `validator-set/${networkSlug(network)}`;
+/** The workflow ID of a namespaced resource: `[<cluster>/]<kind>/<namespace>/<name>`. */
+export function workflowId(kind: Exclude<ManagedKind, 'validator-set'>, ref: ResourceRef, cluster?: string): string {
+  return subjectWorkflowId({ kind, namespace: ref.namespace, name: ref.name }, cluster);
+}
+
+/** The workflow ID of a network's validator set: `[<cluster>/]validator-set/<network slug>`. */
+export function validatorSetWorkflowId(network: string, cluster?: string): string {
+  return subjectWorkflowId({ kind: 'validator-set', network }, cluster);
+}
+
+/** The task queue a cluster's workers poll by default: `stellar-steward`, or `stellar-steward-<cluster>`. */
+export function defaultTaskQueue(cluster?: string): string {
+  return cluster ? `${TASK_QUEUE}-${cluster}` : TASK_QUEUE;
+}
+
+const CLUSTER_NAME = /^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/;
+
+/**
+ * Checks a cluster name (STEWARD_CLUSTER): a DNS label or subdomain of lowercase letters, digits, `-`
+ * and `.`, at most 63 characters, no `/` (it prefixes workflow IDs). Throws an Error that says the form.
+ */
+export function parseClusterName(text: string): string {
+  if (!CLUSTER_NAME.test(text)) {
+    throw new Error(`'${text}' is not a cluster name: use lowercase letters, digits, '-' and '.', at most 63 characters (e.g. prod-eu-1)`);
+  }
+  return text;
 }
 
 /**

@@ -14,7 +14,8 @@ commands:
   signal <signal> <target> [arg]      pool: rebalance | pause | resume; validators: resync;
                                       tenant: confirm-remove <pool>; replicas: check-now; any: resource-changed
   list                                running Steward workflows
-  stop <target>                       terminate a workflow (its resources stay)
+  stop <target>                       terminate a workflow and mark its resource stopped, so the worker does
+                                      not restart it until 'start' (its resources stay)
   worker                              run the worker until Ctrl-C (environment as for the container: see README)
   demo [--once] [--ui-port P]         run the demo scenario on the local stack (Web UI on 8233)
   stack up|down|status [--name N]     the local stack (Temporal, Kubernetes, PostgreSQL, stellar-core simulator)

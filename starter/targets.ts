@@ -1,5 +1,5 @@
 import type { QueryDefinition, SignalDefinition } from '@temporalio/common';
-import { parseResourceRef, validatorSetWorkflowId, workflowId, type ManagedKind } from '../domain/names.js';
+import { parseResourceRef, subjectWorkflowId, type ManagedKind, type WorkflowSubject } from '../domain/names.js';
 import {
   checkNowSignal, confirmRemoveSignal, pauseSignal, peersQuery, rebalanceSignal, replicaSetStatusQuery, resourceChangedSignal,
   resumeSignal, resyncSignal, statusQuery, tenantStatusQuery,
@@ -64,7 +64,9 @@ export const KINDS: Record<TargetKind, KindSpec> = {
 /** A workflow named on the command line. */
 export interface Target {
   spec: KindSpec;
-  /** Workflow ID. */
+  /** What the workflow looks after. */
+  subject: WorkflowSubject;
+  /** Workflow ID (with the cluster prefix when STEWARD_CLUSTER names one). */
   id: string;
   /** `<namespace>/<name>`, or the network of a validator set. */
   ref: string;
@@ -77,18 +79,22 @@ export interface Target {
 
 export const TARGET_HELP = "'pool|tenant|replicas <namespace>/<name>' or 'validators <Mainnet|Testnet|Futurenet|passphrase>'";
 
-/** Parses `<kind> <ref>`; throws a UsageError that says the expected form. */
-export function parseTarget(args: string[], command: string): Target {
+/** Parses `<kind> <ref>`; throws a UsageError that says the expected form. `cluster` prefixes the workflow ID. */
+export function parseTarget(args: string[], command: string, cluster?: string): Target {
   const [word, ref] = args;
   const spec = KINDS[word as TargetKind] as KindSpec | undefined;
   if (!spec || !ref) throw new UsageError(`${command} needs ${TARGET_HELP}`);
-  return targetOf(spec, ref);
+  return targetOf(spec, ref, cluster);
 }
 
-/** The target of a kind and a reference (`<namespace>/<name>`, or a network for validators). */
-export function targetOf(spec: KindSpec, ref: string): Target {
-  if (spec.kind === 'validators') {
-    return { spec, ref, network: ref, id: validatorSetWorkflowId(ref), input: { network: ref } };
+/**
+ * The target of a kind and a reference (`<namespace>/<name>`, or a network for validators); `cluster`
+ * prefixes the workflow ID. Throws a UsageError when the reference is malformed.
+ */
+export function targetOf(spec: KindSpec, ref: string, cluster?: string): Target {
+  if (spec.managed === 'validator-set') {
+    const subject: WorkflowSubject = { kind: 'validator-set', network: ref };
+    return { spec, subject, ref, network: ref, id: subjectWorkflowId(subject, cluster), input: { network: ref } };
   }
   let parsed;
   try {
@@ -96,7 +102,8 @@ export function targetOf(spec: KindSpec, ref: string): Target {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  return { spec, ref, ...parsed, id: workflowId(spec.managed, parsed), input: { namespace: parsed.namespace, name: parsed.name } };
+  const subject: WorkflowSubject = { kind: spec.managed, ...parsed };
+  return { spec, subject, ref, ...parsed, id: subjectWorkflowId(subject, cluster), input: { namespace: parsed.namespace, name: parsed.name } };
 }
 
 /** The command that starts a target's workflow. */

@@ -1,12 +1,14 @@
 import { parseArgs } from 'node:util';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { KubeRest } from '../activities/kube/rest.js';
-import { TASK_QUEUE } from '../domain/names.js';
 import { networkSlug } from '../domain/network.js';
+import { isMarkedStopped, STOPPED_ANNOTATION } from '../domain/stop-mark.js';
 import { startOptions } from '../worker/start-options.js';
+import { stewardScopeFromEnv } from '../worker/steward-scope.js';
 import { resourceChangedSignal } from '../workflows/contract.js';
 import { cliKube, connectTemporal, kubeGet, uiBase, uiLink, uiWorkflows } from './connections.js';
 import { NotFoundError, UsageError, type CommandResult } from './output.js';
+import { markableObjects, setStopMark } from './stop-mark.js';
 import { KINDS, kindOfWorkflowType, parseTarget, resourcePath, startHint, targetOf, TARGET_HELP, type KindSpec, type Target } from './targets.js';
 import { renderView, summaryLine, table } from './views.js';
 
@@ -14,7 +16,7 @@ interface Listed<T> {
   items: T[];
 }
 interface Resource {
-  metadata: { namespace: string; name: string };
+  metadata: { namespace: string; name: string; annotations?: Record<string, string> };
   spec?: { network?: string };
 }
 
@@ -38,19 +40,22 @@ export async function startCommand(args: string[]): Promise<CommandResult> {
     return startAll(kube, values.namespace);
   }
   if (values.namespace) throw new UsageError('--namespace goes with --all; a target names its namespace itself');
-  const target = parseTarget(positionals, 'start');
-  await requireResource(kube, target);
+  const target = parseTarget(positionals, 'start', stewardScopeFromEnv().cluster);
+  const resource = await requireResource(kube, target);
+  const unmarked = await setStopMark(kube, target, await markableObjects(kube, target), false);
   const client = await connectTemporal();
   try {
-    await startWorkflow(client, target);
+    await startWorkflow(client, target, resource?.spec?.network);
   } finally {
     await client.connection.close();
   }
-  return { output: `workflow ${target.id} running\n${uiLink(target.id)}`, exitCode: 0 };
+  const note = unmarked.length ? `removed the stop mark (${STOPPED_ANNOTATION}) from ${target.spec.resource.kind} ${unmarked.join(', ')}\n` : '';
+  return { output: `${note}workflow ${target.id} running\n${uiLink(target.id)}`, exitCode: 0 };
 }
 
 async function startAll(kube: KubeRest, namespace?: string): Promise<CommandResult> {
-  const targets: Target[] = [];
+  const { cluster } = stewardScopeFromEnv();
+  const targets: { target: Target; network?: string }[] = [];
   const notes: string[] = [];
   for (const spec of Object.values(KINDS)) {
     const { apiVersion, plural, kind } = spec.resource;
@@ -62,32 +67,43 @@ async function startAll(kube: KubeRest, namespace?: string): Promise<CommandResu
       notes.push(`skipped ${kind}: ${error.message}`);
       continue;
     }
+    const stopped = new Set<string>();
     if (spec.kind === 'validators') {
       const networks = new Map(list.items.flatMap((item) => (item.spec?.network ? [[networkSlug(item.spec.network), item.spec.network] as const] : [])));
-      for (const network of networks.values()) targets.push(targetOf(spec, network));
+      for (const item of list.items) if (item.spec?.network && isMarkedStopped(item.metadata)) stopped.add(networkSlug(item.spec.network));
+      for (const [slug, network] of networks) {
+        if (stopped.has(slug)) notes.push(`skipped validators ${network}: stopped with steward stop; 'steward start validators ${network}' resumes it`);
+        else targets.push({ target: targetOf(spec, network, cluster) });
+      }
     } else {
-      for (const item of list.items) targets.push(targetOf(spec, `${item.metadata.namespace}/${item.metadata.name}`));
+      for (const item of list.items) {
+        const ref = `${item.metadata.namespace}/${item.metadata.name}`;
+        if (isMarkedStopped(item.metadata)) notes.push(`skipped ${spec.kind} ${ref}: stopped with steward stop; 'steward start ${spec.kind} ${ref}' resumes it`);
+        else targets.push({ target: targetOf(spec, ref, cluster), network: item.spec?.network });
+      }
     }
   }
   if (!targets.length) return { output: [...notes, `no Steward resource found in ${namespace ? `namespace ${namespace} of ` : ''}the cluster at ${kube.server}`].join('\n'), exitCode: 0 };
   const client = await connectTemporal();
   try {
-    for (const target of targets) await startWorkflow(client, target);
+    for (const { target, network } of targets) await startWorkflow(client, target, network);
   } finally {
     await client.connection.close();
   }
-  const lines = targets.map((t) => `workflow ${t.id} running  ${uiLink(t.id).replace('Web UI: ', '')}`);
+  const lines = targets.map(({ target: t }) => `workflow ${t.id} running  ${uiLink(t.id).replace('Web UI: ', '')}`);
   return { output: [...notes, ...lines, `${targets.length} workflows running; Web UI: ${uiBase()}`].join('\n'), exitCode: 0 };
 }
 
-async function startWorkflow(client: Client, target: Target): Promise<void> {
+/** Signal-with-starts a target's workflow; `network` is the resource's, for the StewardNetwork attribute. */
+async function startWorkflow(client: Client, target: Target, network?: string): Promise<void> {
+  const subject = target.subject.kind === 'validator-set' || !network ? target.subject : { ...target.subject, network };
   await client.workflow.signalWithStart(target.spec.workflowType, {
-    taskQueue: TASK_QUEUE, workflowId: target.id, args: [target.input], signal: resourceChangedSignal, signalArgs: [],
-    ...startOptions(target.spec.managed, target.network ? { network: networkSlug(target.network) } : target.input),
+    args: [target.input], signal: resourceChangedSignal, signalArgs: [], ...startOptions(subject, stewardScopeFromEnv()),
   });
 }
 
-async function requireResource(kube: KubeRest, target: Target): Promise<void> {
+/** Checks the target's resource exists (validators: a StellarNode on the network); resolves with it (validators: undefined). */
+async function requireResource(kube: KubeRest, target: Target): Promise<Resource | undefined> {
   const { kind } = target.spec.resource;
   if (target.network) {
     const list = await kubeGet<Listed<Resource>>(kube, resourcePath(target), `the ${kind} custom resource definition`, 'install the CRDs first');
@@ -95,15 +111,15 @@ async function requireResource(kube: KubeRest, target: Target): Promise<void> {
     if (!list.items.some((item) => item.spec?.network && networkSlug(item.spec.network) === slug)) {
       throw new NotFoundError(`no ${kind} on network ${target.network} in the cluster at ${kube.server}: create a validator first`);
     }
-    return;
+    return undefined;
   }
-  await kubeGet(kube, resourcePath(target), `${kind} ${target.ref}`, `create it first (kubectl apply -f ...), or check the namespace and name`);
+  return kubeGet<Resource>(kube, resourcePath(target), `${kind} ${target.ref}`, `create it first (kubectl apply -f ...), or check the namespace and name`);
 }
 
 /** `steward signal <signal> <kind> <ref> [argument]`: signals a running workflow. */
 export async function signalCommand(args: string[]): Promise<CommandResult> {
   const [name, ...rest] = args;
-  const target = parseTarget(rest, 'signal');
+  const target = parseTarget(rest, 'signal', stewardScopeFromEnv().cluster);
   const known = target.spec.signals;
   const signal = known[name ?? ''];
   if (!signal) {
@@ -127,7 +143,7 @@ export async function signalCommand(args: string[]): Promise<CommandResult> {
  */
 export async function statusCommand(args: string[]): Promise<CommandResult> {
   const { values, positionals } = options(args, { json: { type: 'boolean', default: false }, watch: { type: 'boolean', default: false }, interval: { type: 'string', default: '2' } });
-  const target = positionals.length ? parseTarget(positionals, 'status') : undefined;
+  const target = positionals.length ? parseTarget(positionals, 'status', stewardScopeFromEnv().cluster) : undefined;
   const interval = Number(values.interval);
   if (!(interval > 0)) throw new UsageError(`--interval needs a number of seconds above 0, got '${values.interval}'`);
   const client = await connectTemporal();
@@ -155,7 +171,7 @@ async function oneStatus(client: Client, target: Target, json: boolean): Promise
 /** One line per running Steward workflow (its kind's summary of the latest query), or JSON. */
 export async function allStatus(client: Client, json: boolean): Promise<string> {
   const rows: { id: string; kind: KindSpec; view?: unknown; error?: string }[] = [];
-  for await (const execution of client.workflow.list({ query: `TaskQueue = '${TASK_QUEUE}' AND ExecutionStatus = 'Running'` })) {
+  for await (const execution of client.workflow.list({ query: runningQuery() })) {
     const kind = kindOfWorkflowType(execution.type);
     if (!kind) continue;
     try {
@@ -202,7 +218,7 @@ export async function listCommand(): Promise<CommandResult> {
   const client = await connectTemporal();
   const rows: string[][] = [];
   try {
-    for await (const execution of client.workflow.list({ query: `TaskQueue = '${TASK_QUEUE}' AND ExecutionStatus = 'Running'` })) {
+    for await (const execution of client.workflow.list({ query: runningQuery() })) {
       rows.push([execution.workflowId, kindOfWorkflowType(execution.type)?.kind ?? execution.type, execution.startTime.toISOString()]);
     }
   } finally {
@@ -213,16 +229,46 @@ export async function listCommand(): Promise<CommandResult> {
   return { output: `${table(['WORKFLOW', 'KIND', 'STARTED'], rows)}\nWeb UI: ${uiBase()}`, exitCode: 0 };
 }
 
-/** `steward stop <kind> <ref>`: terminates the workflow (the resources it manages stay). */
+/**
+ * `steward stop <kind> <ref>`: marks the resource stopped (annotation `steward.stellar.org/stopped`; a
+ * validator set: every StellarNode of its network), so the watches do not restart it, then terminates the
+ * workflow. The resources it manages stay. NotFoundError when there is neither a resource nor a workflow.
+ */
 export async function stopCommand(args: string[]): Promise<CommandResult> {
-  const target = parseTarget(args, 'stop');
+  const target = parseTarget(args, 'stop', stewardScopeFromEnv().cluster);
+  const kube = cliKube();
+  // Mark first: a watch event between the two steps then finds the mark and starts nothing.
+  const objects = await markableObjects(kube, target);
+  await setStopMark(kube, target, objects, true);
   const client = await connectTemporal();
+  let terminated = true;
   try {
-    await withWorkflow(target, () => client.workflow.getHandle(target.id).terminate('stopped with steward stop'));
+    await client.workflow.getHandle(target.id).terminate('stopped with steward stop');
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+    terminated = false;
   } finally {
     await client.connection.close();
   }
-  return { output: `stopped ${target.id} (the resources it manages are left as they are; a running worker restarts it when the resource changes)\n${uiLink(target.id)}`, exitCode: 0 };
+  const { kind } = target.spec.resource;
+  if (!terminated && !objects.length) {
+    throw new NotFoundError(`workflow ${target.id} is not running and no ${kind} ${target.ref} exists in the cluster at ${kube.server}: nothing to stop`);
+  }
+  const marked = objects.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).join(', ');
+  return {
+    output: [
+      terminated ? `stopped ${target.id}` : `workflow ${target.id} was not running`,
+      objects.length ? `marked ${kind} ${marked} with ${STOPPED_ANNOTATION}=true: the worker's watches will not restart it; '${startHint(target)}' resumes it` : '',
+      'the resources it manages are left as they are',
+      uiLink(target.id),
+    ].filter(Boolean).join('\n'),
+    exitCode: 0,
+  };
+}
+
+/** The visibility query of the running workflows on the CLI's task queue (STEWARD_TASK_QUEUE). */
+function runningQuery(): string {
+  return `TaskQueue = '${stewardScopeFromEnv().taskQueue}' AND ExecutionStatus = 'Running'`;
 }
 
 async function withWorkflow<T>(target: Target, call: () => Promise<T>): Promise<T> {

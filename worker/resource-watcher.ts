@@ -1,5 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import type { KubeRest } from '../activities/kube/rest.js';
+import { WATCH_BACKOFF, watchFailed, watchListed, type BackoffPolicy, type WatchHealth } from './watch-health.js';
 
 /** A change seen on a watched collection. */
 export interface WatchedChange {
@@ -17,39 +18,91 @@ export interface WatchTarget {
   labelSelector?: string;
 }
 
+/** Options of a watch's retry loop (tests shorten the backoff). */
+export interface WatchOptions {
+  backoff?: BackoffPolicy;
+}
+
+interface Item {
+  metadata: { name: string; namespace: string; labels?: Record<string, string> };
+}
+
 interface Listed {
   metadata: { resourceVersion: string };
-  items: { metadata: { name: string; namespace: string; labels?: Record<string, string> } }[];
+  items: Item[];
 }
 
 /**
- * Lists then watches a collection, calling `onChange` for every object listed (as ADDED) and every
- * change after; re-lists after the watch ends or fails (e.g. 410 Gone). Runs until `stop()`.
+ * Lists then watches a collection, calling `onChange` for every object listed (as ADDED), every change
+ * after, and (as DELETED) every object that vanished between two lists. Re-lists when the watch ends
+ * (e.g. 410 Gone, a server timeout). While the API server cannot be reached it retries with exponential
+ * backoff and jitter (1 s doubling to 30 s), and `log`s once when the watch is lost and once when it
+ * resumes, never per retry. A successful list resets the backoff; its ADDED events wake every workflow
+ * after an outage. Runs until `stop()`.
  */
-export function watchCollection(kube: KubeRest, target: WatchTarget, onChange: (change: WatchedChange) => void, log: (message: string) => void): { stop: () => void } {
+export function watchCollection(kube: KubeRest, target: WatchTarget, onChange: (change: WatchedChange) => void, log: (message: string) => void, options: WatchOptions = {}): { stop: () => void } {
+  const policy = options.backoff ?? WATCH_BACKOFF;
+  const what = target.labelSelector ? `${target.path}?labelSelector=${target.labelSelector}` : target.path;
+  const watch = new k8s.Watch(kube.config);
+  const known = new Map<string, Item>();
+  let health: WatchHealth = { state: 'up' };
   let stopped = false;
   let abort: AbortController | undefined;
-  const watch = new k8s.Watch(kube.config);
+  let wakeSleeper: (() => void) | undefined;
+
+  const sleep = (ms: number): Promise<void> => new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    wakeSleeper = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+  const failed = async (reason: string): Promise<void> => {
+    if (stopped) return;
+    const step = watchFailed(health, what, reason, Date.now(), Math.random(), policy);
+    health = step.health;
+    if (step.message) log(step.message);
+    await sleep(step.delayMs);
+  };
+  const seen = (type: WatchedChange['type'], item: Item): void => {
+    const key = `${item.metadata.namespace}/${item.metadata.name}`;
+    if (type === 'DELETED') known.delete(key);
+    else known.set(key, item);
+    emit(onChange, type, item);
+  };
+  const relisted = (items: Item[]): void => {
+    const present = new Set(items.map((item) => `${item.metadata.namespace}/${item.metadata.name}`));
+    for (const [key, item] of [...known]) if (!present.has(key)) seen('DELETED', item);
+    for (const item of items) seen('ADDED', item);
+  };
+  const watchOnce = (resourceVersion: string): Promise<Error | undefined> => new Promise((resolve) => {
+    void watch.watch(target.path, { labelSelector: target.labelSelector, resourceVersion, allowWatchBookmarks: true },
+      (type, object: Item) => {
+        if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') seen(type, object);
+      },
+      (error: unknown) => resolve(error ? (error as Error) : undefined),
+    ).then((controller) => {
+      abort = controller;
+      if (stopped) controller.abort();
+    }, (error: unknown) => resolve(error as Error));
+  });
+
   const loop = async (): Promise<void> => {
     while (!stopped) {
+      let listed: Listed;
       try {
-        const listed = await kube.request<Listed>('GET', target.path, { query: { labelSelector: target.labelSelector } });
-        for (const item of listed.items) emit(onChange, 'ADDED', item);
-        await new Promise<void>((resolve) => {
-          void watch.watch(target.path, { labelSelector: target.labelSelector, resourceVersion: listed.metadata.resourceVersion, allowWatchBookmarks: true },
-            (type, object: Listed['items'][number]) => {
-              if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') emit(onChange, type, object);
-            },
-            () => resolve(),
-          ).then((controller) => {
-            abort = controller;
-            if (stopped) controller.abort();
-          }, () => resolve());
-        });
+        listed = await kube.request<Listed>('GET', target.path, { query: { labelSelector: target.labelSelector } });
       } catch (error) {
-        if (!stopped) log(`watch ${target.path} failed (${(error as Error).message}); retrying in 1 s`);
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+        await failed((error as Error).message);
+        continue;
       }
+      if (stopped) return;
+      const step = watchListed(health, what, Date.now());
+      health = step.health;
+      if (step.message) log(step.message);
+      relisted(listed.items);
+      const ended = await watchOnce(listed.metadata.resourceVersion);
+      if (ended && !stopped) await failed(ended.message);
     }
   };
   void loop();
@@ -57,10 +110,11 @@ export function watchCollection(kube: KubeRest, target: WatchTarget, onChange: (
     stop: () => {
       stopped = true;
       abort?.abort();
+      wakeSleeper?.();
     },
   };
 }
 
-function emit(onChange: (change: WatchedChange) => void, type: WatchedChange['type'], object: Listed['items'][number]): void {
+function emit(onChange: (change: WatchedChange) => void, type: WatchedChange['type'], object: Item): void {
   onChange({ type, namespace: object.metadata.namespace, name: object.metadata.name, labels: object.metadata.labels ?? {}, object });
 }

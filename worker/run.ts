@@ -1,7 +1,7 @@
 import { KubeRest } from '../activities/kube/rest.js';
-import { TASK_QUEUE } from '../domain/names.js';
 import { installRuntime, runtimeOptionsFromEnv } from './runtime.js';
 import { startWorkerService } from './service.js';
+import { stewardScopeFromEnv } from './steward-scope.js';
 import { temporalSettings } from './temporal-settings.js';
 
 /**
@@ -16,15 +16,15 @@ export async function runWorker(): Promise<void> {
   const logger = installRuntime(runtime);
   const settings = temporalSettings();
   const kube = KubeRest.fromFile(process.env.KUBECONFIG);
-  const taskQueue = process.env.STEWARD_TASK_QUEUE ?? TASK_QUEUE;
+  const { taskQueue, cluster } = stewardScopeFromEnv();
   const namespace = process.env.STEWARD_WATCH_NAMESPACE || undefined;
   const service = await startWorkerService({
-    settings, kube, taskQueue, namespace,
+    settings, kube, taskQueue, cluster, namespace,
     watch: process.env.STEWARD_WATCH !== 'false',
     log: (message) => logger.warn(message, { component: 'watch' }),
   });
   logger.info('Steward worker running', {
-    component: 'worker', temporal: settings.address, temporalNamespace: settings.namespace, taskQueue,
+    component: 'worker', temporal: settings.address, temporalNamespace: settings.namespace, taskQueue, cluster: cluster ?? 'none',
     kubernetes: kube.server, watching: namespace ?? 'all namespaces', metrics: runtime.metricsAddress ? `http://${runtime.metricsAddress}/metrics` : 'off',
   });
   await service.done;

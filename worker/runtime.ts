@@ -1,4 +1,4 @@
-import { DefaultLogger, Runtime, type LogEntry, type LogLevel, type Logger } from '@temporalio/worker';
+import { DefaultLogger, makeTelemetryFilterString, Runtime, type LogEntry, type LogLevel, type Logger } from '@temporalio/worker';
 
 /** How the worker writes logs: `json` (one object per line, for collectors) or `text` (for people). */
 export type LogFormat = 'json' | 'text';
@@ -13,34 +13,55 @@ export interface RuntimeOptions {
 
 let logger: Logger | undefined;
 
-/** One log line: JSON with time, level, message and the SDK's fields (workflowId, activityType, ...), or text. */
+/**
+ * One log line: JSON with time, level, message and the SDK's fields (workflowId, activityType, ...), or text.
+ * Errors in the fields keep their name, message, failure type and cause (JSON.stringify would print `{}`);
+ * `taskToken` fields are left out wherever they are: a task token lets its holder complete the activity.
+ */
 export function formatLogEntry(entry: LogEntry, format: LogFormat): string {
   const time = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
   if (format === 'text') {
-    const meta = entry.meta && Object.keys(entry.meta).length ? ` ${JSON.stringify(entry.meta, bigintSafe)}` : '';
+    const meta = entry.meta && Object.keys(entry.meta).length ? ` ${JSON.stringify(entry.meta, logValue)}` : '';
     return `${time} [${entry.level}] ${entry.message}${meta}`;
   }
-  return JSON.stringify({ time, level: entry.level.toLowerCase(), message: entry.message, ...entry.meta }, bigintSafe);
+  return JSON.stringify({ time, level: entry.level.toLowerCase(), message: entry.message, ...entry.meta }, logValue);
 }
 
-function bigintSafe(_key: string, value: unknown): unknown {
-  return typeof value === 'bigint' ? value.toString() : value;
+/** Fields never written to a log line. */
+const SECRET_FIELDS = new Set(['taskToken']);
+
+function logValue(key: string, value: unknown): unknown {
+  if (SECRET_FIELDS.has(key)) return undefined;
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Error) return errorFields(value);
+  return value;
+}
+
+function errorFields(error: Error): Record<string, unknown> {
+  const { type, nonRetryable } = error as { type?: unknown; nonRetryable?: unknown };
+  return { name: error.name, message: error.message, type, nonRetryable, cause: error.cause };
 }
 
 /**
  * Installs the Temporal runtime once per process: its logger (the SDK's, the workflows' and the
- * activities' logs all go through it) and, with `metricsAddress`, the Prometheus endpoint that serves
- * the SDK's metrics and Steward's own. Later calls return the logger installed first.
+ * activities' logs all go through it, and so do the Temporal core's own lines, forwarded at `level`)
+ * and, with `metricsAddress`, the Prometheus endpoint that serves the SDK's metrics and Steward's own.
+ * Later calls return the logger installed first.
  */
 export function installRuntime(options: RuntimeOptions = {}): Logger {
   if (logger) return logger;
   const format = options.format ?? 'text';
-  const installed = new DefaultLogger(options.level ?? 'INFO', (entry) => process.stderr.write(`${formatLogEntry(entry, format)}\n`));
+  const level = options.level ?? 'INFO';
+  const installed = new DefaultLogger(level, (entry) => process.stderr.write(`${formatLogEntry(entry, format)}\n`));
   logger = installed;
   try {
     Runtime.install({
       logger: installed,
-      telemetryOptions: options.metricsAddress ? { metrics: { prometheus: { bindAddress: options.metricsAddress } } } : undefined,
+      telemetryOptions: {
+        // Without `forward`, the core prints its own ANSI-coloured text lines straight to stderr.
+        logging: { filter: makeTelemetryFilterString({ core: level, other: 'ERROR' }), forward: {} },
+        metrics: options.metricsAddress ? { prometheus: { bindAddress: options.metricsAddress } } : undefined,
+      },
     });
   } catch {
     // another part of this process installed it first

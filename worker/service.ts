@@ -14,6 +14,8 @@ export interface WorkerServiceOptions {
   settings: TemporalSettings;
   kube: KubeRest;
   taskQueue?: string;
+  /** Prefix of workflow IDs and the StewardCluster search attribute (STEWARD_CLUSTER); none by default. */
+  cluster?: string;
   /** Watch one namespace only (all by default). */
   namespace?: string;
   /** Watch the custom resources and signal-with-start their workflows (default true). */
@@ -39,7 +41,7 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
   const worker = await createWorker(settings, { kube }, taskQueue);
   const connection = await Connection.connect(settings.connection);
   const client = new Client({ connection, namespace: settings.namespace });
-  const { log, namespace } = options;
+  const { log, namespace, cluster } = options;
   if (searchAttributesEnabled()) {
     try {
       const added = await ensureSearchAttributes(connection, settings.namespace);
@@ -51,15 +53,18 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
     }
   }
   const stops = options.watch === false ? [] : [
-    startPoolTrigger(kube, client, { taskQueue, namespace, inputDefaults: options.inputDefaults?.pool, log }),
-    startValidatorTrigger(kube, client, { taskQueue, namespace, inputDefaults: options.inputDefaults?.validators, log }),
-    startReplicaSetTrigger(kube, client, { taskQueue, namespace, log }),
-    startTenantTrigger(kube, client, { taskQueue, namespace, inputDefaults: options.inputDefaults?.tenant, log }),
+    startPoolTrigger(kube, client, { taskQueue, cluster, namespace, inputDefaults: options.inputDefaults?.pool, log }),
+    startValidatorTrigger(kube, client, { taskQueue, cluster, namespace, inputDefaults: options.inputDefaults?.validators, log }),
+    startReplicaSetTrigger(kube, client, { taskQueue, cluster, namespace, log }),
+    startTenantTrigger(kube, client, { taskQueue, cluster, namespace, inputDefaults: options.inputDefaults?.tenant, log }),
   ];
   const running = worker.run();
   const done = running.finally(async () => {
     for (const stop of stops) stop();
     await connection.close();
+    // The worker's own connection: once closed, the Temporal runtime is idle and shuts down, which
+    // releases its log forwarding (without this the process would not exit after SIGTERM).
+    await worker.connection?.close();
   });
   return {
     worker,

@@ -94,6 +94,16 @@ export class KubeRest {
     });
   }
 
+  /**
+   * JSON merge patch of `patch` at `path`, recorded under the Steward field manager as an Update. Unlike
+   * an apply, it changes only the keys it names and takes no ownership from the workflows' applies; it is
+   * for operator marks on resources Steward does not own (the stop mark). Throws KubeApiError (404 when
+   * the object is missing).
+   */
+  async mergePatch<T>(path: string, patch: unknown): Promise<T> {
+    return this.request<T>('PATCH', path, { body: patch, contentType: 'application/merge-patch+json', query: { fieldManager: FIELD_MANAGER } });
+  }
+
   /** DELETE that treats a missing object as already deleted. */
   async delete(path: string, propagationPolicy: 'Background' | 'Foreground' | 'Orphan' = 'Background'): Promise<void> {
     try {

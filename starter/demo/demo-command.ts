@@ -6,6 +6,7 @@ import { startStack } from '../../stack/index.js';
 import { isRunning, startServer } from '../../stack/postgres.js';
 import { installRuntime } from '../../worker/runtime.js';
 import { startWorkerService } from '../../worker/service.js';
+import { stewardScopeFromEnv } from '../../worker/steward-scope.js';
 import { UsageError, type CommandResult } from '../output.js';
 import { applyManifests, demoResources, manifestPath, type DemoResources } from './resources.js';
 import { demoSteps, until, type DemoContext } from './scenario.js';
@@ -39,7 +40,8 @@ export async function demoCommand(args: string[]): Promise<CommandResult> {
 
   const settings = { address: info.temporal.address, namespace: info.temporal.namespace, connection: { address: info.temporal.address } };
   installRuntime({ level: 'WARN' });
-  const service = await startWorkerService({ settings, kube, inputDefaults: { validators: { resyncSeconds: 5 }, tenant: { intervalSeconds: 5 } }, log: (m) => say(`worker: ${m}`) });
+  const { cluster, taskQueue } = stewardScopeFromEnv();
+  const service = await startWorkerService({ settings, kube, cluster, taskQueue, inputDefaults: { validators: { resyncSeconds: 5 }, tenant: { intervalSeconds: 5 } }, log: (m) => say(`worker: ${m}`) });
   const connection = await Connection.connect({ address: info.temporal.address });
   const client = new Client({ connection, namespace: info.temporal.namespace });
   const ui = info.temporal.uiUrl ?? 'the Web UI';
@@ -47,7 +49,7 @@ export async function demoCommand(args: string[]): Promise<CommandResult> {
     `In another terminal: steward status [--watch], steward list, steward signal rebalance pool ${resources.namespace}/${resources.pool.metadata.name}`;
   const steps = demoSteps();
   const screen = new DemoScreen(client, header, steps.map((s) => s.title));
-  const ctx: DemoContext = { kube, client, resources, simulatorUrl: info.simulator.controlUrl, postgres, note: (m) => screen.note(m) };
+  const ctx: DemoContext = { kube, client, resources, simulatorUrl: info.simulator.controlUrl, postgres, cluster, note: (m) => screen.note(m) };
   screen.start();
   let observed = 0;
   for (const [index, step] of steps.entries()) {

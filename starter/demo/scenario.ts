@@ -20,6 +20,8 @@ export interface DemoContext {
   postgres?: PostgresCluster;
   /** Reports progress within a step. */
   note(message: string): void;
+  /** STEWARD_CLUSTER, which prefixes the workflow IDs; none by default. */
+  cluster?: string;
 }
 
 /** One step: what happens, where to look, and how it is observed. */
@@ -49,10 +51,10 @@ export async function until<T>(what: string, read: () => Promise<T>, accept: (va
   throw new Error(`${what} not seen within ${timeoutMs / 1000} s; last seen: ${describe(last)}${lastError ? `; last error: ${lastError}` : ''}`);
 }
 
-const poolId = (r: DemoResources): string => workflowId('readonlypool', { namespace: r.namespace, name: r.pool.metadata.name });
-const poolView = (ctx: DemoContext): Promise<ReadOnlyPoolView> => ctx.client.workflow.getHandle(poolId(ctx.resources)).query(statusQuery);
-const replicaSetId = (r: DemoResources): string => workflowId('postgres-replicas', { namespace: r.namespace, name: r.replicaSet.metadata.name });
-const replicaSetView = (ctx: DemoContext): Promise<ReplicaSetView> => ctx.client.workflow.getHandle(replicaSetId(ctx.resources)).query(replicaSetStatusQuery);
+const poolId = (ctx: DemoContext): string => workflowId('readonlypool', { namespace: ctx.resources.namespace, name: ctx.resources.pool.metadata.name }, ctx.cluster);
+const poolView = (ctx: DemoContext): Promise<ReadOnlyPoolView> => ctx.client.workflow.getHandle(poolId(ctx)).query(statusQuery);
+const replicaSetId = (ctx: DemoContext): string => workflowId('postgres-replicas', { namespace: ctx.resources.namespace, name: ctx.resources.replicaSet.metadata.name }, ctx.cluster);
+const replicaSetView = (ctx: DemoContext): Promise<ReplicaSetView> => ctx.client.workflow.getHandle(replicaSetId(ctx)).query(replicaSetStatusQuery);
 const describePool = (v: ReadOnlyPoolView | undefined): string => (v ? `${v.replicas ?? '?'} replicas, ${v.fresh} fresh: ${v.replicaViews.map((r) => `${r.replica} ${r.fresh ? 'fresh' : r.reason} w${r.weight} shards[${r.shards.join(',')}]`).join('; ')}` : 'no answer');
 
 async function setScenario(ctx: DemoContext, pod: string, scenario: string): Promise<void> {
@@ -88,9 +90,9 @@ export function demoSteps(): DemoStep[] {
         const r = ctx.resources;
         const pool = await until('3 fresh pool replicas', () => poolView(ctx), (v) => v.fresh === 3 && v.replicas === 3, 90_000, describePool);
         ctx.note(`pool ${r.pool.metadata.name}: ${pool.fresh}/3 fresh`);
-        const tenant = await until('tenant Ready', () => ctx.client.workflow.getHandle(workflowId('tenant', { namespace: r.namespace, name: r.tenant.metadata.name })).query(tenantStatusQuery), (v) => v.status?.currentState === 'Ready', 60_000, (v) => JSON.stringify(v?.status?.pools.map((p) => [p.name, p.state])));
+        const tenant = await until('tenant Ready', () => ctx.client.workflow.getHandle(workflowId('tenant', { namespace: r.namespace, name: r.tenant.metadata.name }, ctx.cluster)).query(tenantStatusQuery), (v) => v.status?.currentState === 'Ready', 60_000, (v) => JSON.stringify(v?.status?.pools.map((p) => [p.name, p.state])));
         ctx.note(`tenant ${r.tenant.metadata.name}: ${tenant.status?.pools.map((p) => `${p.name} ${p.state}`).join(', ')}`);
-        const validators = await until('validators peered', () => ctx.client.workflow.getHandle(validatorSetWorkflowId('Testnet')).query(peersQuery),
+        const validators = await until('validators peered', () => ctx.client.workflow.getHandle(validatorSetWorkflowId('Testnet', ctx.cluster)).query(peersQuery),
           (v) => r.validators.every((n) => v.peers.includes(`${r.namespace}/${n.metadata.name}`)), 60_000, (v) => JSON.stringify(v?.peers));
         let db = 'the database is yours: skipped';
         if (ctx.postgres) {
@@ -139,7 +141,7 @@ export function demoSteps(): DemoStep[] {
         const newest = `${ctx.resources.pool.metadata.name}-3`;
         const before = await poolView(ctx);
         ctx.note(`before: ${newest} holds ${before.replicaViews.find((r) => r.replica === newest)?.shards.length ?? 0} shards (autoRebalance is off in the demo)`);
-        await ctx.client.workflow.getHandle(poolId(ctx.resources)).signal(rebalanceSignal);
+        await ctx.client.workflow.getHandle(poolId(ctx)).signal(rebalanceSignal);
         const view = await until(`shards on ${newest}`, () => poolView(ctx), (v) => (v.replicaViews.find((r) => r.replica === newest)?.shards.length ?? 0) > 0, 45_000, describePool);
         return `${view.replicaViews.map((r) => `${r.replica}: ${r.shards.join(',')}`).join('  ')} (${seconds(started)})`;
       },

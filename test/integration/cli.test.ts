@@ -5,8 +5,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TASK_QUEUE } from '../../domain/names.js';
 import { networkSlug } from '../../domain/network.js';
+import { STOPPED_ANNOTATION } from '../../domain/stop-mark.js';
+import { startPoolTrigger } from '../../worker/resource-triggers.js';
 import { createWorker } from '../../worker/worker.js';
-import { createNamespace, kube, stack, temporalClient, workerKube } from './support.js';
+import { createNamespace, eventually, kube, mergePatch, stack, temporalClient, uniqueName, workerKube } from './support.js';
 
 const BIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..', 'bin', 'steward.js');
 
@@ -96,9 +98,91 @@ describe('the steward CLI against the local stack', () => {
     const stop = await steward(['stop', 'pool', `${ns}/p`]);
     expect(stop.code).toBe(0);
     expect(stop.out).toContain(`stopped readonlypool/${ns}/p`);
+    expect(stop.out).toContain(`marked ReadOnlyPool ${ns}/p with ${STOPPED_ANNOTATION}=true`);
     const after = await steward(['status', 'pool', `${ns}/p`]);
     expect(after.code).toBe(3);
     expect(after.err).toContain('is not running');
+  });
+
+  it('stop sticks: the watches neither relist nor a change restart a stopped pool; start removes the mark and runs it', async () => {
+    const poolPath = (name: string) => `/apis/stellar.org/v1alpha1/namespaces/${ns}/readonlypools/${name}`;
+    const annotations = async (path: string) => (await kube().request<{ metadata: { annotations?: Record<string, string> } }>('GET', path)).metadata.annotations ?? {};
+    // The first test stopped p: the mark is on the resource.
+    expect((await annotations(poolPath('p')))[STOPPED_ANNOTATION]).toBe('true');
+    const client = await temporalClient();
+    const running = async (id: string) => (await client.workflow.getHandle(id).describe().catch(() => undefined))?.status.name === 'RUNNING';
+    const probeQueue = uniqueName('stop-probe');
+    const witnesses: string[] = [];
+    // A pool without the mark, created after `name` changed, is started by the same watch: once its
+    // workflow exists, the watch has handled everything before it in the stream, p's events included.
+    const witness = async () => {
+      const name = `w${witnesses.length}`;
+      witnesses.push(`readonlypool/${ns}/${name}`);
+      await kube().apply(poolPath(name), { apiVersion: 'stellar.org/v1alpha1', kind: 'ReadOnlyPool', metadata: { name, namespace: ns }, spec: { network: 'Testnet', minReplicas: 1, targetReplicas: 1 } });
+      await eventually(() => running(`readonlypool/${ns}/${name}`), (v) => v, 30_000, `the watch starting ${name}`);
+    };
+    // The trigger starts on a task queue no worker polls: a wrongly started workflow shows as RUNNING.
+    let stopTrigger = startPoolTrigger(workerKube(), client, { namespace: ns, taskQueue: probeQueue, log: () => undefined });
+    try {
+      await witness();
+      expect(await running(`readonlypool/${ns}/p`)).toBe(false);
+      // A change of the pool, then a relist (the trigger restarted, as after a worker restart).
+      await mergePatch(poolPath('p'), { metadata: { labels: { touched: 'yes' } } });
+      await witness();
+      expect(await running(`readonlypool/${ns}/p`)).toBe(false);
+      stopTrigger();
+      stopTrigger = startPoolTrigger(workerKube(), client, { namespace: ns, taskQueue: probeQueue, log: () => undefined });
+      await witness();
+      expect(await running(`readonlypool/${ns}/p`)).toBe(false);
+      // The probe trigger would start p on its own queue as soon as the mark goes: stop it first.
+      stopTrigger();
+
+      const start = await steward(['start', 'pool', `${ns}/p`]);
+      expect(start.code).toBe(0);
+      expect(start.out).toContain(`removed the stop mark (${STOPPED_ANNOTATION}) from ReadOnlyPool ${ns}/p`);
+      expect(await annotations(poolPath('p'))).not.toHaveProperty([STOPPED_ANNOTATION]);
+      const described = await client.workflow.getHandle(`readonlypool/${ns}/p`).describe();
+      expect(described.status.name).toBe('RUNNING');
+      expect(described.taskQueue).toBe(TASK_QUEUE);
+    } finally {
+      stopTrigger();
+      for (const id of witnesses) await client.workflow.getHandle(id).terminate().catch(() => undefined);
+      for (const id of witnesses) await kube().delete(poolPath(id.split('/')[2] ?? ''));
+      await client.connection.close();
+    }
+  });
+
+  it('stop on a validator set marks every StellarNode of its network, even when its workflow is not running; start removes the marks', async () => {
+    const nodePath = `/apis/stellar.org/v1alpha1/namespaces/${ns}/stellarnodes/v`;
+    const mark = async () => (await kube().request<{ metadata: { annotations?: Record<string, string> } }>('GET', nodePath)).metadata.annotations?.[STOPPED_ANNOTATION];
+    const stop = await steward(['stop', 'validators', network]);
+    expect(stop.code).toBe(0);
+    expect(stop.out).toContain(`workflow validator-set/${networkSlug(network)} was not running`);
+    expect(stop.out).toContain(`marked StellarNode ${ns}/v with ${STOPPED_ANNOTATION}=true`);
+    expect(await mark()).toBe('true');
+    const all = await steward(['start', '--all', '--namespace', ns]);
+    expect(all.out).toContain(`skipped validators ${network}: stopped with steward stop`);
+    expect((await steward(['start', 'validators', network])).code).toBe(0);
+    expect(await mark()).toBeUndefined();
+  });
+
+  it('start and list use STEWARD_TASK_QUEUE as the worker does', async () => {
+    const queue = `cli-queue-${ns}`;
+    await kube().apply(`/apis/stellar.org/v1alpha1/namespaces/${ns}/readonlypools/q`, {
+      apiVersion: 'stellar.org/v1alpha1', kind: 'ReadOnlyPool', metadata: { name: 'q', namespace: ns }, spec: { network: 'Testnet', minReplicas: 1, targetReplicas: 1 },
+    });
+    const client = await temporalClient();
+    try {
+      expect((await steward(['start', 'pool', `${ns}/q`], { STEWARD_TASK_QUEUE: queue })).code).toBe(0);
+      const described = await client.workflow.getHandle(`readonlypool/${ns}/q`).describe();
+      expect(described.taskQueue).toBe(queue);
+      expect((await steward(['list'], { STEWARD_TASK_QUEUE: queue })).out).toMatch(new RegExp(`readonlypool/${ns}/q\\s+pool`));
+      expect((await steward(['list'])).out).not.toContain(`readonlypool/${ns}/q`);
+    } finally {
+      await client.workflow.getHandle(`readonlypool/${ns}/q`).terminate().catch(() => undefined);
+      await client.connection.close();
+      await kube().delete(`/apis/stellar.org/v1alpha1/namespaces/${ns}/readonlypools/q`);
+    }
   });
 
   it('start --all starts every kind found in the namespace; status shows each as a table and all as one', async () => {

@@ -57,11 +57,15 @@ describe('the worker process (dist/worker/main.js, the container entrypoint) und
     await apply('PostgresReplicaSet', 'postgresreplicasets', 'db', {
       primary: { host: pg.primary.host, port: pg.primary.port }, replicas: pg.replicas.map((r) => ({ host: r.host, port: r.port })), credentialsSecretRef: { name: 'pg' }, healthCheckIntervalSeconds: 1,
     });
+    // Its Secret does not exist: its activity fails and the SDK logs "Activity failed" with the error.
+    await apply('PostgresReplicaSet', 'postgresreplicasets', 'nosecret', {
+      primary: { host: pg.primary.host, port: pg.primary.port }, replicas: pg.replicas.slice(0, 1).map((r) => ({ host: r.host, port: r.port })), credentialsSecretRef: { name: 'missing' }, healthCheckIntervalSeconds: 1,
+    });
   });
   afterAll(async () => {
     if (worker && worker.exitCode === null) worker.kill('SIGKILL');
     const client = await temporalClient();
-    for (const id of [`readonlypool/${ns}/p`, `tenant/${ns}/t`, `postgres-replicas/${ns}/db`]) await client.workflow.getHandle(id).terminate().catch(() => undefined);
+    for (const id of [`readonlypool/${ns}/p`, `tenant/${ns}/t`, `postgres-replicas/${ns}/db`, `postgres-replicas/${ns}/nosecret`]) await client.workflow.getHandle(id).terminate().catch(() => undefined);
     await client.connection.close();
   });
 
@@ -83,7 +87,8 @@ describe('the worker process (dist/worker/main.js, the container entrypoint) und
     expect(samples.some((s) => s.name.startsWith('temporal_') && s.labels.task_queue === taskQueue)).toBe(true);
   });
 
-  it('writes JSON log lines whose activity lines name the workflow, and stops cleanly on SIGTERM', async () => {
+  it('writes only JSON lines on stderr, the Temporal core\'s included; activity lines name the workflow; failures keep the error, never the task token', async () => {
+    await eventually(async () => stderr, (text) => text.includes('"message":"Activity failed"') && text.includes(`postgres-replicas/${ns}/nosecret`), 60_000, 'an Activity failed line');
     const lines = stderr.split('\n').filter(Boolean);
     const parsed = lines.map((line) => {
       try {
@@ -93,6 +98,11 @@ describe('the worker process (dist/worker/main.js, the container entrypoint) und
       }
     });
     expect(parsed.every((entry) => typeof entry.time === 'string' && typeof entry.level === 'string' && typeof entry.message === 'string')).toBe(true);
+    expect(lines.filter((line) => line.includes('taskToken'))).toEqual([]);
+    // The core's own lines come through the same logger (forwarded), not as ANSI text of their own.
+    expect(parsed.some((entry) => entry.sdkComponent === 'core')).toBe(true);
+    const failed = parsed.find((entry) => entry.message === 'Activity failed' && entry.workflowId === `postgres-replicas/${ns}/nosecret`);
+    expect(failed).toEqual(expect.objectContaining({ level: 'warn', activityType: 'checkReplicas', error: expect.objectContaining({ message: expect.stringContaining(`Secret ${ns}/missing is missing`) }) }));
     const applied = parsed.find((entry) => String(entry.message).startsWith('applied StatefulSet') && entry.workflowId === `readonlypool/${ns}/p`);
     expect(applied).toEqual(expect.objectContaining({ level: 'info', activityType: 'applyPool', taskQueue }));
     const exited = new Promise<number | null>((resolve) => worker.on('exit', resolve));

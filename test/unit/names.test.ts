@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { mergeConditions } from '../../domain/conditions.js';
-import { parseResourceRef, workflowId } from '../../domain/names.js';
+import { defaultTaskQueue, parseClusterName, parseResourceRef, subjectWorkflowId, validatorSetWorkflowId, workflowId, type WorkflowSubject } from '../../domain/names.js';
 
 describe('workflow ids and resource references', () => {
   it('formats workflow ids as <kind>/<namespace>/<name>', () => {
@@ -14,6 +14,44 @@ describe('workflow ids and resource references', () => {
 
   it.each(['pool', '/pool', 'ns/', 'a/b/c', ''])('refuses %p with the expected form', (text) => {
     expect(() => parseResourceRef(text)).toThrow(/expected <namespace>\/<name>/);
+  });
+});
+
+describe('the workflow id builder', () => {
+  const pool: WorkflowSubject = { kind: 'readonlypool', namespace: 'stellar', name: 'testnet-pool', network: 'Testnet' };
+  const custom = 'My Network ; 2024';
+  it.each<[WorkflowSubject, string | undefined, string]>([
+    [pool, undefined, 'readonlypool/stellar/testnet-pool'],
+    [pool, 'prod-eu-1', 'prod-eu-1/readonlypool/stellar/testnet-pool'],
+    [{ kind: 'tenant', namespace: 'ns', name: 't' }, undefined, 'tenant/ns/t'],
+    [{ kind: 'postgres-replicas', namespace: 'ns', name: 'db' }, 'a', 'a/postgres-replicas/ns/db'],
+    [{ kind: 'validator-set', network: 'Testnet' }, undefined, 'validator-set/testnet'],
+    [{ kind: 'validator-set', network: 'Test SDF Network ; September 2015' }, undefined, 'validator-set/testnet'],
+    [{ kind: 'validator-set', network: 'Mainnet' }, 'prod', 'prod/validator-set/mainnet'],
+    [{ kind: 'validator-set', network: custom }, 'b', `b/validator-set/${validatorSetWorkflowId(custom).split('/')[1] ?? ''}`],
+  ])('%j in cluster %p is %s', (subject, cluster, id) => {
+    expect(subjectWorkflowId(subject, cluster)).toBe(id);
+  });
+
+  it('keeps the ids of earlier versions without a cluster (running workflows stay addressable)', () => {
+    expect(workflowId('tenant', { namespace: 'a', name: 'b' })).toBe('tenant/a/b');
+    expect(validatorSetWorkflowId(custom)).toMatch(/^validator-set\/custom-[0-9a-f]{8}$/);
+  });
+
+  it('gives two clusters different ids for the same resource', () => {
+    expect(subjectWorkflowId(pool, 'a')).not.toBe(subjectWorkflowId(pool, 'b'));
+  });
+
+  it.each([[undefined, 'stellar-steward'], ['prod', 'stellar-steward-prod']])('cluster %p polls %s by default', (cluster, queue) => {
+    expect(defaultTaskQueue(cluster)).toBe(queue);
+  });
+
+  it.each(['prod', 'prod-eu-1', 'a', 'k8s.example.org'])('accepts the cluster name %p', (name) => {
+    expect(parseClusterName(name)).toBe(name);
+  });
+
+  it.each(['', 'Prod', 'a/b', '-a', 'a-', 'a b', 'x'.repeat(64)])('refuses the cluster name %p, saying the form', (name) => {
+    expect(() => parseClusterName(name)).toThrow(/not a cluster name: use lowercase letters/);
   });
 });
 
