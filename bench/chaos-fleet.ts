@@ -37,19 +37,21 @@ type Service = Owned & { spec: { ports?: { port: number }[] } };
 
 const GROUP = '/apis/stellar.org/v1alpha1';
 const VERSIONS = ['22.1.0', '22.1.1'] as const;
+/** Tenant images the changes flip between (any tag but `broken` runs on KWOK). */
+const TENANT_IMAGES = ['rustfs/rustfs:1.0.0', 'rustfs/rustfs:1.0.1'] as const;
 const SEED = 'SCHAOSSEEDFORTHELOCALSTACKONLYNEVERUSEDONAREALNETWORKXXXXXXXX';
 
 /**
  * The four resources and their current desired state. Each `change` flips one setting that the owned
  * objects must reflect: the pool's targetReplicas 2 <-> 3 (StatefulSet replicas), a validator's version
- * (its StatefulSet's image; the validators take turns), the tenant pool's servers 1 <-> 2 (StatefulSet
- * replicas), the replica set's routing Service port 5432 <-> 5433 (the Service's port).
+ * (its StatefulSet's image; the validators take turns), the tenant's image (its pool's StatefulSet; servers
+ * are immutable), the replica set's routing Service port 5432 <-> 5433 (the Service's port).
  */
 export class ChaosFleet {
   readonly network: string;
   readonly validatorNames: string[];
   private poolReplicas = 2;
-  private tenantServers = 1;
+  private tenantImage: string = TENANT_IMAGES[0];
   private routingPort = 5432;
   private readonly versions = new Map<string, number>();
   private validatorTurn = 0;
@@ -85,7 +87,7 @@ export class ChaosFleet {
       });
     }
     await kube.apply(`/apis/rustfs.com/v1alpha1/namespaces/${ns}/tenants/t`, {
-      apiVersion: 'rustfs.com/v1alpha1', kind: 'Tenant', metadata: { name: 't', namespace: ns }, spec: { image: 'rustfs/rustfs:1.0.0', pools: [this.tenantPool()] },
+      apiVersion: 'rustfs.com/v1alpha1', kind: 'Tenant', metadata: { name: 't', namespace: ns }, spec: { image: this.tenantImage, pools: [{ name: 'a', servers: 2, persistence: { volumesPerServer: 1 } }] },
     });
     await this.resource('postgresreplicasets', 'db', 'PostgresReplicaSet', {
       primary: { host: postgres.primary.host, port: postgres.primary.port }, replicas: postgres.replicas.map((r) => ({ host: r.host, port: r.port })),
@@ -98,7 +100,7 @@ export class ChaosFleet {
     const pool = await this.statefulSet('pool');
     const tenant = await this.statefulSet('t-a');
     const ready = (sts: StatefulSet | undefined, replicas: number): boolean => sts?.spec.replicas === replicas && sts.status?.readyReplicas === replicas;
-    if (!ready(pool, this.poolReplicas) || !ready(tenant, this.tenantServers) || !(await this.routingShows())) return false;
+    if (!ready(pool, this.poolReplicas) || !ready(tenant, 2) || !(await this.tenantShows()) || !(await this.routingShows())) return false;
     for (const name of this.validatorNames) {
       const sts = await this.statefulSet(name);
       if (!ready(sts, 1) || !(await this.validatorShows(name))) return false;
@@ -122,10 +124,9 @@ export class ChaosFleet {
       return { target, what: `validator ${name} version -> ${this.version(name)}`, shows: () => this.validatorShows(name) };
     }
     if (target === 'tenant') {
-      this.tenantServers = this.tenantServers === 1 ? 2 : 1;
-      await this.patch(`/apis/rustfs.com/v1alpha1/namespaces/${this.options.namespace}/tenants/t`, { spec: { pools: [this.tenantPool()] } });
-      const servers = this.tenantServers;
-      return { target, what: `tenant pool a servers -> ${servers}`, shows: async () => (await this.statefulSet('t-a'))?.spec.replicas === servers };
+      this.tenantImage = this.tenantImage === TENANT_IMAGES[0] ? TENANT_IMAGES[1] : TENANT_IMAGES[0];
+      await this.patch(`/apis/rustfs.com/v1alpha1/namespaces/${this.options.namespace}/tenants/t`, { spec: { image: this.tenantImage } });
+      return { target, what: `tenant image -> ${this.tenantImage}`, shows: () => this.tenantShows() };
     }
     this.routingPort = this.routingPort === 5432 ? 5433 : 5432;
     await this.patch(`${GROUP}/namespaces/${this.options.namespace}/postgresreplicasets/db`, { spec: { routingService: { name: 'db-read', port: this.routingPort } } });
@@ -175,8 +176,8 @@ export class ChaosFleet {
     });
   }
 
-  private tenantPool(): Record<string, unknown> {
-    return { name: 'a', servers: this.tenantServers, persistence: { volumesPerServer: 1 } };
+  private async tenantShows(): Promise<boolean> {
+    return (await this.statefulSet('t-a'))?.spec.template.spec.containers[0]?.image === this.tenantImage;
   }
 
   private version(name: string): string {
