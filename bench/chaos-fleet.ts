@@ -95,17 +95,19 @@ export class ChaosFleet {
     });
   }
 
-  /** True when every owned object shows the current desired state and the pods are Ready. */
-  async settled(): Promise<boolean> {
-    const pool = await this.statefulSet('pool');
-    const tenant = await this.statefulSet('t-a');
+  /** What does not yet show the current desired state with Ready pods, or undefined when everything does. */
+  async unsettled(): Promise<string | undefined> {
     const ready = (sts: StatefulSet | undefined, replicas: number): boolean => sts?.spec.replicas === replicas && sts.status?.readyReplicas === replicas;
-    if (!ready(pool, this.poolReplicas) || !ready(tenant, 2) || !(await this.tenantShows()) || !(await this.routingShows())) return false;
+    const pool = await this.statefulSet('pool');
+    if (!ready(pool, this.poolReplicas)) return `StatefulSet pool: ${pool?.status?.readyReplicas ?? 0}/${pool?.spec.replicas} ready, want ${this.poolReplicas}`;
+    const tenant = await this.statefulSet('t-a');
+    if (!ready(tenant, 2) || !(await this.tenantShows())) return `StatefulSet t-a: ${tenant?.status?.readyReplicas ?? 0}/2 ready, image ${tenant?.spec.template.spec.containers[0]?.image}, want ${this.tenantImage}`;
+    if (!(await this.routingShows())) return `Service db-read: port not ${this.routingPort}`;
     for (const name of this.validatorNames) {
       const sts = await this.statefulSet(name);
-      if (!ready(sts, 1) || !(await this.validatorShows(name))) return false;
+      if (!ready(sts, 1) || !(await this.validatorShows(name))) return `StatefulSet ${name}: ${sts?.status?.readyReplicas ?? 0}/1 ready, image ${sts?.spec.template.spec.containers[0]?.image}, want ${this.version(name)}`;
     }
-    return true;
+    return undefined;
   }
 
   /** Makes the next spec change on `target` (a merge patch, as a person would) and says how to see it. */

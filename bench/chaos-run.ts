@@ -38,6 +38,8 @@ export interface ChaosReport {
   finalDuplicates: string[];
   /** Whether every owned object showed the last spec (pods Ready) within 120 s after the last fault. */
   finalSettled: boolean;
+  /** What was still not settled then. */
+  unsettled?: string;
   workerLog: string;
 }
 
@@ -62,12 +64,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await fleet.create();
     worker.start();
     await worker.ready();
-    if (!(await settled(fleet, 240_000))) throw new Error(`the pool, validators, tenant and replica set in ${namespace} did not settle within 240 s: see ${workerLog}`);
+    const first = await settled(fleet, 240_000);
+    if (first) throw new Error(`the pool, validators, tenant and replica set in ${namespace} did not settle within 240 s (${first}): see ${workerLog}`);
     options.log(`settled in namespace ${namespace}; worker log ${workerLog}`);
     if (options.kills > 0) report.results.push(await workerKills(fleet, worker, options.kills, seededRandom(options.seed), options.log));
     if (options.temporalRestart) report.results.push(await temporalRestart(fleet, options.stateDir, options.log));
     if (options.outageSeconds > 0) report.results.push(await apiServerOutage(fleet, options.stateDir, options.outageSeconds, options.log));
-    report.finalSettled = await settled(fleet, 120_000);
+    report.unsettled = await settled(fleet, 120_000);
+    report.finalSettled = report.unsettled === undefined;
     report.failedWorkflows = await failedWorkflows(client, fleet.workflowIds());
     report.finalDuplicates = await finalDuplicates(fleet);
   } finally {
@@ -86,13 +90,14 @@ export function chaosPassed(report: ChaosReport): boolean {
   return lost === 0 && duplicates === 0 && report.failedWorkflows.length === 0 && report.finalSettled;
 }
 
-async function settled(fleet: ChaosFleet, timeoutMs: number): Promise<boolean> {
+/** Waits until the fleet is settled; returns undefined then, or what was still unsettled at the deadline. */
+async function settled(fleet: ChaosFleet, timeoutMs: number): Promise<string | undefined> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await fleet.settled().catch(() => false))) {
-    if (Date.now() > deadline) return false;
+  for (;;) {
+    const unsettled = await fleet.unsettled().catch((error: unknown) => `cannot read the owned objects: ${(error as Error).message}`);
+    if (unsettled === undefined || Date.now() > deadline) return unsettled;
     await sleep(250);
   }
-  return true;
 }
 
 /** Duplicates including extra pods, given 30 s for pods of a scale-down to go. */

@@ -49,7 +49,7 @@ const report = await runChaos({
 });
 console.log(`\n${resultTable(report.results, report.failedWorkflows.length)}\n`);
 for (const line of [...report.results.flatMap((r) => [...r.lost, ...r.duplicates]), ...report.finalDuplicates, ...report.failedWorkflows]) console.log(`! ${line}`);
-if (!report.finalSettled) console.log('! the resources did not settle on their last spec within 120 s after the last fault');
+if (!report.finalSettled) console.log(`! the resources did not settle on their last spec within 120 s after the last fault: ${report.unsettled}`);
 console.log(`worker log: ${report.workerLog}`);
 console.log(`the ${values.stack} stack keeps running: node bin/steward.js stack down --name ${values.stack}`);
 process.exitCode = chaosPassed(report) ? 0 : 1;
