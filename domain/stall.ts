@@ -1,6 +1,7 @@
 // A pass that failed for good, or a change the API server refused, as the resource shows it: conditions
 // with the cleaned message, and when the loop tries again.
 import { mergeConditions, type Condition, type ConditionInput } from './conditions.js';
+import { sanitizeUntrusted } from './sanitize.js';
 
 const MAX_MESSAGE = 512;
 
@@ -19,8 +20,7 @@ export function failureText(error: unknown): string {
 
 /** Removes control characters (NUL included) and cuts `text` to 512 characters. */
 export function cleanText(text: string): string {
-  const printable = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return printable.length > MAX_MESSAGE ? `${printable.slice(0, MAX_MESSAGE - 1)}…` : printable;
+  return sanitizeUntrusted(text, MAX_MESSAGE).replace(/\s+/g, ' ').trim();
 }
 
 /** Backoff before the next pass after `failures` failed passes in a row: 1 s doubling, at most 30 s. */

@@ -40,7 +40,7 @@ describe('stall conditions', () => {
 describe('failure text', () => {
   it.each([
     ['the innermost message of a cause chain', new Error('activity task failed', { cause: new Error('403 Forbidden: pods is forbidden') }), '403 Forbidden: pods is forbidden'],
-    ['control characters and NUL removed', new Error('bad\u0000body\u001b[31m red'), 'bad body [31m red'],
+    ['control characters and NUL removed', new Error('bad\u0000body\u001b[31m red'), 'badbody[31m red'],
     ['a non-error', 'x', 'unknown failure'],
   ])('%s', (_what, error, expected) => {
     expect(failureText(error)).toBe(expected);
