@@ -1,6 +1,6 @@
 import type { Condition } from '../domain/conditions.js';
 import { stallShown, withStall, type Stall } from '../domain/stall.js';
-import { recordEvents } from './kube/events.js';
+import { recordEvents, type KubeEvent } from './kube/events.js';
 import { unlessGone } from './kube/apply-objects.js';
 import type { KubeRest } from './kube/rest.js';
 
@@ -25,6 +25,11 @@ interface Reported {
  */
 export function createStallActivities(kube: KubeRest) {
   return {
+    /** Records Events on a custom resource (skipped when its namespace is gone). */
+    async recordResourceEvents(input: { target: StallTarget; uid: string; events: KubeEvent[] }): Promise<void> {
+      await unlessGone(() => recordEvents(kube, { ...input.target, uid: input.uid, events: input.events }));
+    },
+
     /** Shows `stall` on each target's status and as a Warning Event (once per distinct stall). */
     async reportStalled(input: { targets: StallTarget[]; stall: Stall }): Promise<void> {
       for (const target of input.targets) {

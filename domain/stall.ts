@@ -90,3 +90,9 @@ export function refusalOutcome(
   const events = stall && !stallShown(previous, stall) ? [{ type: 'Warning' as const, reason: stall.reason, message: stall.message }] : [];
   return { conditions, events };
 }
+
+/** The refusals of objects that belong to one owner, matched by the owner's name in a label of each object. */
+export function refusalsOf(refusals: readonly Refusal[] | undefined, objects: readonly { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> } }[], label: string, owner: { namespace: string; name: string }): Refusal[] {
+  const mine = new Set(objects.filter((o) => o.metadata.labels?.[label] === owner.name && (o.metadata.namespace ?? owner.namespace) === owner.namespace).map((o) => `${o.kind}/${o.metadata.name}`));
+  return (refusals ?? []).filter((r) => mine.has(r.object));
+}

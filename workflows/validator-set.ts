@@ -1,14 +1,16 @@
-import { setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
 import { networkSlug } from '../domain/network.js';
 import { connectSummary, validatorApplySummary } from '../domain/summaries.js';
-import { decideValidators, nodeStatusChanged } from '../domain/validator-decision.js';
+import { refusalOutcome, refusalsOf, type Refusal } from '../domain/stall.js';
+import { decideValidators, nodeStatusChanged, type ObservedNode, type ValidatorDecision } from '../domain/validator-decision.js';
+import { NODE_LABEL } from '../domain/validator-objects.js';
 import { connectedAfter } from '../domain/validator-connections.js';
 import { loopActivities as validators, reportFailure, stallTarget, summarized } from './activities.js';
 import { peersQuery, resyncSignal, type ValidatorSetInput, type ValidatorSetView } from './contract.js';
 import { validatorSetWorkflowV1 } from './legacy/validator-set.js';
 import { recordValidators } from './metrics.js';
 import { runReconcileLoop, type PassOutcome, type ReconcileKind } from './reconcile-loop.js';
-import { onReconcileLoop } from './versions.js';
+import { onReconcileLoop, VALIDATOR_REFUSALS_PATCH } from './versions.js';
 
 const DEFAULT_RESYNC_SECONDS = 30;
 
@@ -52,12 +54,24 @@ async function validatorSetPass(state: ValidatorSetState): Promise<PassOutcome> 
   const { connects } = decision.connections;
   const results = connects.length > 0 ? await validators.connectPeers.executeWithOptions(summarized(connectSummary(decision)), [{ connects }]) : [];
   if (decision.networkPeers) await validators.writeNetworkPeers.executeWithOptions(summarized(`write stellar-system/stellar-peers: ${decision.peers.length} peers`), [decision.networkPeers]);
-  await validators.applyValidatorObjects.executeWithOptions(summarized(validatorApplySummary(decision)), [decision.objects]);
-  const changed = decision.statuses.filter((s) => nodeStatusChanged(observed.nodes.find((n) => n.namespace === s.namespace && n.name === s.name)?.status, s.status));
+  const applied = await validators.applyValidatorObjects.executeWithOptions(summarized(validatorApplySummary(decision)), [decision.objects]);
+  const statuses = patched(VALIDATOR_REFUSALS_PATCH) ? await withRefusals(decision.statuses, observed.nodes, applied.refused, decision.objects) : decision.statuses;
+  const changed = statuses.filter((s) => nodeStatusChanged(observed.nodes.find((n) => n.namespace === s.namespace && n.name === s.name)?.status, s.status));
   if (changed.length > 0) await validators.writeNodeStatuses.executeWithOptions(summarized(`status of ${changed.map((c) => c.name).join(', ')}`), [changed]);
   const after = connectedAfter(decision.connections, results.filter((r) => r.connected), decision.members);
   Object.assign(state.view, { iterations: state.view.iterations + 1, peers: decision.peers.map((p) => `${p.namespace}/${p.name}`), pending: after.missing, told: after.connected });
   recordValidators(state.view, networkSlug(network));
   const retrySoon = Object.values(state.view.pending).some((p) => p.length > 0);
   return { requeueAfterMs: (retrySoon ? 1 : (state.input.resyncSeconds ?? DEFAULT_RESYNC_SECONDS)) * 1000 };
+}
+
+/** Each node's status with the refusals of its own objects as `Stalled` (and a Warning Event when new). */
+async function withRefusals(statuses: ValidatorDecision['statuses'], nodes: ObservedNode[], refused: Refusal[] | undefined, objects: ValidatorDecision['objects']): Promise<ValidatorDecision['statuses']> {
+  const now = new Date().toISOString();
+  return Promise.all(statuses.map(async (entry) => {
+    const node = nodes.find((n) => n.namespace === entry.namespace && n.name === entry.name);
+    const outcome = refusalOutcome(node?.status?.conditions, entry.status.conditions, refusalsOf(refused, objects, NODE_LABEL, entry), entry.status.observedGeneration, now);
+    if (node && outcome.events.length > 0) await validators.recordResourceEvents.executeWithOptions(summarized(`record events on ${entry.name}: ${outcome.events.map((e) => e.reason).join(', ')}`), [{ target: stallTarget('StellarNode', entry.namespace, entry.name), uid: node.uid, events: outcome.events }]);
+    return { ...entry, status: { ...entry.status, conditions: outcome.conditions } };
+  }));
 }

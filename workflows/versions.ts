@@ -8,3 +8,6 @@ export const RECONCILE_LOOP_PATCH = 'reconcile-loop';
 export function onReconcileLoop(): boolean {
   return patched(RECONCILE_LOOP_PATCH);
 }
+
+/** Validator sets put refusals of a node's objects on that node's status (and a Warning Event). */
+export const VALIDATOR_REFUSALS_PATCH = 'validator-refusals';

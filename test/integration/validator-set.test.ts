@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { networkSlug } from '../../domain/network.js';
 import { startValidatorTrigger } from '../../worker/resource-triggers.js';
 import { peersQuery, resyncSignal } from '../../workflows/contract.js';
+import { allow, refuse } from './admission.js';
 import { createNamespace, eventually, historyText, kube, listPods, mergePatch, setScenario, stack, startWorker, temporalClient, workerKube } from './support.js';
 
 const SEED = 'SBSECRETSEEDVALUEFORTESTSONLYDONOTLEAKXXXXXXXXXXXXXXXXXXX';
@@ -133,6 +134,27 @@ describe('validator set on the local stack: peer discovery, shared ConfigMap and
     const after = await eventually(async () => (await kube().request<ConfigMap>('GET', PEERS)).data ?? {}, (d) => !Object.keys(d).some((k) => k.includes(slug)), 30_000, `${slug} keys removed`);
     expect(after['peers-mainnet.txt']).toContain(dns(ns, 'v1'));
     await client.workflow.getHandle(`validator-set/${slug}`).terminate().catch(() => undefined);
+  });
+
+  it("a refused change of a validator's StatefulSet shows as Stalled on that StellarNode, with one Warning Event", async () => {
+    const node = `/apis/stellar.org/v1alpha1/namespaces/${ns}/stellarnodes/v4`;
+    const policy = `${ns}-v4-frozen`;
+    await refuse({ name: policy, namespace: ns, resource: 'statefulsets', apiGroup: 'apps', expression: "!has(object.metadata.labels) || !('stellar.org/node' in object.metadata.labels) || object.metadata.labels['stellar.org/node'] != 'v4'", message: 'v4 is frozen by policy', reason: 'Invalid' });
+    interface Node { status?: { conditions?: { type: string; status: string; reason: string; message: string }[] } }
+    const stalled = (n: Node) => n.status?.conditions?.find((c) => c.type === 'Stalled');
+    try {
+      await mergePatch(node, { spec: { version: 'v22.1.0' } });
+      const seen = await eventually(() => kube().request<Node>('GET', node), (n) => stalled(n)?.status === 'True', 60_000, 'Stalled=True on v4');
+      expect(stalled(seen)).toEqual(expect.objectContaining({ reason: 'ChangeRefused', message: expect.stringContaining('v4 is frozen by policy') }));
+      const events = await eventually(() => kube().request<{ items: { reason: string; type: string; involvedObject: { name: string } }[] }>('GET', `/api/v1/namespaces/${ns}/events`),
+        (l) => l.items.some((e) => e.involvedObject.name === 'v4' && e.reason === 'ChangeRefused'), 15_000, 'a Warning Event on v4');
+      expect(events.items.filter((e) => e.involvedObject.name === 'v4' && e.reason === 'ChangeRefused' && e.type === 'Warning')).toHaveLength(1);
+      // The others go on: v1 is not stalled.
+      expect(stalled(await kube().request<Node>('GET', `/apis/stellar.org/v1alpha1/namespaces/${ns}/stellarnodes/v1`))?.status).toBe('False');
+    } finally {
+      await allow(policy);
+    }
+    await eventually(() => kube().request<Node>('GET', node), (n) => stalled(n)?.status === 'False', 60_000, 'Stalled=False on v4 once allowed');
   });
 
   it('suspending or deleting a validator removes it from the peers', async () => {
