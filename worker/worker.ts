@@ -1,11 +1,10 @@
-import path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { TASK_QUEUE } from '../domain/names.js';
 import type { TemporalSettings } from './temporal-settings.js';
+import { freshWorkflowBundle, WORKFLOWS_PATH } from './workflow-bundle.js';
 
-/** The compiled workflow bundle entry (dist/workflows/index.js). */
-export const WORKFLOWS_PATH = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'workflows', 'index.js');
+export { WORKFLOWS_PATH } from './workflow-bundle.js';
 
 /**
  * Connects to Temporal and creates a worker on the Steward task queue with every workflow and activity.
@@ -19,11 +18,13 @@ export async function createWorker(settings: TemporalSettings, deps: ActivityDep
     throw new Error(`cannot reach Temporal at ${settings.address} (${(error as Error).message}): ` +
       'start it (steward stack up) or set TEMPORAL_ADDRESS');
   }
+  // The bundle made at build time starts a worker in about a second; bundling at start takes 5-30 s.
+  const bundle = freshWorkflowBundle();
   return Worker.create({
     connection,
     namespace: settings.namespace,
     taskQueue,
-    workflowsPath: WORKFLOWS_PATH,
+    ...(bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(deps),
   });
 }
