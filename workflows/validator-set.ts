@@ -1,15 +1,14 @@
 import { patched, setHandler } from '@temporalio/workflow';
 import { networkSlug } from '../domain/network.js';
 import { connectSummary, validatorApplySummary } from '../domain/summaries.js';
-import { refusalOutcome, refusalsOf, type Refusal } from '../domain/stall.js';
-import { decideValidators, nodeStatusChanged, type ObservedNode, type ValidatorDecision } from '../domain/validator-decision.js';
-import { NODE_LABEL } from '../domain/validator-objects.js';
+import { decideValidators, nodeStatusChanged } from '../domain/validator-decision.js';
 import { connectedAfter } from '../domain/validator-connections.js';
 import { loopActivities as validators, reportFailure, stallTarget, summarized } from './activities.js';
 import { peersQuery, resyncSignal, type ValidatorSetInput, type ValidatorSetView } from './contract.js';
 import { validatorSetWorkflowV1 } from './legacy/validator-set.js';
 import { recordValidators } from './metrics.js';
 import { runReconcileLoop, type PassOutcome, type ReconcileKind } from './reconcile-loop.js';
+import { withRefusals } from './node-refusals.js';
 import { onReconcileLoop, VALIDATOR_REFUSALS_PATCH } from './versions.js';
 
 const DEFAULT_RESYNC_SECONDS = 30;
@@ -63,15 +62,4 @@ async function validatorSetPass(state: ValidatorSetState): Promise<PassOutcome> 
   recordValidators(state.view, networkSlug(network));
   const retrySoon = Object.values(state.view.pending).some((p) => p.length > 0);
   return { requeueAfterMs: (retrySoon ? 1 : (state.input.resyncSeconds ?? DEFAULT_RESYNC_SECONDS)) * 1000 };
-}
-
-/** Each node's status with the refusals of its own objects as `Stalled` (and a Warning Event when new). */
-async function withRefusals(statuses: ValidatorDecision['statuses'], nodes: ObservedNode[], refused: Refusal[] | undefined, objects: ValidatorDecision['objects']): Promise<ValidatorDecision['statuses']> {
-  const now = new Date().toISOString();
-  return Promise.all(statuses.map(async (entry) => {
-    const node = nodes.find((n) => n.namespace === entry.namespace && n.name === entry.name);
-    const outcome = refusalOutcome(node?.status?.conditions, entry.status.conditions, refusalsOf(refused, objects, NODE_LABEL, entry), entry.status.observedGeneration, now);
-    if (node && outcome.events.length > 0) await validators.recordResourceEvents.executeWithOptions(summarized(`record events on ${entry.name}: ${outcome.events.map((e) => e.reason).join(', ')}`), [{ target: stallTarget('StellarNode', entry.namespace, entry.name), uid: node.uid, events: outcome.events }]);
-    return { ...entry, status: { ...entry.status, conditions: outcome.conditions } };
-  }));
 }
