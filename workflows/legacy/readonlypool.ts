@@ -1,10 +1,11 @@
 import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { createPoolActivities } from '../../activities/pool-activities.js';
-import { decidePool, type PoolDecision, type PoolMemory } from '../../domain/pool-decision.js';
+import { decidePool, type PoolMemory } from '../../domain/pool-decision.js';
 import { withDefaults } from '../../domain/pool-spec.js';
 import { poolApplySummary, poolStatusSummary } from '../../domain/summaries.js';
 import { pauseSignal, rebalanceSignal, resourceChangedSignal, resumeSignal, statusQuery, type ReadOnlyPoolInput, type ReadOnlyPoolView } from '../contract.js';
 import { recordPool, recordReconcile } from '../metrics.js';
+import { updatePoolView } from '../pool-view.js';
 import { poolEventsV1, poolWriteStatusV1 } from './compat.js';
 
 const OPTIONS: ActivityOptions = {
@@ -81,7 +82,7 @@ export async function readOnlyPoolWorkflowV1(input: ReadOnlyPoolInput): Promise<
     if (poolEventsV1(decision.events).length > 0 && !paused) {
       await pool.recordPoolEvents.executeWithOptions(summarized(`record events: ${decision.events.map((e) => e.reason).join(', ')}`), [{ namespace: input.namespace, name: input.name, uid: observed.pool.uid, events: decision.events }]);
     }
-    updateView(view, decision, observed.pool.generation, paused);
+    updatePoolView(view, decision, observed.pool.generation, paused);
     recordPool(view);
     recordReconcile('readonlypool', startedAt);
     const interval = input.intervalSeconds ?? withDefaults(observed.pool.spec).loadBalancing.updateIntervalSeconds;
@@ -90,25 +91,4 @@ export async function readOnlyPoolWorkflowV1(input: ReadOnlyPoolInput): Promise<
   }
   await condition(allHandlersFinished);
   return continueAsNew<typeof readOnlyPoolWorkflowV1>({ ...input, memory, paused });
-}
-
-function updateView(view: ReadOnlyPoolView, decision: PoolDecision, generation: number, paused: boolean): void {
-  view.generation = generation;
-  view.paused = paused;
-  view.invalid = decision.invalid;
-  view.replicas = decision.memory.replicas;
-  view.networkTip = decision.status.networkLatestLedger;
-  view.fresh = decision.status.freshReplicas;
-  view.lagging = decision.status.laggingReplicas;
-  view.averageLag = decision.status.averageLag;
-  view.replicaViews = decision.assessments.map((a) => ({
-    replica: a.replica,
-    fresh: a.fresh,
-    weight: a.weight,
-    ledger: a.ledger,
-    lag: a.lag,
-    reason: a.reason,
-    serving: decision.serving.includes(a.replica),
-    shards: decision.status.shardAssignments.filter((s) => s.replicaName === a.replica).map((s) => s.shardId),
-  }));
 }
