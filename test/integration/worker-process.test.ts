@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { freePort } from '../../stack/ports.js';
+import { allow, refuse } from './admission.js';
 import { archiveUrl, createNamespace, eventually, kube, stack, temporalClient, uniqueName } from './support.js';
 
 const MAIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'worker', 'main.js');
@@ -57,15 +58,17 @@ describe('the worker process (dist/worker/main.js, the container entrypoint) und
     await apply('PostgresReplicaSet', 'postgresreplicasets', 'db', {
       primary: { host: pg.primary.host, port: pg.primary.port }, replicas: pg.replicas.map((r) => ({ host: r.host, port: r.port })), credentialsSecretRef: { name: 'pg' }, healthCheckIntervalSeconds: 1,
     });
-    // Its Secret does not exist: its activity fails and the SDK logs "Activity failed" with the error.
-    await apply('PostgresReplicaSet', 'postgresreplicasets', 'nosecret', {
-      primary: { host: pg.primary.host, port: pg.primary.port }, replicas: pg.replicas.slice(0, 1).map((r) => ({ host: r.host, port: r.port })), credentialsSecretRef: { name: 'missing' }, healthCheckIntervalSeconds: 1,
-    });
+    // An admission policy forbids labelling pool q's pods: its apply fails at once (403, not retried) and the
+    // SDK logs "Activity failed" with the API's message.
+    await refuse({ name: `${ns}-q-frozen`, namespace: ns, resource: 'pods', apiGroup: '', reason: 'Forbidden', message: 'pods of q are frozen',
+      expression: "!has(object.metadata.labels) || !('stellar.org/pool' in object.metadata.labels) || object.metadata.labels['stellar.org/pool'] != 'q'" });
+    await apply('ReadOnlyPool', 'readonlypools', 'q', { network: 'Testnet', minReplicas: 1, targetReplicas: 1, historyArchiveUrls: [archiveUrl('testnet')], loadBalancing: { updateIntervalSeconds: 1 } });
   });
   afterAll(async () => {
     if (worker && worker.exitCode === null) worker.kill('SIGKILL');
     const client = await temporalClient();
-    for (const id of [`readonlypool/${ns}/p`, `tenant/${ns}/t`, `postgres-replicas/${ns}/db`, `postgres-replicas/${ns}/nosecret`]) await client.workflow.getHandle(id).terminate().catch(() => undefined);
+    for (const id of [`readonlypool/${ns}/p`, `tenant/${ns}/t`, `postgres-replicas/${ns}/db`, `readonlypool/${ns}/q`]) await client.workflow.getHandle(id).terminate().catch(() => undefined);
+    await allow(`${ns}-q-frozen`).catch(() => undefined);
     await client.connection.close();
   });
 
@@ -88,7 +91,7 @@ describe('the worker process (dist/worker/main.js, the container entrypoint) und
   });
 
   it('writes only JSON lines on stderr, the Temporal core\'s included; activity lines name the workflow; failures keep the error, never the task token', async () => {
-    await eventually(async () => stderr, (text) => text.includes('"message":"Activity failed"') && text.includes(`postgres-replicas/${ns}/nosecret`), 60_000, 'an Activity failed line');
+    await eventually(async () => stderr, (text) => text.includes('"message":"Activity failed"') && text.includes(`readonlypool/${ns}/q`), 60_000, 'an Activity failed line');
     const lines = stderr.split('\n').filter(Boolean);
     const parsed = lines.map((line) => {
       try {
@@ -101,8 +104,8 @@ describe('the worker process (dist/worker/main.js, the container entrypoint) und
     expect(lines.filter((line) => line.includes('taskToken'))).toEqual([]);
     // The core's own lines come through the same logger (forwarded), not as ANSI text of their own.
     expect(parsed.some((entry) => entry.sdkComponent === 'core')).toBe(true);
-    const failed = parsed.find((entry) => entry.message === 'Activity failed' && entry.workflowId === `postgres-replicas/${ns}/nosecret`);
-    expect(failed).toEqual(expect.objectContaining({ level: 'warn', activityType: 'checkReplicas', error: expect.objectContaining({ message: expect.stringContaining(`Secret ${ns}/missing is missing`) }) }));
+    const failed = parsed.find((entry) => entry.message === 'Activity failed' && entry.workflowId === `readonlypool/${ns}/q`);
+    expect(failed).toEqual(expect.objectContaining({ level: 'warn', activityType: 'applyPool', error: expect.objectContaining({ message: expect.stringContaining('pods of q are frozen') }) }));
     const applied = parsed.find((entry) => String(entry.message).startsWith('applied StatefulSet') && entry.workflowId === `readonlypool/${ns}/p`);
     expect(applied).toEqual(expect.objectContaining({ level: 'info', activityType: 'applyPool', taskQueue }));
     const exited = new Promise<number | null>((resolve) => worker.on('exit', resolve));
