@@ -148,7 +148,7 @@ export function demoSteps(): DemoStep[] {
     },
     {
       title: 'validator-4 joins: its peers learn of it',
-      look: 'Web UI: validator-set/testnet, the pushPeers activity; kubectl get configmap stellar-peers -n stellar-system -o yaml',
+      look: 'Web UI: validator-set/testnet, the connectPeers activity; kubectl get configmap stellar-peers -n stellar-system -o yaml',
       timeoutMs: 90_000,
       async run(ctx) {
         const started = Date.now();

@@ -32,7 +32,7 @@ describe('steward demo --once on the suite stack', () => {
     expect(result.out).toMatch(/testnet-pool-1 lag \d+ ledgers, weight 10; the read Service now selects testnet-pool-0, testnet-pool-2/);
     expect(result.out).toMatch(/3 -> 4 replicas, 4 fresh again/);
     expect(result.out).toMatch(/testnet-pool-3: \d/);
-    expect(result.out).toMatch(/validator-1, validator-2, validator-3 were sent \/connect\?peer=validator-4-0\.validator-4-hl\.stellar\.svc\.cluster\.local/);
+    expect(result.out).toMatch(/validator-1, validator-2, validator-3 are connected to validator-4-0\.validator-4-hl\.stellar\.svc\.cluster\.local, as their \/peers show/);
     expect(result.out).toMatch(/replica-1 \(127\.0\.0\.1:\d+\) ejected after \d+ failed checks/);
     expect(result.out).toContain('demo: all 6 steps observed');
     expect(result.code).toBe(0);
@@ -56,6 +56,6 @@ describe('steward demo --once on the suite stack', () => {
       /^record events: .*ScaledUp/,
     ));
     expect(validators).toEqual(having(/^connect \d+ missing peer links on \d+ healthy validators/, /^write stellar-system\/stellar-peers: \d+ peers$/));
-    expect(db).toEqual(having(/^route reads to \d+ pods: 1 of 2 replicas healthy$/));
+    expect(db).toEqual(having(/^route reads to \d+ pods: 1 of 2 replicas healthy; /));
   });
 });
