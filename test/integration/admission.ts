@@ -1,5 +1,6 @@
 // Refusals on demand: a ValidatingAdmissionPolicy and its binding, scoped to one namespace, that make the
 // real API server refuse a write with 422 (Invalid) or 403 (Forbidden), as a cluster's policy would.
+import { KubeApiError } from '../../activities/kube/rest.js';
 import { kube } from './support.js';
 
 const API = '/apis/admissionregistration.k8s.io/v1';
@@ -15,8 +16,11 @@ export interface Refusal {
   reason: 'Invalid' | 'Forbidden';
 }
 
-/** Installs the policy and its binding; the API server enforces it within about a second. */
-export async function refuse(refusal: Refusal): Promise<void> {
+/**
+ * Installs the policy and its binding. The API server enforces them a moment later: with a `probe` (a
+ * merge patch the policy refuses), this returns only once a dry run of that patch is refused.
+ */
+export async function refuse(refusal: Refusal, probe?: { path: string; patch: unknown }): Promise<void> {
   await kube().apply(`${API}/validatingadmissionpolicies/${refusal.name}`, {
     apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name: refusal.name },
     spec: {
@@ -32,6 +36,21 @@ export async function refuse(refusal: Refusal): Promise<void> {
       matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': refusal.namespace } } },
     },
   });
+  if (probe) await enforced(probe);
+}
+
+async function enforced(probe: { path: string; patch: unknown }): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    try {
+      await kube().request('PATCH', probe.path, { body: probe.patch, contentType: 'application/merge-patch+json', query: { dryRun: 'All' } });
+    } catch (error) {
+      if (error instanceof KubeApiError && (error.status === 422 || error.status === 403)) return;
+      throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the admission policy was not enforced on ${probe.path} within 30 s`);
 }
 
 /** Removes the policy and its binding. */

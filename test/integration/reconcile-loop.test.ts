@@ -84,9 +84,9 @@ describe('the shared reconcile loop on the local stack', () => {
     const handle = await start('refused');
     await eventually(() => listPods(namespace, 'stellar.org/pool=refused'), (pods) => pods.length === 2, 60_000, '2 pods');
     const policy = `${namespace}-no-scale`;
-    await refuse({ name: policy, namespace, resource: 'statefulsets', apiGroup: 'apps', expression: 'object.spec.replicas <= 2', message: 'this namespace runs at most 2 replicas', reason: 'Invalid' });
+    await refuse({ name: policy, namespace, resource: 'statefulsets', apiGroup: 'apps', expression: 'object.spec.replicas <= 2', message: 'this namespace runs at most 2 replicas', reason: 'Invalid' },
+      { path: `/apis/apps/v1/namespaces/${namespace}/statefulsets/refused`, patch: { spec: { replicas: 3 } } });
     try {
-      // The policy takes a moment to be enforced: keep asking for 3 until the refusal shows.
       await mergePatch(`${POOLS(namespace)}/refused`, { spec: { targetReplicas: 3 } });
       const stalled = await eventually(() => kube().request<Pool>('GET', `${POOLS(namespace)}/refused`), (p) => condition(p, 'Stalled')?.status === 'True', 60_000, 'Stalled=True on the pool');
       expect(condition(stalled, 'Stalled')).toEqual(expect.objectContaining({ reason: 'ChangeRefused', message: expect.stringContaining('at most 2 replicas') }));

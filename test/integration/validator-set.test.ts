@@ -139,7 +139,8 @@ describe('validator set on the local stack: peer discovery, shared ConfigMap and
   it("a refused change of a validator's StatefulSet shows as Stalled on that StellarNode, with one Warning Event", async () => {
     const node = `/apis/stellar.org/v1alpha1/namespaces/${ns}/stellarnodes/v4`;
     const policy = `${ns}-v4-frozen`;
-    await refuse({ name: policy, namespace: ns, resource: 'statefulsets', apiGroup: 'apps', expression: "!has(object.metadata.labels) || !('stellar.org/node' in object.metadata.labels) || object.metadata.labels['stellar.org/node'] != 'v4'", message: 'v4 is frozen by policy', reason: 'Invalid' });
+    await refuse({ name: policy, namespace: ns, resource: 'statefulsets', apiGroup: 'apps', expression: "!has(object.metadata.labels) || !('stellar.org/node' in object.metadata.labels) || object.metadata.labels['stellar.org/node'] != 'v4'", message: 'v4 is frozen by policy', reason: 'Invalid' },
+      { path: `/apis/apps/v1/namespaces/${ns}/statefulsets/v4`, patch: { metadata: { annotations: { 'test.steward/probe': 'x' } } } });
     interface Node { status?: { conditions?: { type: string; status: string; reason: string; message: string }[] } }
     const stalled = (n: Node) => n.status?.conditions?.find((c) => c.type === 'Stalled');
     try {
