@@ -35,7 +35,15 @@ export interface WorkflowStartOptions {
   taskQueue: string;
   typedSearchAttributes?: SearchAttributePair[];
   staticSummary: string;
+  workflowTaskTimeout: string;
 }
+
+/**
+ * How long a workflow task may run before the server hands it to another worker. A task in flight on a
+ * worker that was killed waits this long (the SDK's default is 10 s); a reconcile loop's tasks take
+ * milliseconds (pure decisions, the workflow code bundled at build time). Runs that continue-as-new keep it.
+ */
+const WORKFLOW_TASK_TIMEOUT = '4 seconds';
 
 /**
  * The start options of a subject's workflow, used by every start (watch triggers, `steward start`, the
@@ -52,6 +60,7 @@ export function startOptions(subject: WorkflowSubject, scope: StewardScope): Wor
     workflowId: subjectWorkflowId(subject, scope.cluster),
     taskQueue: scope.taskQueue,
     staticSummary: `${scope.cluster ? `${scope.cluster}: ` : ''}${subject.kind} ${where ?? ''}`.trim(),
+    workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT,
   };
   if (!searchAttributesEnabled()) return base;
   const pairs: SearchAttributePair[] = [{ key: STEWARD_KIND, value: subject.kind }];

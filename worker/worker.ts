@@ -25,6 +25,9 @@ export async function createWorker(settings: TemporalSettings, deps: ActivityDep
     namespace: settings.namespace,
     taskQueue,
     ...(bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: WORKFLOWS_PATH }),
+    // A workflow's next task goes to the worker that ran the last one (its sticky queue). When that worker
+    // was killed, the task moves to the shared queue after this long (the SDK's default is 10 s).
+    stickyQueueScheduleToStartTimeout: '2 seconds',
     activities: createActivities(deps),
   });
 }

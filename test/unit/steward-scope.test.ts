@@ -50,6 +50,6 @@ describe('startOptions: what every workflow start carries', () => {
   it('sets no attributes with STEWARD_SEARCH_ATTRIBUTES=false, and keeps id and queue', () => {
     process.env.STEWARD_SEARCH_ATTRIBUTES = 'false';
     const options = startOptions({ kind: 'tenant', namespace: 'ns', name: 't' }, prod);
-    expect(options).toEqual({ workflowId: 'prod/tenant/ns/t', taskQueue: 'stellar-steward-prod', staticSummary: 'prod: tenant ns/t' });
+    expect(options).toEqual({ workflowId: 'prod/tenant/ns/t', taskQueue: 'stellar-steward-prod', staticSummary: 'prod: tenant ns/t', workflowTaskTimeout: '4 seconds' });
   });
 });
