@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
 import { KubeRest, type RequestOptions } from '../../activities/kube/rest.js';
 import { workflowId } from '../../domain/names.js';
-import { statusQuery, tenantStatusQuery } from '../../workflows/contract.js';
+import { replicaSetStatusQuery, statusQuery, tenantStatusQuery } from '../../workflows/contract.js';
+import { postgresReplicasWorkflow } from '../../workflows/postgres-replicas.js';
 import { readOnlyPoolWorkflow } from '../../workflows/readonlypool.js';
 import { tenantWorkflow } from '../../workflows/tenant.js';
-import { archiveUrl, createNamespace, eventually, kube, setScenario, startWorker, temporalClient, workerKube } from './support.js';
+import { archiveUrl, createNamespace, eventually, kube, setScenario, stack, startWorker, temporalClient, workerKube } from './support.js';
 import type { PoolStatus } from '../../domain/pool-status.js';
 import type { TenantStatus } from '../../domain/tenant-decision.js';
 
@@ -119,6 +120,31 @@ describe('steady resources make no writes', () => {
     const after = (await kube().request<{ status: TenantStatus }>('GET', path)).status;
     expect(after.pools.map((p) => [p.name, p.state, p.lastUpdateTime])).toEqual(before.pools.map((p) => [p.name, p.state, p.lastUpdateTime]));
     expect(after).toEqual(before);
+    await second.terminate('test done');
+  });
+
+  it('a PostgresReplicaSet whose workflow restarts with no memory keeps its health and routing, and writes nothing', async () => {
+    const pg = stack().postgres;
+    if (!pg || pg.external) throw new Error('needs the local PostgreSQL cluster');
+    await kube().apply(`/api/v1/namespaces/${namespace}/secrets/pg`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pg', namespace }, stringData: { username: pg.user, password: pg.password } });
+    const path = `/apis/stellar.org/v1alpha1/namespaces/${namespace}/postgresreplicasets/db`;
+    await kube().apply(path, {
+      apiVersion: 'stellar.org/v1alpha1', kind: 'PostgresReplicaSet', metadata: { name: 'db', namespace },
+      spec: { primary: { host: pg.primary.host, port: pg.primary.port }, replicas: pg.replicas.map((r) => ({ host: r.host, port: r.port })), credentialsSecretRef: { name: 'pg' } },
+    });
+    const id = workflowId('postgres-replicas', { namespace, name: 'db' });
+    const input = { namespace, name: 'db', intervalSeconds: 1 };
+    const first = await client.workflow.start(postgresReplicasWorkflow, { workflowId: id, taskQueue: worker.taskQueue, args: [input] });
+    await eventually(() => first.query(replicaSetStatusQuery), (v) => v.routingTo.length === pg.replicas.length && v.iterations > 3, 60_000, 'every replica healthy and routed');
+    await eventually(async () => (await measure(async () => (await first.query(replicaSetStatusQuery)).iterations)).writes, (w) => w.length === 0, 60_000, 'a steady window');
+    const before = (await kube().request<{ status: { routingTo: string[] } }>('GET', path)).status;
+    await first.terminate('restart with no memory');
+
+    counting.writes = [];
+    const second = await client.workflow.start(postgresReplicasWorkflow, { workflowId: id, taskQueue: worker.taskQueue, args: [input] });
+    await eventually(() => second.query(replicaSetStatusQuery), (v) => v.iterations >= 4, 30_000, 'four passes of the new run');
+    expect(counting.writes).toEqual([]);
+    expect((await kube().request<{ status: { routingTo: string[] } }>('GET', path)).status.routingTo).toEqual(before.routingTo);
     await second.terminate('test done');
   });
 });
