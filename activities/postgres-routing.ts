@@ -75,10 +75,7 @@ interface FinalizedObject {
  * would drop the spec they applied.
  */
 async function patchFinalizers(kube: KubeRest, ref: ResourceRef, resourceVersion: string, finalizers: string[]): Promise<void> {
-  await kube.request('PATCH', replicaSetPath(ref), {
-    body: { metadata: { finalizers, resourceVersion } },
-    contentType: 'application/merge-patch+json',
-  });
+  await kube.mergePatch(replicaSetPath(ref), { metadata: { finalizers, resourceVersion } });
 }
 
 /** Adds the route-labels finalizer unless present; a 403 is returned as a refusal. */

@@ -97,8 +97,8 @@ export class KubeRest {
   /**
    * JSON merge patch of `patch` at `path`, recorded under the Steward field manager as an Update. Unlike
    * an apply, it changes only the keys it names and takes no ownership from the workflows' applies; it is
-   * for operator marks on resources Steward does not own (the stop mark). Throws KubeApiError (404 when
-   * the object is missing).
+   * for marks on resources Steward does not own (the stop mark, a finalizer). Throws KubeApiError (404 when
+   * the object is missing, 409 when a `metadata.resourceVersion` in the patch is no longer current).
    */
   async mergePatch<T>(path: string, patch: unknown): Promise<T> {
     return this.request<T>('PATCH', path, { body: patch, contentType: 'application/merge-patch+json', query: { fieldManager: FIELD_MANAGER } });

@@ -63,7 +63,7 @@ export async function startKube(options: KubeOptions): Promise<KubeStack> {
   await waitFor(async () => (await fetch(`http://127.0.0.1:${etcdPort}/health`)).ok, { what: 'etcd', timeoutMs: 30_000, logFile: etcd.logFile, pid: etcd.pid });
   log('etcd ready');
 
-  const apiserver = startApiServerProcess(dir, { command: bin('kube-apiserver'), server, args: [
+  const apiserver = startServer({ name: 'kube-apiserver', command: bin('kube-apiserver'), stateDir: dir, args: [
     `--etcd-servers=http://127.0.0.1:${etcdPort}`, `--cert-dir=${pki.dir}`,
     `--tls-cert-file=${pki.serverCert}`, `--tls-private-key-file=${pki.serverKey}`, `--client-ca-file=${pki.caCert}`,
     `--secure-port=${apiPort}`, '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', '--endpoint-reconciler-type=none',
@@ -72,7 +72,7 @@ export async function startKube(options: KubeOptions): Promise<KubeStack> {
     `--service-account-key-file=${pki.serviceAccountPub}`, `--service-account-signing-key-file=${pki.serviceAccountKey}`,
     '--enable-priority-and-fairness=false', '--v=0',
   ] });
-  await apiServerReady(server, pki, apiserver);
+  await waitFor(() => healthy(server, '/readyz', pki), { what: `kube-apiserver on ${server}`, timeoutMs: 90_000, logFile: apiserver.logFile, pid: apiserver.pid });
   log('kube-apiserver ready');
 
   // On existing data, the fake nodes' leases are held by the previous KWOK's identity, which the new
@@ -114,44 +114,6 @@ export async function stopKube(stateDir: string): Promise<void> {
   const dir = path.join(stateDir, 'kube');
   await stopServers(dir, SERVERS);
   fs.rmSync(path.join(dir, 'kube.json'), { force: true });
-}
-
-/** How the kube-apiserver was started, kept so that it can be started again alone. */
-interface ApiServerLaunch {
-  command: string;
-  server: string;
-  args: string[];
-}
-
-function startApiServerProcess(dir: string, launch: ApiServerLaunch): ServerHandle {
-  fs.writeFileSync(path.join(dir, 'kube-apiserver.json'), JSON.stringify(launch));
-  return startServer({ name: 'kube-apiserver', command: launch.command, stateDir: dir, args: launch.args });
-}
-
-async function apiServerReady(server: string, pki: Pki, apiserver: ServerHandle): Promise<void> {
-  await waitFor(() => healthy(server, '/readyz', pki), { what: `kube-apiserver on ${server}`, timeoutMs: 90_000, logFile: apiserver.logFile, pid: apiserver.pid });
-}
-
-/**
- * Stops only the kube-apiserver of a state dir (an API server outage, for tests and benchmarks): etcd,
- * the controllers and KWOK keep running. {@link startApiServer} brings it back.
- */
-export async function stopApiServer(stateDir: string): Promise<void> {
-  await stopServers(path.join(stateDir, 'kube'), ['kube-apiserver']);
-}
-
-/**
- * Starts the kube-apiserver of a state dir again, on the same port with the same arguments, and resolves
- * once it is ready. Throws when the control plane was never started from this state dir.
- */
-export async function startApiServer(stateDir: string): Promise<void> {
-  const dir = path.join(stateDir, 'kube');
-  const file = path.join(dir, 'kube-apiserver.json');
-  if (!fs.existsSync(file)) throw new Error(`no kube-apiserver was started from ${dir}: start the stack first (steward stack up)`);
-  if (runningPid(dir, 'kube-apiserver') !== undefined) return;
-  const launch = JSON.parse(fs.readFileSync(file, 'utf8')) as ApiServerLaunch;
-  const apiserver = startServer({ name: 'kube-apiserver', command: launch.command, stateDir: dir, args: launch.args });
-  await apiServerReady(launch.server, ensurePki(path.join(dir, 'pki'), FIRST_SERVICE_IP), apiserver);
 }
 
 type Component = 'admin' | 'controller-manager' | 'scheduler' | 'kwok';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
-import { startApiServer, stopApiServer } from '../../stack/control-plane/index.js';
+import { bringBack, takeDown } from '../../stack/outage.js';
 import { installRuntime } from '../../worker/runtime.js';
 import { startWorkerService, type WorkerService } from '../../worker/service.js';
 import { tenantStatusQuery } from '../../workflows/contract.js';
@@ -31,7 +31,8 @@ describe('the watches ride out a kube-apiserver outage', () => {
     });
   });
   afterAll(async () => {
-    await startApiServer(stack().stateDir);
+    // Back up if the test stopped halfway (bringBack refuses a server that already runs).
+    await bringBack(stack().stateDir, 'kube-apiserver').catch(() => undefined);
     await service?.stop();
     await client?.workflow.getHandle(`tenant/${ns}/t`).terminate().catch(() => undefined);
     await client?.connection.close();
@@ -43,10 +44,10 @@ describe('the watches ride out a kube-apiserver outage', () => {
     await eventually(() => client.workflow.getHandle(`tenant/${ns}/t`).query(tenantStatusQuery), (v) => v.iterations > 0, 30_000, 'a first iteration');
     const before = lines.length;
 
-    await stopApiServer(stack().stateDir);
+    await takeDown(stack().stateDir, 'kube-apiserver');
     // About 20 s down: retrying every second, 9 watches would log some 180 lines.
     await new Promise((resolve) => setTimeout(resolve, 20_000));
-    await startApiServer(stack().stateDir);
+    await bringBack(stack().stateDir, 'kube-apiserver');
     const outage = () => lines.slice(before);
     const count = (pattern: RegExp) => outage().filter((line) => pattern.test(line)).length;
     const LOST = / lost: .*; retrying with backoff/;
