@@ -33,8 +33,9 @@ export async function poolPass(state: PoolState): Promise<PassOutcome> {
   const decision = decidePool(observed, state.input.memory ?? { autoscaler: {} }, { now, rebalanceRequested: rebalanceNow, autoscalerTiming: state.input.autoscalerTiming, ledgerRefreshMs });
   let refused;
   if (!paused) {
-    // The rebalance is claimed by this apply; a request that arrives meanwhile sets the flag again.
-    state.input = { ...state.input, rebalanceRequested: false };
+    // A rebalance this decision used is claimed by its apply; one that arrived during the pass (after the
+    // flag was read) stays requested for the next pass.
+    if (rebalanceNow) state.input = { ...state.input, rebalanceRequested: false };
     const applied = await pool.applyPool.executeWithOptions(summarized(poolApplySummary(decision)), [{ namespace, objects: decision.objects, obsoleteServices: decision.obsoleteServices, obsoleteRoute: decision.obsoleteRoute, podPatches: decision.podPatches, observedPods: observed.pods }])
       .catch((error: unknown) => {
         if (rebalanceNow) state.input = { ...state.input, rebalanceRequested: true };
