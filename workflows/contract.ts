@@ -20,6 +20,8 @@ export interface ReadOnlyPoolInput {
   ledgerRefreshSeconds?: number;
   /** State carried across continue-as-new. */
   memory?: PoolMemory;
+  /** The UID of the pool object `memory` was built for (a pool created again under its name starts over). */
+  memoryUid?: string;
   paused?: boolean;
   /** A `rebalance` not yet applied (carried across continue-as-new). */
   rebalanceRequested?: boolean;
@@ -152,6 +154,8 @@ export interface TenantInput {
   /** Resync interval (default 10 s); watches wake it sooner. */
   intervalSeconds?: number;
   memory?: Record<string, TenantPoolMemory>;
+  /** The UID of the tenant object `memory` was built for (a tenant created again under its name starts over). */
+  memoryUid?: string;
   transitions?: TenantTransition[];
   /** Pools named by `confirm-remove` whose StatefulSet is not deleted yet (carried across continue-as-new). */
   confirmedRemovals?: string[];

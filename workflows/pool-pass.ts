@@ -1,3 +1,5 @@
+import { patched } from '@temporalio/workflow';
+import { memoryForObject } from '../domain/object-memory.js';
 import { decidePool } from '../domain/pool-decision.js';
 import { withDefaults } from '../domain/pool-spec.js';
 import { sameJson } from '../domain/pool-status.js';
@@ -8,6 +10,7 @@ import type { ReadOnlyPoolInput, ReadOnlyPoolView } from './contract.js';
 import { recordPool } from './metrics.js';
 import { updatePoolView } from './pool-view.js';
 import type { PassOutcome } from './reconcile-loop.js';
+import { MEMORY_PER_OBJECT_PATCH } from './versions.js';
 
 /** What a pool's loop carries: its input (memory and pending requests included) and the query's view. */
 export interface PoolState {
@@ -26,6 +29,10 @@ export async function poolPass(state: PoolState): Promise<PassOutcome> {
   if (!observed) {
     state.view.deleted = true;
     return { done: true, requeueAfterMs: 0 };
+  }
+  if (patched(MEMORY_PER_OBJECT_PATCH)) {
+    const { memory, memoryUid } = memoryForObject(state.input.memory, state.input.memoryUid, observed.pool.uid);
+    state.input = { ...state.input, memory, memoryUid };
   }
   const now = Date.now();
   const ledgerRefreshMs = state.input.ledgerRefreshSeconds === undefined ? undefined : state.input.ledgerRefreshSeconds * 1000;

@@ -1,4 +1,5 @@
-import { setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
+import { memoryForObject } from '../domain/object-memory.js';
 import { sameJson } from '../domain/pool-status.js';
 import { refusalOutcome } from '../domain/stall.js';
 import { tenantApplySummary, tenantStatusSummary } from '../domain/summaries.js';
@@ -8,7 +9,7 @@ import { confirmRemoveSignal, tenantStatusQuery, type TenantInput, type TenantVi
 import { tenantWorkflowV1 } from './legacy/tenant.js';
 import { recordTenant } from './metrics.js';
 import { runReconcileLoop, type PassOutcome, type ReconcileKind } from './reconcile-loop.js';
-import { onReconcileLoop } from './versions.js';
+import { MEMORY_PER_OBJECT_PATCH, onReconcileLoop } from './versions.js';
 
 const RECENT_TRANSITIONS = 20;
 
@@ -48,6 +49,11 @@ async function tenantPass(state: TenantState): Promise<PassOutcome> {
   if (!observed) {
     state.view.deleted = true;
     return { done: true, requeueAfterMs: 0 };
+  }
+  if (patched(MEMORY_PER_OBJECT_PATCH)) {
+    const { memory, memoryUid, replaced } = memoryForObject(state.input.memory, state.input.memoryUid, observed.uid);
+    state.input = { ...state.input, memory, memoryUid };
+    if (replaced) state.view.transitions = [];
   }
   const now = Date.now();
   const decision = decideTenant({ namespace, name, uid: observed.uid, generation: observed.generation, spec: observed.spec, previousConditions: observed.conditions, previousStatus: observed.status }, observed.pools, observed.existingPools, state.input.memory ?? {}, now);

@@ -11,3 +11,6 @@ export function onReconcileLoop(): boolean {
 
 /** Validator sets put refusals of a node's objects on that node's status (and a Warning Event). */
 export const VALIDATOR_REFUSALS_PATCH = 'validator-refusals';
+
+/** A pool or tenant deleted and created again under its name drops the memory of the old object. */
+export const MEMORY_PER_OBJECT_PATCH = 'memory-per-object';

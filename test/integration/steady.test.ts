@@ -97,6 +97,34 @@ describe('steady resources make no writes', () => {
     await second.terminate('test done');
   });
 
+  it('a pool deleted and created again under its name drops the memory of the old object', async () => {
+    const path = `/apis/stellar.org/v1alpha1/namespaces/${namespace}/readonlypools/again`;
+    const manifest = {
+      apiVersion: 'stellar.org/v1alpha1', kind: 'ReadOnlyPool', metadata: { name: 'again', namespace },
+      spec: { network: 'Testnet', minReplicas: 1, maxReplicas: 4, targetReplicas: 2, historyArchiveUrls: [archiveUrl('testnet')], storage: { size: '1Gi' } },
+    };
+    const uidOf = async (): Promise<string> => (await kube().request<{ metadata: { uid: string } }>('GET', path)).metadata.uid;
+    await kube().apply(path, manifest);
+    const id = workflowId('readonlypool', { namespace, name: 'again' });
+    // Memory as a run leaves it after autoscaling 2 -> 3 (the spec's target is still 2).
+    const memory = { replicas: 3, specTarget: 2, autoscaler: {} };
+    const input = { namespace, name: 'again', intervalSeconds: 3600, memory };
+    const own = await client.workflow.start(readOnlyPoolWorkflow, { workflowId: id, taskQueue: worker.taskQueue, args: [{ ...input, memoryUid: await uidOf() }] });
+    await eventually(() => own.query(statusQuery), (v) => v.replicas !== undefined, 30_000, 'a first decision');
+    expect((await own.query(statusQuery)).replicas).toBe(3);
+    await own.terminate('the pool is deleted and created again');
+
+    const oldUid = await uidOf();
+    await kube().delete(path);
+    await eventually(() => kube().getOptional(path), (p) => !p, 30_000, 'the pool gone');
+    await kube().apply(path, manifest);
+    expect(await uidOf()).not.toBe(oldUid);
+    const again = await client.workflow.start(readOnlyPoolWorkflow, { workflowId: id, taskQueue: worker.taskQueue, args: [{ ...input, memoryUid: oldUid }] });
+    await eventually(() => again.query(statusQuery), (v) => v.replicas !== undefined, 30_000, 'a first decision on the new object');
+    expect((await again.query(statusQuery)).replicas).toBe(2);
+    await again.terminate('test done');
+  });
+
   it('a settled Tenant passes every second and writes nothing', async () => {
     await kube().apply(`/apis/rustfs.com/v1alpha1/namespaces/${namespace}/tenants/calm`, {
       apiVersion: 'rustfs.com/v1alpha1', kind: 'Tenant', metadata: { name: 'calm', namespace },
