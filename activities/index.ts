@@ -1,5 +1,6 @@
 // Activities: every piece of I/O the workflows need (Kubernetes, stellar-core, PostgreSQL), created
 // from a factory over their clients so that tests and the worker wire the real ones.
+import { defaultHttpClient, type HttpClient } from './http-client.js';
 import type { KubeRest } from './kube/rest.js';
 import { createPoolActivities } from './pool-activities.js';
 import { createValidatorActivities } from './validator-activities.js';
@@ -11,12 +12,14 @@ import { withHeartbeats } from './heartbeats.js';
 /** The clients activities talk through. */
 export interface ActivityDeps {
   kube: KubeRest;
+  /** The HTTP client for sources and nodes (default: from STEWARD_EGRESS and STEWARD_CA_BUNDLE). */
+  http?: HttpClient;
 }
 
 /** Creates every activity of the project over the given clients, each heartbeating while it runs. */
 export function createActivities(deps: ActivityDeps) {
   return withHeartbeats({
-    ...createPoolActivities(deps.kube),
+    ...createPoolActivities(deps.kube, deps.http ?? defaultHttpClient()),
     ...createValidatorActivities(deps.kube),
     ...createPostgresActivities(deps.kube),
     ...createTenantActivities(deps.kube),

@@ -11,7 +11,8 @@ import type { PoolStatus } from '../domain/pool-status.js';
 import { applyObjects, unlessGone, type ApplyResult } from './kube/apply-objects.js';
 import { recordEvents } from './kube/events.js';
 import type { KubeRest } from './kube/rest.js';
-import { boundedGet, probeReplica } from './stellar-core-client.js';
+import { defaultHttpClient, type HttpClient, type HttpResult } from './http-client.js';
+import { probeReplica } from './stellar-core-client.js';
 
 interface PoolResource {
   metadata: { name: string; namespace: string; uid: string; generation: number };
@@ -26,11 +27,15 @@ interface PodResource {
 
 /**
  * ReadOnlyPool activities: observe everything once (pool, pods, per-replica `/info`, archive roots),
- * apply desired objects only where they differ, write status, record Events.
+ * apply desired objects only where they differ, write status, record Events. `http` reaches the pods and
+ * the sources (default: the environment's client, see `httpClientFromEnv`).
  */
-export function createPoolActivities(kube: KubeRest) {
+export function createPoolActivities(kube: KubeRest, http: HttpClient = defaultHttpClient()) {
   return {
-    /** Reads the pool, its StatefulSet and pods, probes every pod and the archives; undefined when the pool is gone. */
+    /**
+     * Reads the pool, its StatefulSet and pods, probes every pod and the archives; undefined when the pool
+     * is gone. A pod or source that cannot be read is data in the observation (`probes`, `sourceErrors`).
+     */
     async observePool(ref: ResourceRef): Promise<PoolObservation | undefined> {
       const pool = await kube.getOptional<PoolResource>(`/apis/stellar.org/v1alpha1/namespaces/${ref.namespace}/readonlypools/${ref.name}`);
       if (!pool) return undefined;
@@ -48,8 +53,8 @@ export function createPoolActivities(kube: KubeRest) {
         .map((s) => s.metadata.name);
       const pods = podList.items.filter((p) => !p.metadata.deletionTimestamp).map(observedPod);
       const [probes, archives] = await Promise.all([
-        Promise.all(pods.map((pod) => probeReplica(pod))),
-        readArchiveTips(pool.spec.historyArchiveUrls ?? [], pool.spec.horizonUrl),
+        Promise.all(pods.map((pod) => probeReplica(pod, http))),
+        readArchiveTips(http, pool.spec.historyArchiveUrls ?? [], pool.spec.horizonUrl),
       ]);
       return {
         pool: { namespace: ref.namespace, name: ref.name, uid: pool.metadata.uid, generation: pool.metadata.generation, spec: pool.spec, status: pool.status },
@@ -132,26 +137,36 @@ function podHolds(pod: ObservedPod, patch: PodPatch): boolean {
   return MANAGED_POD_KEYS.every((key) => (pod.labels[key] ?? pod.annotations[key]) === (patch.labels[key] ?? patch.annotations[key]));
 }
 
-async function readArchiveTips(archiveUrls: string[], horizonUrl: string | undefined): Promise<{ sources: TipSource[]; errors: string[] }> {
+/** Limits of a source read: archives and Horizon may be far away, so 5 s in all; their roots are small. */
+export const SOURCE_LIMITS = { deadlineMs: 5000, maxBytes: 1024 * 1024 } as const;
+
+/**
+ * Reads each archive's root (`.well-known/stellar-history.json`) and Horizon's root document. A source
+ * that cannot be read becomes one line of `errors` naming it and the failure type; nothing throws.
+ */
+async function readArchiveTips(http: HttpClient, archiveUrls: string[], horizonUrl: string | undefined): Promise<{ sources: TipSource[]; errors: string[] }> {
   const sources: TipSource[] = [];
   const errors: string[] = [];
-  await Promise.all(archiveUrls.map(async (url) => {
-    const answer = await boundedGet(`${url.replace(/\/+$/, '')}/.well-known/stellar-history.json`);
-    const root = answer.body ? safeJson(answer.body) : undefined;
-    if (answer.status === 200 && typeof root?.currentLedger === 'number') {
-      sources.push({ source: `archive ${url}`, ledger: root.currentLedger, network: String(root.networkPassphrase ?? '') });
-    } else errors.push(`archive ${url} unreadable: ${answer.error?.message ?? `HTTP ${answer.status}`}`);
-  }));
-  if (horizonUrl) {
-    const answer = await boundedGet(horizonUrl);
-    const root = answer.body ? safeJson(answer.body) : undefined;
-    if (answer.status === 200 && typeof root?.core_latest_ledger === 'number') {
-      sources.push({ source: `horizon ${horizonUrl}`, ledger: root.core_latest_ledger, network: String(root.network_passphrase ?? '') });
-    } else errors.push(`horizon ${horizonUrl} unreadable: ${answer.error?.message ?? `HTTP ${answer.status}`}`);
-  }
+  const read = async (kind: string, url: string, rootUrl: string, ledgerKey: string, networkKey: string): Promise<void> => {
+    const answer = await http.get(rootUrl, SOURCE_LIMITS);
+    const root = answer.ok && answer.status === 200 ? safeJson(answer.body) : undefined;
+    const ledger = root?.[ledgerKey];
+    if (typeof ledger === 'number') sources.push({ source: `${kind} ${url}`, ledger, network: String(root?.[networkKey] ?? '') });
+    else errors.push(`${kind} ${url} unreadable: ${unreadable(answer, ledgerKey)}`);
+  };
+  await Promise.all([
+    ...archiveUrls.map((url) => read('archive', url, `${url.replace(/\/+$/, '')}/.well-known/stellar-history.json`, 'currentLedger', 'networkPassphrase')),
+    ...(horizonUrl ? [read('horizon', horizonUrl, horizonUrl, 'core_latest_ledger', 'network_passphrase')] : []),
+  ]);
   sources.sort((a, b) => (a.source < b.source ? -1 : 1));
   errors.sort();
   return { sources, errors };
+}
+
+function unreadable(answer: HttpResult, ledgerKey: string): string {
+  if (!answer.ok) return `${answer.error.type}: ${answer.error.message}`;
+  if (answer.status !== 200) return `BadResponse: HTTP ${answer.status}`;
+  return `BadResponse: no numeric ${ledgerKey}`;
 }
 
 function safeJson(text: string): Record<string, unknown> | undefined {

@@ -41,9 +41,13 @@ await applyAll(kube, loadKustomization(deployDir()));
 const workerKubeconfig = path.join(info.stateDir, 'worker-kubeconfig.yaml');
 await writeServiceAccountKubeconfig(kube, { namespace: 'stellar-system', name: 'stellar-steward' }, workerKubeconfig);
 
+// The worker processes inherit these: loopback only, and the stack's CA for the simulator's https archive.
+process.env.STEWARD_EGRESS = 'loopback';
+process.env.STEWARD_CA_BUNDLE = info.simulator.caBundle;
+
 console.log(`chaos: ${kills} worker SIGKILLs, ${values['no-temporal-restart'] ? 'no' : 'a'} Temporal restart, a ${outageSeconds} s kube-apiserver outage (seed ${seed})`);
 const report = await runChaos({
-  stateDir: info.stateDir, temporal: info.temporal, kube, workerKubeconfig, archiveUrl: `${info.simulator.controlUrl}/archive/testnet`,
+  stateDir: info.stateDir, temporal: info.temporal, kube, workerKubeconfig, archiveUrl: `${info.simulator.httpsUrl}/archive/testnet`,
   postgres: info.postgres, kills, temporalRestart: !values['no-temporal-restart'], outageSeconds, seed,
   log: (line) => console.log(`  ${line}`),
 });

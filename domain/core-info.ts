@@ -1,3 +1,4 @@
+import type { HttpErrorType } from './http-errors.js';
 import { sanitizeUntrusted } from './sanitize.js';
 
 /** What the project reads from stellar-core's `GET /info`. */
@@ -11,8 +12,8 @@ export interface CoreInfo {
   build?: string;
 }
 
-/** Why a replica could not be probed. */
-export type ProbeErrorType = 'Unreachable' | 'Timeout' | 'Booting' | 'BadResponse' | 'TooLarge' | 'NoAddress';
+/** Why a replica could not be probed: a failed request, a booting node, or a pod with no IP yet. */
+export type ProbeErrorType = HttpErrorType | 'Booting' | 'NoAddress';
 
 /** A failed probe: data, not an exception. */
 export interface ProbeError {

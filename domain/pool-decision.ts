@@ -245,9 +245,15 @@ function poolConditions(
       ? { type: 'Progressing', status: 'False', reason: 'Settled', message: `${desired} replicas ready`, observedGeneration: generation }
       : { type: 'Progressing', status: 'True', reason: 'Scaling', message: `${ready} of ${desired} replicas ready (${current} exist)`, observedGeneration: generation },
     problems.length > 0
-      ? { type: 'Degraded', status: 'True', reason: lagging.length > 0 ? 'LaggingReplicas' : 'IgnoredSources', message: problems.join('; '), observedGeneration: generation }
+      ? { type: 'Degraded', status: 'True', reason: degradedReason(lagging.length, observed.sourceErrors.length), message: problems.join('; '), observedGeneration: generation }
       : { type: 'Degraded', status: 'False', reason: 'AllFresh', message: 'every replica is fresh', observedGeneration: generation },
   ];
+}
+
+/** The Degraded reason: lagging replicas first, then sources that could not be read, then ignored ones. */
+function degradedReason(lagging: number, unreadableSources: number): string {
+  if (lagging > 0) return 'LaggingReplicas';
+  return unreadableSources > 0 ? 'UnreadableSources' : 'IgnoredSources';
 }
 
 function poolEvents(previous: PoolStatus | undefined, status: PoolStatus, scaleReason: string, from: number, to: number, rebalanced: boolean): PoolEvent[] {

@@ -2,9 +2,11 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { binDir, gatewayApiCrd, installScript, stateRoot } from './paths.js';
+import { createHttpClient, readCaBundle } from '../activities/http-client.js';
 import { freePort } from './ports.js';
 import { startPostgres, stopPostgres, type PostgresCluster } from './postgres.js';
 import { runningPid, startServer, stopServers, waitFor } from './process.js';
+import { ensureSourcePki } from './source-pki.js';
 import { startKube, stopKube } from './control-plane/index.js';
 import { startTemporal, stopTemporal, type TemporalEndpoint } from './temporal.js';
 
@@ -17,7 +19,17 @@ export interface StackInfo {
   temporal: TemporalEndpoint & { external: boolean };
   kube?: { kubeconfigPath: string; external: boolean };
   postgres?: (PostgresCluster & { external: false }) | { external: true; primaryUrl: string; replicaUrls: string[] };
-  simulator?: { controlUrl: string };
+  simulator?: SimulatorInfo;
+}
+
+/** How to reach the stellar-core simulator's archive and Horizon roots. */
+export interface SimulatorInfo {
+  /** `http://127.0.0.1:PORT`: the `/_sim/*` routes, and the roots over plain http. */
+  controlUrl: string;
+  /** `https://127.0.0.1:PORT`: the archive (`/archive/<network>`) and Horizon (`/horizon/<network>/`) roots over TLS. */
+  httpsUrl: string;
+  /** PEM file of the stack's sources CA, which signed the https certificate: workers get it as `STEWARD_CA_BUNDLE`. */
+  caBundle: string;
 }
 
 /** Options for `startStack`. */
@@ -132,23 +144,29 @@ async function postgresPart(stateDir: string, log: (message: string) => void): P
   return { ...(await startPostgres({ stateDir, log })), external: false };
 }
 
-async function simulatorPart(stateDir: string, kubeconfigPath: string, options: StackOptions): Promise<{ controlUrl: string }> {
+async function simulatorPart(stateDir: string, kubeconfigPath: string, options: StackOptions): Promise<SimulatorInfo> {
   const infoFile = path.join(stateDir, 'simulator.json');
   if (runningPid(stateDir, 'simulator') !== undefined && fs.existsSync(infoFile)) {
-    return JSON.parse(fs.readFileSync(infoFile, 'utf8')) as { controlUrl: string };
+    const running = JSON.parse(fs.readFileSync(infoFile, 'utf8')) as Partial<SimulatorInfo>;
+    // A simulator started before https existed has no httpsUrl: replace it.
+    if (running.httpsUrl) return running as SimulatorInfo;
+    await stopServers(stateDir, ['simulator']);
   }
-  const port = await freePort();
+  const pki = ensureSourcePki(path.join(stateDir, 'sources-pki'));
+  const [port, httpsPort] = [await freePort(), await freePort()];
   const main = path.resolve(path.dirname(new URL(import.meta.url).pathname), 'simulator', 'main.js');
   const args = [main, '--kubeconfig', kubeconfigPath, '--control-port', String(port)];
   args.push('--ledger-interval-ms', String(options.ledgerIntervalMs ?? 5000));
+  args.push('--tls-cert', pki.serverCert, '--tls-key', pki.serverKey, '--https-port', String(httpsPort));
   const server = startServer({ name: 'simulator', command: process.execPath, args, stateDir });
-  const controlUrl = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${controlUrl}/_sim/pods`)).ok, {
-    what: `stellar-core simulator on ${controlUrl}`,
+  const info: SimulatorInfo = { controlUrl: `http://127.0.0.1:${port}`, httpsUrl: `https://127.0.0.1:${httpsPort}`, caBundle: pki.caCert };
+  const secure = createHttpClient({ egress: 'loopback', caBundle: readCaBundle(pki.caCert) });
+  await waitFor(async () => (await fetch(`${info.controlUrl}/_sim/pods`)).ok && (await secure.get(`${info.httpsUrl}/_sim/pods`)).ok, {
+    what: `stellar-core simulator on ${info.controlUrl} and ${info.httpsUrl}`,
     timeoutMs: 20_000,
     logFile: server.logFile,
     pid: server.pid,
   });
-  fs.writeFileSync(infoFile, JSON.stringify({ controlUrl }));
-  return { controlUrl };
+  fs.writeFileSync(infoFile, JSON.stringify(info));
+  return info;
 }

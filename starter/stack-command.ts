@@ -36,8 +36,9 @@ function describe(info: NonNullable<ReturnType<typeof readStack>>): string {
   if (info.postgres && !info.postgres.external) {
     lines.push(`postgres    primary 127.0.0.1:${info.postgres.primary.port}, replicas ${info.postgres.replicas.map((r) => r.port).join(', ')}`);
   }
-  if (info.simulator) lines.push(`simulator   ${info.simulator.controlUrl}`);
+  if (info.simulator) lines.push(`simulator   ${info.simulator.controlUrl}  (archive and Horizon roots over https: ${info.simulator.httpsUrl})`);
   lines.push('', `export TEMPORAL_ADDRESS=${info.temporal.address}`);
   if (info.kube) lines.push(`export KUBECONFIG=${info.kube.kubeconfigPath}`);
+  if (info.simulator) lines.push(`export STEWARD_CA_BUNDLE=${info.simulator.caBundle} STEWARD_EGRESS=loopback`);
   return lines.join('\n');
 }

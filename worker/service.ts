@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
+import type { HttpClient } from '../activities/http-client.js';
 import type { KubeRest } from '../activities/kube/rest.js';
 import { TASK_QUEUE } from '../domain/names.js';
 import type { ReadOnlyPoolInput, TenantInput, ValidatorSetInput } from '../workflows/contract.js';
@@ -13,6 +14,8 @@ import { createWorker } from './worker.js';
 export interface WorkerServiceOptions {
   settings: TemporalSettings;
   kube: KubeRest;
+  /** The HTTP client of the activities (default: from STEWARD_EGRESS and STEWARD_CA_BUNDLE). */
+  http?: HttpClient;
   taskQueue?: string;
   /** Prefix of workflow IDs and the StewardCluster search attribute (STEWARD_CLUSTER); none by default. */
   cluster?: string;
@@ -38,7 +41,7 @@ export interface WorkerService {
 export async function startWorkerService(options: WorkerServiceOptions): Promise<WorkerService> {
   const { settings, kube } = options;
   const taskQueue = options.taskQueue ?? TASK_QUEUE;
-  const worker = await createWorker(settings, { kube }, taskQueue);
+  const worker = await createWorker(settings, { kube, http: options.http }, taskQueue);
   const connection = await Connection.connect(settings.connection);
   const client = new Client({ connection, namespace: settings.namespace });
   const { log, namespace, cluster } = options;

@@ -58,7 +58,8 @@ export function ensurePki(dir: string, firstServiceIp: string): Pki {
   return pki;
 }
 
-function signed(pki: Pki, key: string, cert: string, subject: string, extension: string): void {
+/** Makes a key and a certificate for `subject` signed by the CA of `pki`, with one X.509 extension line. */
+export function signed(pki: Pick<Pki, 'caCert' | 'caKey'>, key: string, cert: string, subject: string, extension: string): void {
   const csr = `${cert}.csr`;
   const ext = `${cert}.ext`;
   fs.writeFileSync(ext, `${extension}\n`);
@@ -68,7 +69,8 @@ function signed(pki: Pki, key: string, cert: string, subject: string, extension:
   fs.rmSync(ext);
 }
 
-function openssl(args: string[]): void {
+/** Runs the openssl CLI; throws an Error saying how to install it when it fails. */
+export function openssl(args: string[]): void {
   try {
     execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (error) {

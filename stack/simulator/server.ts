@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import { sleep } from '../process.js';
 import { answerControl, type ConnectRecord, type ControlView } from './control.js';
 import { kubePodSource } from './kube-pod-source.js';
@@ -25,6 +26,11 @@ export interface SimulatorBaseOptions {
   defaultNetwork?: string;
   /** Port of the control server on 127.0.0.1 (default: a free port). */
   controlPort?: number;
+  /**
+   * Serve the archive and Horizon roots (the control routes) over https too, on 127.0.0.1 with this PEM
+   * certificate and key (default: http only).
+   */
+  https?: { cert: string; key: string; port?: number };
   /** Receives one line per event worth knowing (default: none). */
   log?: (message: string) => void;
 }
@@ -47,6 +53,8 @@ export interface SimulatorSourceOptions extends SimulatorBaseOptions {
 export interface SimulatorHandle {
   /** `http://127.0.0.1:PORT` of the control server. */
   controlUrl: string;
+  /** `https://127.0.0.1:PORT` of the same routes over TLS, when `https` was given. */
+  httpsUrl?: string;
   /** The history archive URL of a network (name, slug or passphrase); its root file is below it. */
   archiveUrl(network: string): string;
   /** The Horizon root URL of a network (name, slug or passphrase). */
@@ -82,6 +90,7 @@ export async function startSimulatorWith(options: SimulatorSourceOptions): Promi
   const controlUrl = simulator.controlUrl();
   return {
     controlUrl,
+    httpsUrl: simulator.httpsUrl(),
     archiveUrl: (network) => `${controlUrl}/archive/${networkSlug(network)}`,
     horizonUrl: (network) => `${controlUrl}/horizon/${networkSlug(network)}/`,
     pods: () => [...simulator.pods.values()],
@@ -103,17 +112,22 @@ class Simulator {
   private readonly defaultNetwork: string;
   private readonly log: (message: string) => void;
   private readonly control = http.createServer((req, res) => this.serveControl(req, res));
+  private readonly secureControl: https.Server | undefined;
   private applying: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: SimulatorSourceOptions) {
     this.clock = { epochMs: Date.now(), ledgerIntervalMs: options.ledgerIntervalMs ?? DEFAULT_LEDGER_INTERVAL_MS };
     this.defaultNetwork = passphraseOf(options.defaultNetwork ?? DEFAULT_NETWORK_PASSPHRASE);
     this.log = options.log ?? (() => undefined);
+    const tls = options.https;
+    this.secureControl = tls && https.createServer({ cert: tls.cert, key: tls.key }, (req, res) => this.serveControl(req, res));
   }
 
   async start(): Promise<void> {
     await listen(this.control, this.options.controlPort ?? 0, '127.0.0.1');
-    this.log(`control server on ${this.controlUrl()}; simulating pods from ${this.options.podSource.describe}`);
+    if (this.secureControl) await listen(this.secureControl, this.options.https?.port ?? 0, '127.0.0.1');
+    const secure = this.secureControl ? ` and ${this.httpsUrl()}` : '';
+    this.log(`control server on ${this.controlUrl()}${secure}; simulating pods from ${this.options.podSource.describe}`);
     this.options.podSource.start((records) => {
       this.applying = this.applying.then(() => this.apply(records));
     });
@@ -124,6 +138,11 @@ class Simulator {
     return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   }
 
+  httpsUrl(): string | undefined {
+    const address = this.secureControl?.address();
+    return typeof address === 'object' && address ? `https://127.0.0.1:${address.port}` : undefined;
+  }
+
   settled(): Promise<void> {
     return this.applying;
   }
@@ -132,8 +151,10 @@ class Simulator {
     await this.options.podSource.stop();
     await this.applying;
     await Promise.all([...this.listeners.keys()].map((uid) => this.closeListener(uid)));
-    this.control.closeAllConnections();
-    await new Promise<void>((resolve) => this.control.close(() => resolve()));
+    for (const server of this.secureControl ? [this.control, this.secureControl] : [this.control]) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   }
 
   /** Applies one pod snapshot: updates the simulated pods, then opens and closes listeners to match. */

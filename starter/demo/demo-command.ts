@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
+import { createHttpClient, readCaBundle } from '../../activities/http-client.js';
 import { installCrds } from '../../activities/kube/crds.js';
 import { KubeRest } from '../../activities/kube/rest.js';
 import { startStack } from '../../stack/index.js';
@@ -32,7 +33,7 @@ export async function demoCommand(args: string[]): Promise<CommandResult> {
   const kube = KubeRest.fromFile(info.kube.kubeconfigPath);
   await installCrds(kube);
   const postgres = info.postgres && !info.postgres.external ? info.postgres : undefined;
-  const resources = demoResources(info.simulator.controlUrl, postgres);
+  const resources = demoResources(info.simulator.httpsUrl, postgres);
   await resetFromEarlierRun(kube, resources, say);
   if (postgres) for (const server of postgres.replicas) if (!isRunning(server)) startServer(server);
   await applyManifests(kube, resources.namespace, [...resources.secrets, resources.pool, ...resources.validators, resources.tenant, resources.replicaSet]);
@@ -41,7 +42,9 @@ export async function demoCommand(args: string[]): Promise<CommandResult> {
   const settings = { address: info.temporal.address, namespace: info.temporal.namespace, connection: { address: info.temporal.address } };
   installRuntime({ level: 'WARN' });
   const { cluster, taskQueue } = stewardScopeFromEnv();
-  const service = await startWorkerService({ settings, kube, cluster, taskQueue, inputDefaults: { validators: { resyncSeconds: 5 }, tenant: { intervalSeconds: 5 } }, log: (m) => say(`worker: ${m}`) });
+  // The demo talks to loopback only, and trusts the stack's CA for the simulator's https sources.
+  const http = createHttpClient({ egress: 'loopback', caBundle: readCaBundle(info.simulator.caBundle) });
+  const service = await startWorkerService({ settings, kube, http, cluster, taskQueue, inputDefaults: { validators: { resyncSeconds: 5 }, tenant: { intervalSeconds: 5 } }, log: (m) => say(`worker: ${m}`) });
   const connection = await Connection.connect({ address: info.temporal.address });
   const client = new Client({ connection, namespace: info.temporal.namespace });
   const ui = info.temporal.uiUrl ?? 'the Web UI';

@@ -41,7 +41,7 @@ function only(manifests: Manifest[], kind: string): Manifest[] {
  * updates every 2 s and leaves shards put until a `rebalance` signal (so the signal has work to do);
  * the replica set checks the local PostgreSQL servers every 2 s with their real credentials.
  */
-export function demoResources(simulatorUrl: string, postgres: PostgresCluster | undefined): DemoResources {
+export function demoResources(sourcesUrl: string, postgres: PostgresCluster | undefined): DemoResources {
   const [pool] = load('readonlypool.yaml');
   const validatorFile = load('validators.yaml');
   const tenantFile = load('tenant.yaml');
@@ -50,7 +50,7 @@ export function demoResources(simulatorUrl: string, postgres: PostgresCluster | 
   const spec = pool.spec ?? {};
   pool.spec = {
     ...spec,
-    historyArchiveUrls: [`${simulatorUrl}/archive/testnet`],
+    historyArchiveUrls: [`${sourcesUrl}/archive/testnet`],
     loadBalancing: { ...(spec.loadBalancing as object), updateIntervalSeconds: 2 },
     shardBalancing: { ...(spec.shardBalancing as object), shardCount: 8, autoRebalance: false },
   };

@@ -28,5 +28,9 @@ export default async function globalSetup(): Promise<void> {
     await writeServiceAccountKubeconfig(admin, { namespace: 'stellar-system', name: 'stellar-steward' }, path.join(info.stateDir, WORKER_KUBECONFIG));
   }
   process.env.STEWARD_STACK_DIR = info.stateDir;
+  // Every worker of the suite (in the test processes and the ones they spawn) reaches only loopback
+  // addresses, and trusts the stack's sources CA for the simulator's https archive and Horizon roots.
+  process.env.STEWARD_EGRESS = 'loopback';
+  if (info.simulator) process.env.STEWARD_CA_BUNDLE = info.simulator.caBundle;
   console.error(`[test] local stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import type { HttpClient } from '../../activities/http-client.js';
 import { KubeRest } from '../../activities/kube/rest.js';
 import type { StackInfo } from '../../stack/index.js';
 import { createWorker } from '../../worker/worker.js';
@@ -48,12 +49,15 @@ export async function createNamespace(prefix = 'test'): Promise<string> {
   return name;
 }
 
-/** Starts a worker on a task queue of its own (as the worker's ServiceAccount by default); call `stop` when done. */
-export async function startWorker(kubeClient: KubeRest = workerKube()): Promise<{ worker: Worker; taskQueue: string; stop: () => Promise<void> }> {
+/**
+ * Starts a worker on a task queue of its own (as the worker's ServiceAccount by default, with the HTTP
+ * client of the environment global-setup prepared unless `http` is given); call `stop` when done.
+ */
+export async function startWorker(kubeClient: KubeRest = workerKube(), http?: HttpClient): Promise<{ worker: Worker; taskQueue: string; stop: () => Promise<void> }> {
   quietRuntime();
   const { address, namespace } = stack().temporal;
   const taskQueue = uniqueName('test-queue');
-  const worker = await createWorker({ address, namespace, connection: { address } }, { kube: kubeClient }, taskQueue);
+  const worker = await createWorker({ address, namespace, connection: { address } }, { kube: kubeClient, http }, taskQueue);
   const running = worker.run();
   const stop = async (): Promise<void> => {
     worker.shutdown();
@@ -89,11 +93,20 @@ export async function setScenario(namespace: string, pod: string, scenario: stri
   await mergePatch(`/api/v1/namespaces/${namespace}/pods/${pod}`, { metadata: { annotations: { 'sim.stellar.org/scenario': scenario } } });
 }
 
-/** The simulator's history archive URL for a network (`testnet`, `mainnet`, `futurenet`). */
+/** The simulator's history archive URL for a network (`testnet`, `mainnet`, `futurenet`), over https. */
 export function archiveUrl(network: string): string {
-  const simulator = stack().simulator;
-  if (!simulator) throw new Error('the suite stack has no stellar-core simulator');
-  return `${simulator.controlUrl}/archive/${network}`;
+  return `${simulator().httpsUrl}/archive/${network}`;
+}
+
+/** The simulator's Horizon root URL for a network, over https. */
+export function horizonUrl(network: string): string {
+  return `${simulator().httpsUrl}/horizon/${network}/`;
+}
+
+function simulator(): NonNullable<StackInfo['simulator']> {
+  const info = stack().simulator;
+  if (!info) throw new Error('the suite stack has no stellar-core simulator');
+  return info;
 }
 
 /** A pod as tests read it. */

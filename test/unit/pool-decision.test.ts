@@ -56,6 +56,17 @@ describe('decidePool: freshness, weights and serving', () => {
     expect(decision.status.networkLatestLedger).toBe(6400);
     expect(decision.status.conditions.find((c) => c.type === 'Degraded')?.message).toMatch(/archive http:\/\/m ignored/);
   });
+
+  it.each([
+    ['an unreadable archive only', [6400], ['archive https://far unreadable: EgressDenied: not loopback'], 'UnreadableSources'],
+    ['an unreadable archive and a lagging replica', [6400, 6000], ['archive https://far unreadable: Timeout: slow'], 'LaggingReplicas'],
+  ] as const)('%s: Degraded names the source (reason %s)', (_, ledgers, sourceErrors, reason) => {
+    const decision = decidePool(observation(lag, [...ledgers], { sourceErrors: [...sourceErrors] }), memory, options);
+    const degraded = decision.status.conditions.find((c) => c.type === 'Degraded');
+    expect(degraded).toEqual(expect.objectContaining({ status: 'True', reason }));
+    expect(degraded?.message).toContain(sourceErrors[0]);
+    expect(decision.objects.map((o) => o.kind)).toContain('StatefulSet');
+  });
 });
 
 describe('decidePool: objects', () => {

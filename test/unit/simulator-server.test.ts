@@ -1,5 +1,10 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHttpClient, readCaBundle } from '../../activities/http-client.js';
+import { ensureSourcePki } from '../../stack/source-pki.js';
 import { isListening } from '../../stack/ports.js';
 import type { PodRecord } from '../../stack/simulator/pod-record.js';
 import { staticPodSource } from '../../stack/simulator/pod-source.js';
@@ -137,5 +142,30 @@ describe('the simulator serving a static list of pods', () => {
     expect(sim.links()).toEqual([]);
     const a = await getJson<{ authenticated_peers: { outbound: { address: string }[]; inbound: unknown } }>('http://127.77.0.1:11626/peers');
     expect(a.authenticated_peers.outbound.map((p) => p.address).filter((x) => x.startsWith('127.77.'))).toEqual([]);
+  });
+});
+
+describe('the simulator serving archive and Horizon roots over https', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sim-https-'));
+  const pki = ensureSourcePki(dir);
+  let sim: SimulatorHandle;
+
+  beforeAll(async () => {
+    sim = await startSimulatorWith({ podSource: staticPodSource([]), https: { cert: fs.readFileSync(pki.serverCert, 'utf8'), key: fs.readFileSync(pki.serverKey, 'utf8') } });
+  });
+  afterAll(async () => {
+    await sim?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers the archive root to a client that trusts the stack CA, and is a TLS error to one that does not', async () => {
+    expect(sim.httpsUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const trusting = createHttpClient({ egress: 'loopback', caBundle: readCaBundle(pki.caCert) });
+    const root = await trusting.get(`${sim.httpsUrl}/archive/testnet/.well-known/stellar-history.json`);
+    expect(root.ok && root.status === 200 && (JSON.parse(root.body) as { networkPassphrase: string }).networkPassphrase).toBe(TESTNET);
+    const horizon = await trusting.get(`${sim.httpsUrl}/horizon/testnet/`);
+    expect(horizon.ok && horizon.status).toBe(200);
+    const refused = await createHttpClient({ egress: 'loopback' }).get(`${sim.httpsUrl}/archive/testnet/.well-known/stellar-history.json`);
+    expect(refused.ok ? 'ok' : refused.error.type).toBe('TlsError');
   });
 });
