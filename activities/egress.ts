@@ -30,11 +30,24 @@ export function isLoopbackAddress(address: string): boolean {
  * that names the host and the setting. Under `any` every host passes.
  */
 export function egressRefusal(url: URL, egress: Egress): HttpError | undefined {
+  return hostRefusal(url.hostname.replace(/^\[(.*)\]$/, '$1'), url.origin, egress);
+}
+
+/** `egressRefusal` for a host that is not reached by URL (a PostgreSQL server): `what` names it in the message. */
+export function hostRefusal(host: string, what: string, egress: Egress): HttpError | undefined {
   if (egress === 'any') return undefined;
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   if (host === LOOPBACK_NAME || isLoopbackAddress(host)) return undefined;
   return {
     type: 'EgressDenied',
-    message: `${url.origin} not contacted: egress is limited to loopback (STEWARD_EGRESS=loopback) and ${host} is not a loopback address`,
+    message: `${what} not contacted: egress is limited to loopback (STEWARD_EGRESS=loopback) and ${host} is not a loopback address`,
   };
+}
+
+/** The egress `STEWARD_EGRESS` asks for (`any` when unset); throws an Error naming the variable when unknown. */
+export function egressFromEnv(env: NodeJS.ProcessEnv = process.env): Egress {
+  const text = env.STEWARD_EGRESS?.trim() || 'any';
+  if (!(EGRESS_VALUES as readonly string[]).includes(text)) {
+    throw new Error(`STEWARD_EGRESS=${text} is not one of ${EGRESS_VALUES.join(', ')}: unset it or set one of these`);
+  }
+  return text as Egress;
 }

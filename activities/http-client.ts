@@ -4,7 +4,7 @@ import https from 'node:https';
 import type { LookupFunction, Socket } from 'node:net';
 import tls from 'node:tls';
 import type { HttpError } from '../domain/http-errors.js';
-import { EGRESS_VALUES, egressRefusal, LOOPBACK_NAME, type Egress } from './egress.js';
+import { egressFromEnv, egressRefusal, LOOPBACK_NAME, type Egress } from './egress.js';
 
 /** Limits of one request, redirects included. */
 export interface RequestLimits {
@@ -61,12 +61,9 @@ export function createHttpClient(settings: HttpClientSettings = {}): HttpClient 
  * the egress value is unknown or the bundle cannot be read or holds no certificate.
  */
 export function httpClientFromEnv(env: NodeJS.ProcessEnv = process.env): HttpClient {
-  const egressText = env.STEWARD_EGRESS?.trim() || 'any';
-  if (!(EGRESS_VALUES as readonly string[]).includes(egressText)) {
-    throw new Error(`STEWARD_EGRESS=${egressText} is not one of ${EGRESS_VALUES.join(', ')}: unset it or set one of these`);
-  }
+  const egress = egressFromEnv(env);
   const bundlePath = env.STEWARD_CA_BUNDLE?.trim();
-  return createHttpClient({ egress: egressText as Egress, caBundle: bundlePath ? readCaBundle(bundlePath) : undefined });
+  return createHttpClient({ egress, caBundle: bundlePath ? readCaBundle(bundlePath) : undefined });
 }
 
 /** Reads a PEM CA bundle; throws an Error (with its cause) naming `STEWARD_CA_BUNDLE` when unusable. */

@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { CheckRefusalReason, ReplicaCheckResult } from '../domain/replica-health.js';
 import { serverKey, type ReplicaSetSpec } from '../domain/replica-set.js';
 import { checkReplica, readPrimaryLsn } from '../router/health-check.js';
+import { egressFromEnv, hostRefusal } from './egress.js';
 import { KubeApiError, type KubeRest } from './kube/rest.js';
 
 const CHECK_TIMEOUT_MS = 2000;
@@ -45,13 +46,20 @@ export async function checkReplicaServers(kube: KubeRest, namespace: string, spe
   }
   const { user, password } = credentials;
   const primary = spec.primary;
+  // Under loopback egress (STEWARD_EGRESS) a server that is not a loopback address is never dialed (not
+  // even looked up in DNS): it counts as unreachable, named, like one that does not answer.
+  const egress = egressFromEnv();
+  const refusalOf = (server: { host: string; port: number }) => hostRefusal(server.host, `PostgreSQL ${server.host}:${server.port}`, egress);
+  const primaryRefused = refusalOf(primary);
   const primaryPool = new pg.Pool({
     host: primary.host, port: primary.port, database: primary.database ?? 'postgres', user, password, max: 1, connectionTimeoutMillis: CHECK_TIMEOUT_MS,
   });
   primaryPool.on('error', () => undefined);
   try {
-    const lsn = await readPrimaryLsn(primaryPool, CHECK_TIMEOUT_MS);
+    const lsn = primaryRefused ? undefined : await readPrimaryLsn(primaryPool, CHECK_TIMEOUT_MS);
     const results = await Promise.all(spec.replicas.map(async (replica) => {
+      const refused = refusalOf(replica);
+      if (refused) return [serverKey(replica), { ok: false, at: Date.now(), reason: 'Unreachable', error: refused.message } satisfies ReplicaCheckResult] as const;
       const target = {
         host: replica.host, port: replica.port, database: replica.database ?? 'postgres', user, password,
         applicationName: replica.applicationName ?? 'stellar-steward-health',

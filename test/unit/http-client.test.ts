@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { egressRefusal, isLoopbackAddress } from '../../activities/egress.js';
+import { egressFromEnv, egressRefusal, hostRefusal, isLoopbackAddress } from '../../activities/egress.js';
 import { createHttpClient, httpClientFromEnv, type HttpResult } from '../../activities/http-client.js';
 import { ensureSourcePki } from '../../stack/source-pki.js';
 
@@ -148,6 +148,29 @@ describe('egress guard', () => {
     const refusal = egressRefusal(new URL(url), egress);
     expect(refusal === undefined).toBe(allowed);
     if (refusal) expect(refusal).toEqual({ type: 'EgressDenied', message: expect.stringMatching(/egress is limited to loopback/) });
+  });
+
+  it.each([
+    ['horizon-db-primary.stellar.svc', 'loopback', false],
+    ['10.0.0.5', 'loopback', false],
+    ['::1', 'loopback', true],
+    ['127.0.0.1', 'loopback', true],
+    ['localhost', 'loopback', true],
+    ['horizon-db-primary.stellar.svc', 'any', true],
+  ] as const)('a PostgreSQL host %s under %s egress: allowed %s', (host, egress, allowed) => {
+    const refusal = hostRefusal(host, `PostgreSQL ${host}:5432`, egress);
+    expect(refusal === undefined).toBe(allowed);
+    if (refusal) expect(refusal.message).toContain(`PostgreSQL ${host}:5432 not contacted`);
+  });
+
+  it.each([
+    [undefined, 'any'], ['', 'any'], ['loopback', 'loopback'], [' any ', 'any'],
+  ] as const)('STEWARD_EGRESS=%s is %s', (value, egress) => {
+    expect(egressFromEnv({ STEWARD_EGRESS: value })).toBe(egress);
+  });
+
+  it('an unknown STEWARD_EGRESS is an error naming the variable', () => {
+    expect(() => egressFromEnv({ STEWARD_EGRESS: 'none' })).toThrow(/STEWARD_EGRESS=none is not one of any, loopback/);
   });
 
   it.each([
