@@ -1,9 +1,14 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
 import { KubeApiError } from '../../activities/kube/rest.js';
 import { tenantPoolStatefulSetName } from '../../domain/names.js';
 import type { TenantStatus } from '../../domain/tenant-decision.js';
+import { objectPath } from '../../activities/kube/paths.js';
 import { tenantPoolStatefulSet } from '../../domain/tenant-objects.js';
+import type { KubeObject } from '../../domain/pool-objects.js';
+import YAML from 'yaml';
 import { startTenantTrigger } from '../../worker/resource-triggers.js';
 import { createNamespace, eventually, kube, startWorker, temporalClient, workerKube } from './support.js';
 
@@ -117,5 +122,20 @@ describe('Tenant names and one RustFS cluster on the real API server and Statefu
     await kube().delete(`${sets()}/${held}`);
     await ready('taken');
     expect((await setsOf('taken')).map((set) => set.metadata.name)).toEqual([held]);
+  });
+
+  it('examples/tenant.yaml applies as written (in this namespace) and converges, its pods reading the Secret by reference', async () => {
+    const file = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..', 'examples', 'tenant.yaml');
+    const documents = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((doc) => doc.toJS() as KubeObject);
+    for (const document of documents) {
+      const object = { ...document, metadata: { ...document.metadata, namespace: ns } };
+      await kube().apply(objectPath(object), object);
+    }
+    expect(documents.map((d) => d.kind)).toEqual(['Secret', 'Tenant']);
+    await ready('archive-store');
+    const pods = await podsOf('archive-store');
+    expect(pods).toHaveLength(2);
+    const env = pods[0]?.spec.containers[0]?.env ?? [];
+    expect(env.find((e) => e.name === 'RUSTFS_ACCESS_KEY')?.valueFrom).toEqual({ secretKeyRef: { name: 'archive-store-credentials', key: 'accesskey', optional: false } });
   });
 });
