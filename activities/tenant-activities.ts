@@ -73,7 +73,7 @@ export function createTenantActivities(kube: KubeRest) {
         const owner = controller(pod.metadata.ownerReferences);
         if (pool && !(owner?.kind === 'StatefulSet' && !ownedUids.has(owner.uid))) (pools[pool] ??= { pods: [] }).pods.push(podView(pod));
       }
-      await Promise.all(tenant.spec.pools.filter((pool) => !pools[pool.name]?.statefulSet).map(async (pool) => {
+      await Promise.all((tenant.spec?.pools ?? []).filter((pool) => !pools[pool.name]?.statefulSet).map(async (pool) => {
         const remembered = tenant.status?.pools?.find((p) => p.name === pool.name)?.ssName;
         const taken = await namesHeldByOthers(kube, ref.namespace, uid, [...new Set([remembered, tenantPoolStatefulSetName(ref.name, pool.name)])]);
         if (Object.keys(taken).length > 0) (pools[pool.name] ??= { pods: [] }).namesTaken = taken;
