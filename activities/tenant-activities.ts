@@ -1,6 +1,6 @@
 import { liveClaimTemplates, type LiveClaimTemplate } from '../domain/claim-templates.js';
 import type { Condition } from '../domain/conditions.js';
-import type { ResourceRef } from '../domain/names.js';
+import { tenantPoolStatefulSetName, type ResourceRef } from '../domain/names.js';
 import type { KubeObject } from '../domain/pool-objects.js';
 import type { ObservedTenantPool, TenantEvent, TenantStatus } from '../domain/tenant-decision.js';
 import type { TenantSpec } from '../domain/tenant-objects.js';
@@ -9,14 +9,21 @@ import { applyObjects, unlessGone, type ApplyResult } from './kube/apply-objects
 import { recordEvents } from './kube/events.js';
 import type { KubeRest } from './kube/rest.js';
 
+interface OwnerReference {
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+}
+
 interface StatefulSetResource {
-  metadata: { name: string; generation: number; labels?: Record<string, string> };
+  metadata: { name: string; uid: string; generation: number; labels?: Record<string, string>; ownerReferences?: OwnerReference[] };
   spec: { replicas?: number; updateStrategy?: { rollingUpdate?: { partition?: number } }; volumeClaimTemplates?: LiveClaimTemplate[] };
   status?: { observedGeneration?: number; replicas?: number; readyReplicas?: number; currentReplicas?: number; updatedReplicas?: number; currentRevision?: string; updateRevision?: string };
 }
 
 interface PodResource {
-  metadata: { name: string; labels?: Record<string, string> };
+  metadata: { name: string; labels?: Record<string, string>; ownerReferences?: OwnerReference[] };
   status?: {
     conditions?: { type: string; status: string; reason?: string }[];
     containerStatuses?: { state?: { waiting?: { reason?: string } } }[];
@@ -32,7 +39,7 @@ export interface ObservedTenant {
   /** The status as currently written, to skip unchanged writes. */
   status?: TenantStatus;
   pools: Record<string, ObservedTenantPool>;
-  /** Pools that have a StatefulSet in the cluster (by the `rustfs.pool` label). */
+  /** Pools that have a StatefulSet in the cluster (by the `rustfs.pool` label) controlled by this tenant. */
   existingPools: string[];
 }
 
@@ -40,26 +47,39 @@ export interface ObservedTenant {
 export function createTenantActivities(kube: KubeRest) {
   const tenantPath = (ref: ResourceRef): string => `/apis/rustfs.com/v1alpha1/namespaces/${ref.namespace}/tenants/${ref.name}`;
   return {
-    /** Reads the tenant, its pools' StatefulSets and pods; undefined when the tenant is gone. */
+    /**
+     * Reads the tenant, its pools' StatefulSets (only those it controls, by owner reference) and their pods;
+     * undefined when the tenant is gone. For a pool with no StatefulSet, it also reads the names the pool could
+     * take (the one its status remembers, and `<tenant>-<pool>-<hash>`) and reports those another object holds.
+     */
     async observeTenant(ref: ResourceRef): Promise<ObservedTenant | undefined> {
       const tenant = await kube.getOptional<{ metadata: { uid: string; generation: number }; spec: TenantSpec; status?: TenantStatus }>(tenantPath(ref));
       if (!tenant) return undefined;
+      const uid = tenant.metadata.uid;
       const selector = `rustfs.tenant=${ref.name}`;
       const [sets, pods] = await Promise.all([
-        kube.request<{ items: StatefulSetResource[] }>('GET', `/apis/apps/v1/namespaces/${ref.namespace}/statefulsets`, { query: { labelSelector: selector } }),
+        kube.request<{ items: StatefulSetResource[] }>('GET', statefulSetsPath(ref.namespace), { query: { labelSelector: selector } }),
         kube.request<{ items: PodResource[] }>('GET', `/api/v1/namespaces/${ref.namespace}/pods`, { query: { labelSelector: selector } }),
       ]);
+      const owned = sets.items.filter((set) => controller(set.metadata.ownerReferences)?.uid === uid);
+      const ownedUids = new Set(owned.map((set) => set.metadata.uid));
       const pools: Record<string, ObservedTenantPool> = {};
-      for (const set of sets.items) {
+      for (const set of owned) {
         const pool = set.metadata.labels?.['rustfs.pool'];
-        if (pool) pools[pool] = { statefulSet: statefulSetView(set), pods: [], claimTemplates: liveClaimTemplates(set.spec.volumeClaimTemplates) };
+        if (pool) pools[pool] = { statefulSet: statefulSetView(set), statefulSetName: set.metadata.name, pods: [], claimTemplates: liveClaimTemplates(set.spec.volumeClaimTemplates) };
       }
       for (const pod of pods.items) {
         const pool = pod.metadata.labels?.['rustfs.pool'];
-        if (pool) (pools[pool] ??= { pods: [] }).pods.push(podView(pod));
+        const owner = controller(pod.metadata.ownerReferences);
+        if (pool && !(owner?.kind === 'StatefulSet' && !ownedUids.has(owner.uid))) (pools[pool] ??= { pods: [] }).pods.push(podView(pod));
       }
-      const existingPools = sets.items.flatMap((s) => (s.metadata.labels?.['rustfs.pool'] ? [s.metadata.labels['rustfs.pool']] : []));
-      return { uid: tenant.metadata.uid, generation: tenant.metadata.generation, spec: tenant.spec, conditions: tenant.status?.conditions, status: tenant.status, pools, existingPools };
+      await Promise.all((tenant.spec?.pools ?? []).filter((pool) => !pools[pool.name]?.statefulSet).map(async (pool) => {
+        const remembered = tenant.status?.pools?.find((p) => p.name === pool.name)?.ssName;
+        const taken = await namesHeldByOthers(kube, ref.namespace, uid, [...new Set([remembered, tenantPoolStatefulSetName(ref.name, pool.name)])]);
+        if (Object.keys(taken).length > 0) (pools[pool.name] ??= { pods: [] }).namesTaken = taken;
+      }));
+      const existingPools = owned.flatMap((s) => (s.metadata.labels?.['rustfs.pool'] ? [s.metadata.labels['rustfs.pool']] : []));
+      return { uid, generation: tenant.metadata.generation, spec: tenant.spec, conditions: tenant.status?.conditions, status: tenant.status, pools, existingPools };
     },
 
     /** Applies the pools' StatefulSets where they differ. */
@@ -77,11 +97,40 @@ export function createTenantActivities(kube: KubeRest) {
       await unlessGone(() => recordEvents(kube, { kind: 'Tenant', apiVersion: 'rustfs.com/v1alpha1', ...input }));
     },
 
-    /** Deletes a removed pool's StatefulSet after `confirm-remove` (its claims stay, as Kubernetes keeps them). */
+    /**
+     * Deletes a removed pool's StatefulSet after `confirm-remove`: the one labelled with the pool and controlled by
+     * the tenant, whatever its name (its claims stay, as Kubernetes keeps them).
+     */
     async removeTenantPool(input: ResourceRef & { pool: string }): Promise<void> {
-      await kube.delete(`/apis/apps/v1/namespaces/${input.namespace}/statefulsets/${input.name}-${input.pool}`);
+      const tenant = await kube.getOptional<{ metadata: { uid: string } }>(tenantPath(input));
+      if (!tenant) return;
+      const selector = `rustfs.tenant=${input.name},rustfs.pool=${input.pool}`;
+      const sets = await kube.request<{ items: StatefulSetResource[] }>('GET', statefulSetsPath(input.namespace), { query: { labelSelector: selector } });
+      for (const set of sets.items.filter((s) => controller(s.metadata.ownerReferences)?.uid === tenant.metadata.uid)) {
+        await unlessGone(() => kube.delete(`${statefulSetsPath(input.namespace)}/${set.metadata.name}`));
+      }
     },
   };
+}
+
+function statefulSetsPath(namespace: string): string {
+  return `/apis/apps/v1/namespaces/${namespace}/statefulsets`;
+}
+
+function controller(references: OwnerReference[] | undefined): OwnerReference | undefined {
+  return references?.find((r) => r.controller);
+}
+
+/** Of the given StatefulSet names, those an object not controlled by the tenant `uid` holds, each with its holder. */
+async function namesHeldByOthers(kube: KubeRest, namespace: string, uid: string, names: (string | undefined)[]): Promise<Record<string, string>> {
+  const taken: Record<string, string> = {};
+  for (const name of names) {
+    if (!name) continue;
+    const held = await kube.getOptional<StatefulSetResource>(`${statefulSetsPath(namespace)}/${name}`);
+    const owner = controller(held?.metadata.ownerReferences);
+    if (held && owner?.uid !== uid) taken[name] = owner ? `a StatefulSet controlled by ${owner.kind} ${namespace}/${owner.name}` : 'a StatefulSet with no controller';
+  }
+  return taken;
 }
 
 function statefulSetView(set: StatefulSetResource): StatefulSetView {

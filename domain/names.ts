@@ -1,4 +1,4 @@
-import { networkSlug } from './network.js';
+import { fnv1a32, networkSlug } from './network.js';
 /** The Temporal task queue every Steward worker polls by default. */
 export const TASK_QUEUE = 'stellar-steward';
 
@@ -66,4 +66,41 @@ export function parseResourceRef(text: string): ResourceRef {
     throw new Error(`'${text}' is not a resource reference: expected <namespace>/<name>, e.g. stellar/mainnet-pool`);
   }
   return { namespace, name };
+}
+
+/**
+ * The longest StatefulSet name whose pods Kubernetes creates: 52. Each pod carries the label
+ * `controller-revision-hash: <statefulset>-<hash>`, where the hash is a uint32 in decimal (up to 10 characters;
+ * kubernetes pkg/controller/history/controller_history.go, `ControllerRevisionName` and `HashControllerRevision`),
+ * and a label value holds at most 63 characters; past 52 the StatefulSet is accepted but every pod is refused
+ * (kubernetes/kubernetes#64023). Pod names `<statefulset>-<ordinal>` (hostnames, DNS labels of 63) then fit for any
+ * int32 ordinal (10 digits).
+ */
+export const MAX_STATEFULSET_NAME = 52;
+
+/** Hex digits of the hash that ends a Tenant pool's StatefulSet name. */
+export const POOL_NAME_HASH_DIGITS = 8;
+
+/**
+ * The most characters a Tenant's name and a pool's name may hold together: 42, so that
+ * `<tenant>-<pool>-<8 hex digits>` stays within `MAX_STATEFULSET_NAME`. `crds/tenant.yaml` enforces the same sum.
+ */
+export const MAX_TENANT_AND_POOL_NAME = MAX_STATEFULSET_NAME - 2 - POOL_NAME_HASH_DIGITS;
+
+/**
+ * The StatefulSet name of a Tenant pool: `<tenant>-<pool>-<hash>`, the hash being FNV-1a over `<tenant>/<pool>`
+ * (8 hex digits). Two tenants of one namespace never share it: tenant `a-b` with pool `c` and tenant `a` with
+ * pool `b-c` read alike but hash apart, because `/` cannot occur in either name.
+ */
+export function tenantPoolStatefulSetName(tenant: string, pool: string): string {
+  const hash = fnv1a32(`${tenant}/${pool}`).toString(16).padStart(POOL_NAME_HASH_DIGITS, '0');
+  return `${tenant}-${pool}-${hash}`;
+}
+
+/**
+ * The StatefulSet name that earlier versions gave a Tenant pool: `<tenant>-<pool>`. Tenant `a-b` with pool `c`
+ * and tenant `a` with pool `b-c` share it; it is kept only for StatefulSets that already run under it.
+ */
+export function legacyTenantPoolStatefulSetName(tenant: string, pool: string): string {
+  return `${tenant}-${pool}`;
 }

@@ -5,7 +5,7 @@ import type { KubeObject } from './pool-objects.js';
 export interface TenantPoolSpec {
   name: string;
   servers: number;
-  persistence: { volumesPerServer: number; volumeClaimTemplate?: { spec?: Record<string, unknown> } };
+  persistence: { volumesPerServer: number; volumeClaimTemplate?: { spec?: Record<string, unknown> }; path?: string };
   resources?: Record<string, unknown>;
 }
 
@@ -13,6 +13,8 @@ export interface TenantPoolSpec {
 export interface TenantSpec {
   image: string;
   pools: TenantPoolSpec[];
+  /** A Secret in the tenant's namespace with the keys `accesskey` and `secretkey`: the RustFS root credentials. */
+  credsSecret?: { name: string };
   rollout?: { progressDeadlineSeconds?: number };
 }
 
@@ -31,15 +33,63 @@ export function tenantClaimTemplates(pool: TenantPoolSpec): ClaimTemplate[] {
   return volumeNames(pool).map((name) => ({ metadata: { name }, spec: claimSpec }));
 }
 
+/** Where a pool's placed: its StatefulSet name and, for every pool of the tenant, where their servers are. */
+export interface PoolPlacement {
+  /** The StatefulSet name (see `choosePoolStatefulSetName`). */
+  name: string;
+  /** Every applied pool of the tenant with its StatefulSet name, in spec order: one RustFS cluster spans them. */
+  pools: { name: string; pool: TenantPoolSpec }[];
+}
+
+const S3_PORT = 9000;
+const CONSOLE_PORT = 9001;
+
+function dataPath(pool: TenantPoolSpec): string {
+  return (pool.persistence.path ?? '/data').replace(/\/+$/, '');
+}
+
 /**
- * A pool's StatefulSet `{tenant}-{pool}`: `servers` replicas, `volumesPerServer` claim templates (or the
- * given ones: the live ones, which Kubernetes does not let change), Parallel pod management,
- * RollingUpdate, a controller owner reference to the tenant.
+ * The `RUSTFS_VOLUMES` value that makes the pools of a tenant one RustFS cluster: per pool
+ * `http://<sts>-{0...servers-1}.<tenant>-hl.<namespace>.svc.cluster.local:9000<path>/rustfs{0...volumes-1}`, the
+ * pools joined by spaces, as the RustFS operator builds it (rustfs/operator
+ * src/types/v1alpha1/tenant/workloads.rs, `rustfs_volumes_env_value`). Each server reaches the others through the
+ * headless Service's per-pod DNS names.
+ */
+export function rustfsVolumes(tenant: { namespace: string; name: string }, pools: PoolPlacement['pools']): string {
+  return pools.map(({ name, pool }) => {
+    const hosts = `${name}-{0...${pool.servers - 1}}.${tenant.name}-hl.${tenant.namespace}.svc.cluster.local:${S3_PORT}`;
+    return `http://${hosts}${dataPath(pool)}/rustfs{0...${pool.persistence.volumesPerServer - 1}}`;
+  }).join(' ');
+}
+
+/**
+ * The RustFS container's environment, as the RustFS operator sets it (rustfs/operator
+ * src/types/v1alpha1/tenant/workloads.rs, `new_statefulset`): the volumes of every pool, the S3 and console
+ * addresses, and with `credsSecret` the root credentials as references to that Secret's `accesskey` and
+ * `secretkey` (never their values).
+ */
+export function rustfsEnv(tenant: { namespace: string; name: string }, spec: TenantSpec, pools: PoolPlacement['pools']): Record<string, unknown>[] {
+  const fromSecret = (key: string) => ({ secretKeyRef: { name: spec.credsSecret?.name, key, optional: false } });
+  return [
+    { name: 'RUSTFS_VOLUMES', value: rustfsVolumes(tenant, pools) },
+    { name: 'RUSTFS_ADDRESS', value: `0.0.0.0:${S3_PORT}` },
+    { name: 'RUSTFS_CONSOLE_ADDRESS', value: `0.0.0.0:${CONSOLE_PORT}` },
+    { name: 'RUSTFS_CONSOLE_ENABLE', value: 'true' },
+    ...(spec.credsSecret ? [{ name: 'RUSTFS_ACCESS_KEY', valueFrom: fromSecret('accesskey') }, { name: 'RUSTFS_SECRET_KEY', valueFrom: fromSecret('secretkey') }] : []),
+  ];
+}
+
+/**
+ * A pool's StatefulSet (named by `placement.name`): `servers` replicas, `volumesPerServer` claim templates mounted
+ * at `<path>/rustfs<i>` (or the given templates: the live ones, which Kubernetes does not let change), the RustFS
+ * environment and ports (S3 9000, console 9001), Parallel pod management, RollingUpdate, a controller owner
+ * reference to the tenant.
  */
 export function tenantPoolStatefulSet(
   tenant: { namespace: string; name: string; uid: string },
-  image: string,
+  spec: TenantSpec,
   pool: TenantPoolSpec,
+  placement: PoolPlacement,
   claimTemplates: ClaimTemplate[] = tenantClaimTemplates(pool),
 ): KubeObject {
   const labels = poolLabels(tenant.name, pool.name);
@@ -47,7 +97,7 @@ export function tenantPoolStatefulSet(
   return {
     apiVersion: 'apps/v1', kind: 'StatefulSet',
     metadata: {
-      name: `${tenant.name}-${pool.name}`, namespace: tenant.namespace, labels: { ...labels, 'app.kubernetes.io/managed-by': 'stellar-steward' },
+      name: placement.name, namespace: tenant.namespace, labels: { ...labels, 'app.kubernetes.io/managed-by': 'stellar-steward' },
       ownerReferences: [{ apiVersion: 'rustfs.com/v1alpha1', kind: 'Tenant', name: tenant.name, uid: tenant.uid, controller: true, blockOwnerDeletion: true }],
     },
     spec: {
@@ -60,8 +110,10 @@ export function tenantPoolStatefulSet(
         metadata: { labels },
         spec: {
           containers: [{
-            name: 'rustfs', image, resources: pool.resources ?? {},
-            volumeMounts: volumes.map((name, i) => ({ name, mountPath: `/data/rustfs${i}` })),
+            name: 'rustfs', image: spec.image, resources: pool.resources ?? {},
+            env: rustfsEnv(tenant, spec, placement.pools),
+            ports: [{ name: 'http', containerPort: S3_PORT, protocol: 'TCP' }, { name: 'console', containerPort: CONSOLE_PORT, protocol: 'TCP' }],
+            volumeMounts: volumes.map((name, i) => ({ name, mountPath: `${dataPath(pool)}/rustfs${i}` })),
           }],
         },
       },

@@ -61,7 +61,7 @@ export function demoResources(sourcesUrl: string, postgres: PostgresCluster | un
   const [replicaSet] = only(dbFile, 'PostgresReplicaSet');
   const [tenant] = only(tenantFile, 'Tenant');
   if (!replicaSet || !tenant) throw new Error('examples/ lacks the Tenant or the PostgresReplicaSet');
-  const secrets = [...only(validatorFile, 'Secret'), ...only(dbFile, 'Secret')];
+  const secrets = [...only(validatorFile, 'Secret'), ...only(tenantFile, 'Secret'), ...only(dbFile, 'Secret')];
   if (postgres) {
     replicaSet.spec = {
       ...replicaSet.spec,

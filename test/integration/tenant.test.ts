@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
+import { tenantPoolStatefulSetName } from '../../domain/names.js';
 import type { TenantStatus } from '../../domain/tenant-decision.js';
 import { startTenantTrigger } from '../../worker/resource-triggers.js';
 import { confirmRemoveSignal, tenantStatusQuery } from '../../workflows/contract.js';
@@ -14,6 +15,8 @@ describe('Tenant on the local stack: real StatefulSet controller and KWOK pods',
   const status = async () => (await kube().request<{ status?: TenantStatus }>('GET', path())).status;
   const pool = (name: string, servers: number) => ({ name, servers, persistence: { volumesPerServer: 2 } });
   const state = (s: TenantStatus | undefined, name: string) => s?.pools.find((p) => p.name === name)?.state;
+  const stsA = tenantPoolStatefulSetName('store', 'a');
+  const stsB = tenantPoolStatefulSetName('store', 'b');
 
   beforeAll(async () => {
     client = await temporalClient();
@@ -31,8 +34,8 @@ describe('Tenant on the local stack: real StatefulSet controller and KWOK pods',
   it('a new tenant reaches PoolRolloutComplete and Ready, with one StatefulSet per pool', async () => {
     const s = await eventually(status, (v) => state(v, 'a') === 'PoolRolloutComplete' && v?.currentState === 'Ready', 60_000, 'pool a complete');
     expect(s?.availableReplicas).toBe(3);
-    expect(s?.pools[0]).toEqual(expect.objectContaining({ ssName: 'store-a', replicas: 3, readyReplicas: 3, updatedReplicas: 3 }));
-    const sts = await kube().request<{ spec: { volumeClaimTemplates: unknown[]; podManagementPolicy: string } }>('GET', `/apis/apps/v1/namespaces/${ns}/statefulsets/store-a`);
+    expect(s?.pools[0]).toEqual(expect.objectContaining({ ssName: stsA, replicas: 3, readyReplicas: 3, updatedReplicas: 3 }));
+    const sts = await kube().request<{ spec: { volumeClaimTemplates: unknown[]; podManagementPolicy: string } }>('GET', `/apis/apps/v1/namespaces/${ns}/statefulsets/${stsA}`);
     expect(sts.spec.volumeClaimTemplates).toHaveLength(2);
     expect(sts.spec.podManagementPolicy).toBe('Parallel');
   });
@@ -52,7 +55,7 @@ describe('Tenant on the local stack: real StatefulSet controller and KWOK pods',
   it('pods of the update revision that crash-loop give PoolRolloutFailed and Stalled=True; reverting the image recovers', async () => {
     await mergePatch(path(), { spec: { image: 'rustfs/rustfs:broken' } });
     const failed = await eventually(status, (v) => state(v, 'a') === 'PoolRolloutFailed', 60_000, 'PoolRolloutFailed');
-    expect(failed?.pools[0]?.message).toMatch(/pod store-a-\d of revision .* cannot start: CrashLoopBackOff/);
+    expect(failed?.pools[0]?.message).toMatch(new RegExp(`pod ${stsA}-\\d of revision .* cannot start: CrashLoopBackOff`));
     expect(failed?.currentState).toBe('Blocked');
     expect(failed?.conditions.find((c) => c.type === 'Stalled')).toEqual(expect.objectContaining({ status: 'True', reason: 'RolloutFailed' }));
     await mergePatch(path(), { spec: { image: 'rustfs/rustfs:1.1.0' } });
@@ -60,14 +63,14 @@ describe('Tenant on the local stack: real StatefulSet controller and KWOK pods',
   });
 
   it('a pod turning unready after completion gives PoolDegraded, and recovers when it is ready again', async () => {
-    const podPath = `/api/v1/namespaces/${ns}/pods/store-a-1/status`;
+    const podPath = `/api/v1/namespaces/${ns}/pods/${stsA}-1/status`;
     const ready = (value: 'True' | 'False') => kube().request('PATCH', podPath, {
       body: { status: { conditions: [{ type: 'Ready', status: value }, { type: 'ContainersReady', status: value }] } }, contentType: 'application/strategic-merge-patch+json',
     });
     await ready('False');
     const degraded = await eventually(status, (v) => state(v, 'a') === 'PoolDegraded', 30_000, 'PoolDegraded');
     expect(degraded?.currentState).toBe('Degraded');
-    expect(degraded?.pools[0]?.message).toMatch(/2\/3 pods ready; not ready: store-a-1/);
+    expect(degraded?.pools[0]?.message).toMatch(`2/3 pods ready; not ready: ${stsA}-1`);
     expect(degraded?.conditions.find((c) => c.type === 'Degraded')?.status).toBe('True');
     await ready('True');
     await eventually(status, (v) => state(v, 'a') === 'PoolRolloutComplete' && v?.currentState === 'Ready', 30_000, 'complete again');
@@ -91,13 +94,13 @@ describe('Tenant on the local stack: real StatefulSet controller and KWOK pods',
     const s = await eventually(status, (v) => v?.conditions.find((c) => c.type === 'Stalled')?.reason === 'NeedsRecreation', 30_000, 'NeedsRecreation');
     expect(s?.currentState).toBe('Blocked');
     const message = s?.conditions.find((c) => c.type === 'Stalled')?.message;
-    expect(message).toContain(`StatefulSet ${ns}/store-b`);
+    expect(message).toContain(`StatefulSet ${ns}/${stsB}`);
     expect(message).toContain('vol-0: storage 1Gi -> 5Gi');
-    expect(message).toContain(`kubectl delete statefulset store-b -n ${ns} --cascade=orphan`);
+    expect(message).toContain(`kubectl delete statefulset ${stsB} -n ${ns} --cascade=orphan`);
     // The rest of the change (the image) still reaches the StatefulSet; its claim templates stay.
     type StatefulSet = { spec: { template: { spec: { containers: { image: string }[] } }; volumeClaimTemplates: { spec: { resources: { requests: { storage: string } } } }[] } };
-    const set = await eventually(() => kube().request<StatefulSet>('GET', `/apis/apps/v1/namespaces/${ns}/statefulsets/store-b`),
-      (v) => v.spec.template.spec.containers[0]?.image === 'rustfs/rustfs:1.2.0', 30_000, 'the new image on store-b');
+    const set = await eventually(() => kube().request<StatefulSet>('GET', `/apis/apps/v1/namespaces/${ns}/statefulsets/${stsB}`),
+      (v) => v.spec.template.spec.containers[0]?.image === 'rustfs/rustfs:1.2.0', 30_000, 'the new image on pool b');
     expect(set.spec.volumeClaimTemplates.map((t) => t.spec.resources.requests.storage)).toEqual(['1Gi', '1Gi']);
     await mergePatch(path(), { spec: { pools: [pool('b', 1), pool('a', 3)] } });
     await eventually(status, (v) => v?.currentState === 'Ready', 90_000, 'Ready after reverting');
@@ -107,9 +110,9 @@ describe('Tenant on the local stack: real StatefulSet controller and KWOK pods',
     await mergePatch(path(), { spec: { pools: [pool('a', 3)] } });
     const blocked = await eventually(status, (v) => v?.currentState === 'Blocked', 30_000, 'Blocked on removal');
     expect(blocked?.conditions.find((c) => c.type === 'Stalled')).toEqual(expect.objectContaining({ status: 'True', reason: 'PoolRemovalNeedsConfirmation' }));
-    expect(await kube().getOptional(`/apis/apps/v1/namespaces/${ns}/statefulsets/store-b`)).toBeDefined();
+    expect(await kube().getOptional(`/apis/apps/v1/namespaces/${ns}/statefulsets/${stsB}`)).toBeDefined();
     await client.workflow.getHandle(`tenant/${ns}/store`).signal(confirmRemoveSignal, 'b');
-    await eventually(() => kube().getOptional(`/apis/apps/v1/namespaces/${ns}/statefulsets/store-b`), (s) => s === undefined, 30_000, 'store-b deleted');
+    await eventually(() => kube().getOptional(`/apis/apps/v1/namespaces/${ns}/statefulsets/${stsB}`), (s) => s === undefined, 30_000, 'pool b StatefulSet deleted');
     await eventually(status, (v) => v?.currentState === 'Ready', 30_000, 'Ready again');
   });
 

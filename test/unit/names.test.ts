@@ -1,6 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { mergeConditions } from '../../domain/conditions.js';
-import { defaultTaskQueue, parseClusterName, parseResourceRef, subjectWorkflowId, validatorSetWorkflowId, workflowId, type WorkflowSubject } from '../../domain/names.js';
+import {
+  defaultTaskQueue, legacyTenantPoolStatefulSetName, MAX_STATEFULSET_NAME, MAX_TENANT_AND_POOL_NAME, parseClusterName, parseResourceRef, subjectWorkflowId,
+  tenantPoolStatefulSetName, validatorSetWorkflowId, workflowId, type WorkflowSubject,
+} from '../../domain/names.js';
 
 describe('workflow ids and resource references', () => {
   it('formats workflow ids as <kind>/<namespace>/<name>', () => {
@@ -70,5 +73,41 @@ describe('mergeConditions', () => {
   it('moves the transition time when the status flips', () => {
     const previous = [{ ...ready, lastTransitionTime: 'T1' }];
     expect(mergeConditions(previous, [{ ...ready, status: 'False' }], 'T2')[0]?.lastTransitionTime).toBe('T2');
+  });
+});
+
+describe('Tenant pool StatefulSet names', () => {
+  it.each([
+    ['archive-store', 'pool-a'],
+    ['t', 'p'],
+    ['a-b', 'c'],
+    ['a', 'b-c'],
+    ['x'.repeat(21), 'y'.repeat(21)],
+  ])('tenant %p with pool %p is <tenant>-<pool>-<8 hex digits>, tenant + pool + 10 characters', (tenant, pool) => {
+    const name = tenantPoolStatefulSetName(tenant, pool);
+    expect(name).toMatch(new RegExp(`^${tenant}-${pool}-[0-9a-f]{8}$`));
+    expect(name).toHaveLength(tenant.length + pool.length + 10);
+  });
+
+  it('keeps the names StatefulSets already run under (FNV-1a of "<tenant>/<pool>", checked by hand)', () => {
+    expect(tenantPoolStatefulSetName('archive-store', 'pool-a')).toBe('archive-store-pool-a-13293ab2');
+  });
+
+  it.each([
+    [['a-b', 'c'], ['a', 'b-c']],
+    [['a', 'b-c-d'], ['a-b', 'c-d']],
+    [['store', 'a-1'], ['store-a', '1']],
+  ])('tenant/pool %j and %j share the legacy name but not the new one', ([t1 = '', p1 = ''], [t2 = '', p2 = '']) => {
+    expect(legacyTenantPoolStatefulSetName(t1, p1)).toBe(legacyTenantPoolStatefulSetName(t2, p2));
+    expect(tenantPoolStatefulSetName(t1, p1)).not.toBe(tenantPoolStatefulSetName(t2, p2));
+  });
+
+  it('bounds tenant + pool at 42, the sum whose StatefulSet name is exactly the 52 Kubernetes runs', () => {
+    expect(MAX_STATEFULSET_NAME).toBe(63 - 1 - 10);
+    expect(MAX_TENANT_AND_POOL_NAME).toBe(42);
+    expect(tenantPoolStatefulSetName('t'.repeat(20), 'p'.repeat(22))).toHaveLength(MAX_STATEFULSET_NAME);
+    expect(tenantPoolStatefulSetName('t'.repeat(20), 'p'.repeat(23))).toHaveLength(MAX_STATEFULSET_NAME + 1);
+    // The longest controller-revision-hash label value: the name, '-', and a uint32 in decimal.
+    expect(`${tenantPoolStatefulSetName('t'.repeat(20), 'p'.repeat(22))}-${2 ** 32 - 1}`).toHaveLength(63);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ClaimTemplate } from '../../domain/claim-templates.js';
 import { sameJson } from '../../domain/pool-status.js';
+import { tenantPoolStatefulSetName } from '../../domain/names.js';
 import { decideTenant, type ObservedTenantPool, type TenantStatus } from '../../domain/tenant-decision.js';
 import type { PoolMemory, StatefulSetView } from '../../domain/tenant-pool-state.js';
 
@@ -129,5 +130,43 @@ describe('decideTenant: a claim template change Kubernetes forbids', () => {
     expect(d.status.conditions.find((c) => c.type === 'Stalled')).toEqual(expect.objectContaining({ status: 'False' }));
     expect(d.events).toEqual([]);
     expect(d.status.currentState).toBe('Ready');
+  });
+});
+
+describe('decideTenant: StatefulSet names and one RustFS cluster', () => {
+  type Set = { metadata: { name: string }; spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } } };
+  const sets = (objects: unknown[]) => (objects as { kind: string }[]).filter((o) => o.kind === 'StatefulSet') as unknown as Set[];
+  const volumes = (set: Set | undefined) => set?.spec.template.spec.containers[0]?.env.find((e) => e.name === 'RUSTFS_VOLUMES')?.value;
+  const fresh = (pool: string) => tenantPoolStatefulSetName('t', pool);
+
+  it.each<[string, Record<string, ObservedTenantPool>, TenantStatus | undefined, string[]]>([
+    ['new pools get <tenant>-<pool>-<hash>', {}, undefined, [fresh('a'), fresh('b')]],
+    ['live StatefulSets keep their names; a new pool beside them gets the new form', { a: { statefulSet: sts(2), statefulSetName: 't-a', pods: [] } }, undefined, ['t-a', fresh('b')]],
+    ['a pool whose StatefulSet was deleted comes back under the name its status remembers', { b: { pods: [] } }, { pools: [{ name: 'b', ssName: 't-b' }] } as unknown as TenantStatus, [fresh('a'), 't-b']],
+  ])('%s', (_case, observed, previousStatus, names) => {
+    const d = decideTenant({ ...tenant(['a', 'b']), previousStatus }, observed, Object.keys(observed), {}, 0);
+    expect(sets(d.objects).map((o) => o.metadata.name)).toEqual(names);
+    expect(d.status.pools.map((p) => p.ssName)).toEqual(names);
+  });
+
+  it('gives every pool the volumes of every pool, so they form one cluster', () => {
+    const d = decideTenant(tenant(['a', 'b', 'c']), { a: { statefulSet: sts(2), statefulSetName: 't-a', pods: [] } }, ['a'], {}, 0);
+    const all = sets(d.objects).map(volumes);
+    expect(new Set(all).size).toBe(1);
+    expect(all[0]?.split(' ')).toEqual(['t-a', fresh('b'), fresh('c')].map((name) => `http://${name}-{0...1}.t-hl.ns.svc.cluster.local:9000/data/rustfs{0...0}`));
+  });
+
+  it('does not apply a pool whose name another object holds: Blocked, Stalled=True StatefulSetNameUnavailable, a Warning once', () => {
+    const taken = { b: { pods: [], namesTaken: { [fresh('b')]: 'a StatefulSet controlled by Tenant ns/other' } } };
+    const d = decideTenant(tenant(['a', 'b']), taken, [], {}, 0);
+    expect(sets(d.objects).map((o) => o.metadata.name)).toEqual([fresh('a')]);
+    expect(volumes(sets(d.objects)[0])).not.toContain(fresh('b'));
+    expect(d.status.currentState).toBe('Blocked');
+    const stalled = d.status.conditions.find((c) => c.type === 'Stalled');
+    expect(stalled).toEqual(expect.objectContaining({ status: 'True', reason: 'StatefulSetNameUnavailable' }));
+    expect(stalled?.message).toContain(`pool b: the StatefulSet name ns/${fresh('b')} is held by a StatefulSet controlled by Tenant ns/other`);
+    expect(d.status.pools.find((p) => p.name === 'b')?.message).toBe(stalled?.message);
+    expect(d.events).toEqual([{ type: 'Warning', reason: 'StatefulSetNameUnavailable', message: stalled?.message }]);
+    expect(decideTenant({ ...tenant(['a', 'b']), previousConditions: d.status.conditions }, taken, [], d.memory, 1000).events).toEqual([]);
   });
 });
