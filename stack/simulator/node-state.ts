@@ -20,6 +20,8 @@ export interface SimPod {
   startedOnMs: number;
   /** Its DNS name through its headless Service, when it has one (see `PodRecord.dnsName`). */
   dnsName?: string;
+  /** The port its query server listens on, when it runs one (see `PodRecord.queryPort`). */
+  queryPort?: number;
 }
 
 /** The states stellar-core reports in `/info`. */

@@ -27,12 +27,20 @@ export interface PodRecord {
    * (what a StatefulSet gives its pods), when the pod has both; what the simulated cluster DNS resolves.
    */
   dnsName?: string;
+  /**
+   * The port of stellar-core's query server (HTTP_QUERY_PORT): the first container's port named `query`,
+   * when it declares one. Validators have none (stellar-core refuses it with NODE_IS_VALIDATOR).
+   */
+  queryPort?: number;
 }
+
+/** The container port name under which a pod declares its query server. */
+export const QUERY_PORT_NAME = 'query';
 
 /** The parts of a Kubernetes pod the simulator reads (structurally a subset of `V1Pod`). */
 export interface PodLike {
   metadata?: { namespace?: string; name?: string; uid?: string; annotations?: Record<string, string> };
-  spec?: { hostname?: string; subdomain?: string; containers?: { env?: { name: string; value?: string }[] }[] };
+  spec?: { hostname?: string; subdomain?: string; containers?: { env?: { name: string; value?: string }[]; ports?: { name?: string; containerPort: number }[] }[] };
   status?: { phase?: string; podIP?: string };
 }
 
@@ -51,7 +59,11 @@ export function podRecordOf(pod: PodLike, defaultNetwork: string): PodRecord | u
   const scenarioText = annotations[SCENARIO_ANNOTATION];
   const { hostname, subdomain } = pod.spec ?? {};
   const dnsName = hostname && subdomain ? `${hostname}.${subdomain}.${namespace ?? 'default'}.svc.cluster.local` : undefined;
-  return { key: `${namespace ?? 'default'}/${name}`, uid, ip, network, ...(scenarioText !== undefined ? { scenarioText } : {}), ...(dnsName ? { dnsName } : {}) };
+  const queryPort = pod.spec?.containers?.[0]?.ports?.find((p) => p.name === QUERY_PORT_NAME)?.containerPort;
+  return {
+    key: `${namespace ?? 'default'}/${name}`, uid, ip, network,
+    ...(scenarioText !== undefined ? { scenarioText } : {}), ...(dnsName ? { dnsName } : {}), ...(queryPort ? { queryPort } : {}),
+  };
 }
 
 /** True for an IPv4 address inside 127.0.0.0/8, the only addresses the simulator binds. */

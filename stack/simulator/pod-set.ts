@@ -37,6 +37,7 @@ export function syncPods(previous: ReadonlyMap<string, SimPod>, records: readonl
       scenarioSinceMs: !before || scenarioChanged ? nowMs : before.scenarioSinceMs,
       startedOnMs: before?.startedOnMs ?? nowMs,
       ...(record.dnsName ? { dnsName: record.dnsName } : {}),
+      ...(record.queryPort ? { queryPort: record.queryPort } : {}),
     });
   }
   return { pods, warnings };
