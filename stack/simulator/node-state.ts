@@ -22,6 +22,12 @@ export interface SimPod {
   dnsName?: string;
   /** The port its query server listens on, when it runs one (see `PodRecord.queryPort`). */
   queryPort?: number;
+  /** The first container's readiness probe, as the API returns it. */
+  readinessProbe?: unknown;
+  /** The pod's Ready condition as the API holds it. */
+  ready?: boolean;
+  /** The pod's container statuses as the API holds them. */
+  containerStatuses?: Record<string, unknown>[];
 }
 
 /** The states stellar-core reports in `/info`. */

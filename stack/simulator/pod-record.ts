@@ -32,6 +32,12 @@ export interface PodRecord {
    * when it declares one. Validators have none (stellar-core refuses it with NODE_IS_VALIDATOR).
    */
   queryPort?: number;
+  /** The first container's `readinessProbe`, as the API returns it (the simulator plays its prober). */
+  readinessProbe?: unknown;
+  /** The pod's `Ready` condition as the API holds it now (absent: no such condition). */
+  ready?: boolean;
+  /** `status.containerStatuses` as the API holds them, to rewrite with their `ready` flags. */
+  containerStatuses?: Record<string, unknown>[];
 }
 
 /** The container port name under which a pod declares its query server. */
@@ -40,8 +46,12 @@ export const QUERY_PORT_NAME = 'query';
 /** The parts of a Kubernetes pod the simulator reads (structurally a subset of `V1Pod`). */
 export interface PodLike {
   metadata?: { namespace?: string; name?: string; uid?: string; annotations?: Record<string, string> };
-  spec?: { hostname?: string; subdomain?: string; containers?: { env?: { name: string; value?: string }[]; ports?: { name?: string; containerPort: number }[] }[] };
-  status?: { phase?: string; podIP?: string };
+  spec?: {
+    hostname?: string;
+    subdomain?: string;
+    containers?: { env?: { name: string; value?: string }[]; ports?: { name?: string; containerPort: number }[]; readinessProbe?: unknown }[];
+  };
+  status?: { phase?: string; podIP?: string; conditions?: { type: string; status: string }[]; containerStatuses?: object[] };
 }
 
 /**
@@ -59,10 +69,15 @@ export function podRecordOf(pod: PodLike, defaultNetwork: string): PodRecord | u
   const scenarioText = annotations[SCENARIO_ANNOTATION];
   const { hostname, subdomain } = pod.spec ?? {};
   const dnsName = hostname && subdomain ? `${hostname}.${subdomain}.${namespace ?? 'default'}.svc.cluster.local` : undefined;
-  const queryPort = pod.spec?.containers?.[0]?.ports?.find((p) => p.name === QUERY_PORT_NAME)?.containerPort;
+  const container = pod.spec?.containers?.[0];
+  const queryPort = container?.ports?.find((p) => p.name === QUERY_PORT_NAME)?.containerPort;
+  const ready = pod.status?.conditions?.find((c) => c.type === 'Ready')?.status;
   return {
     key: `${namespace ?? 'default'}/${name}`, uid, ip, network,
     ...(scenarioText !== undefined ? { scenarioText } : {}), ...(dnsName ? { dnsName } : {}), ...(queryPort ? { queryPort } : {}),
+    ...(container?.readinessProbe ? { readinessProbe: container.readinessProbe } : {}),
+    ...(ready !== undefined ? { ready: ready === 'True' } : {}),
+    ...(pod.status?.containerStatuses ? { containerStatuses: pod.status.containerStatuses as Record<string, unknown>[] } : {}),
   };
 }
 

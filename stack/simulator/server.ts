@@ -5,15 +5,19 @@ import { kubePodSource } from './kube-pod-source.js';
 import { DEFAULT_NETWORK_PASSPHRASE, networkSlug, passphraseOf } from './network.js';
 import type { SimPod } from './node-state.js';
 import { liveLinks, type Link, type OverlayView } from './overlay.js';
-import type { PodRecord } from './pod-record.js';
+import { isLoopbackIPv4, type PodRecord } from './pod-record.js';
 import { listenerPlan, syncPods } from './pod-set.js';
 import type { PodSource } from './pod-source.js';
 import { answerQuery } from './query-responses.js';
+import { nextTrack, parseReadinessProbe, probeDue, probePasses, type ProbeObservation, type ProbeTrack, type ReadinessProbe } from './readiness.js';
 import { answerCore, answerDelayMs, type CoreAnswer, type HttpAnswer } from './responses.js';
 import { DEFAULT_LEDGER_INTERVAL_MS, type TipClock } from './tip.js';
 
 /** stellar-core's admin HTTP port, on which the simulator listens at each pod IP. */
 export const CORE_HTTP_PORT = 11626;
+
+/** How often the simulated prober looks for due readiness probes (each runs once per its own period). */
+const PROBE_TICK_MS = 250;
 
 /** Most `/connect` calls kept for `GET /_sim/connects` (the oldest are dropped first). */
 export const MAX_CONNECT_RECORDS = 10_000;
@@ -101,11 +105,18 @@ class Simulator {
   links: Link[] = [];
   private readonly listeners = new Map<string, { ip: string; key: string; server: http.Server; query?: http.Server }>();
   private readonly failures = new Map<string, string>();
+  /** The kubelet's memory of each pod's readiness probe, by pod uid. */
+  private readonly probes = new Map<string, ProbeTrack>();
+  /** Pods whose probe cannot be simulated, warned about once. */
+  private readonly unsupportedProbes = new Set<string>();
+  /** The Ready value last written per pod uid, until a snapshot shows it (a stale snapshot must not write it twice). */
+  private readonly readyWrites = new Map<string, boolean>();
   private readonly clock: TipClock;
   private readonly defaultNetwork: string;
   private readonly log: (message: string) => void;
   private readonly control = http.createServer((req, res) => this.serveControl(req, res));
   private applying: Promise<void> = Promise.resolve();
+  private probeTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: SimulatorSourceOptions) {
     this.clock = { epochMs: Date.now(), ledgerIntervalMs: options.ledgerIntervalMs ?? DEFAULT_LEDGER_INTERVAL_MS };
@@ -119,6 +130,10 @@ class Simulator {
     this.options.podSource.start((records) => {
       this.applying = this.applying.then(() => this.apply(records));
     });
+    // The prober keeps its own schedule, as the kubelet does, whether or not a new snapshot came.
+    this.probeTimer = setInterval(() => {
+      this.applying = this.applying.then(() => this.probeReadiness(Date.now()));
+    }, PROBE_TICK_MS);
   }
 
   controlUrl(): string {
@@ -131,6 +146,7 @@ class Simulator {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.probeTimer);
     await this.options.podSource.stop();
     await this.applying;
     await Promise.all([...this.listeners.keys()].map((uid) => this.closeListener(uid)));
@@ -147,6 +163,58 @@ class Simulator {
     await Promise.all(plan.close.map((uid) => this.closeListener(uid)));
     await Promise.all(plan.open.map((pod) => this.openListener(pod)));
     this.links = liveLinks(this.overlay(), Date.now(), this.clock);
+    await this.probeReadiness(Date.now());
+  }
+
+  /**
+   * Plays the kubelet's prober for the served pods (loopback IPs): runs each due readiness probe against
+   * the simulated node and writes the pod's Ready condition when it differs from what the API holds.
+   * A failed write is logged and retried on the next snapshot (level-based).
+   */
+  private async probeReadiness(nowMs: number): Promise<void> {
+    const writeReady = this.options.podSource.writeReady?.bind(this.options.podSource);
+    for (const uid of this.probes.keys()) if (!this.pods.has(uid)) this.probes.delete(uid);
+    for (const uid of this.readyWrites.keys()) if (!this.pods.has(uid)) this.readyWrites.delete(uid);
+    const writes: Promise<void>[] = [];
+    for (const pod of this.pods.values()) {
+      if (!isLoopbackIPv4(pod.ip)) continue;
+      const ready = this.readiness(pod, parseReadinessProbe(pod.readinessProbe), nowMs);
+      if (this.readyWrites.get(pod.uid) === pod.ready) this.readyWrites.delete(pod.uid);
+      if (!writeReady || ready === pod.ready || this.readyWrites.get(pod.uid) === ready) continue;
+      this.readyWrites.set(pod.uid, ready);
+      const written = writeReady(pod, ready).then(
+        () => this.log(`${pod.key}: readiness probe ${ready ? 'passes: Ready' : 'fails: not Ready'}`),
+        (error: unknown) => {
+          this.readyWrites.delete(pod.uid);
+          this.log(`warning: cannot set ${pod.key} Ready=${ready} (will retry): ${(error as Error).message}`);
+        },
+      );
+      writes.push(written);
+    }
+    await Promise.all(writes);
+  }
+
+  /** The Ready the kubelet would report for a pod now, running its probe when due. */
+  private readiness(pod: SimPod, probe: ReadinessProbe, nowMs: number): boolean {
+    if (probe.kind === 'none') return true;
+    if (probe.kind === 'unsupported') {
+      if (!this.unsupportedProbes.has(pod.uid)) this.log(`warning: pod ${pod.key}: ${probe.reason}; it stays not Ready`);
+      this.unsupportedProbes.add(pod.uid);
+      return false;
+    }
+    const track = this.probes.get(pod.uid);
+    if (!probeDue(track, probe.timing, nowMs)) return track?.ready ?? false;
+    const next = nextTrack(track, probePasses(probe, this.probeObservation(pod, probe, nowMs)), probe.timing, nowMs);
+    this.probes.set(pod.uid, next);
+    return next.ready;
+  }
+
+  /** What the probe's curl would get from the node: nothing when it does not listen there or answers too late. */
+  private probeObservation(pod: SimPod, probe: Extract<ReadinessProbe, { kind: 'http-grep' }>, nowMs: number): ProbeObservation {
+    const served = this.listeners.has(pod.uid) && probe.port === (this.options.corePort ?? CORE_HTTP_PORT);
+    if (!served || answerDelayMs(pod) >= probe.timing.timeoutMs) return { answered: false };
+    const answer = guarded(() => answerCore(probe.path, pod, nowMs, this.clock, this.overlay()));
+    return { answered: true, status: answer.status, body: answer.body };
   }
 
   /** The nodes and the connections that still hold now. */
