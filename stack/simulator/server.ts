@@ -5,11 +5,11 @@ import { kubePodSource } from './kube-pod-source.js';
 import { DEFAULT_NETWORK_PASSPHRASE, networkSlug, passphraseOf } from './network.js';
 import type { SimPod } from './node-state.js';
 import { liveLinks, type Link, type OverlayView } from './overlay.js';
-import { isLoopbackIPv4, type PodRecord } from './pod-record.js';
+import type { PodRecord } from './pod-record.js';
 import { listenerPlan, syncPods } from './pod-set.js';
 import type { PodSource } from './pod-source.js';
 import { answerQuery } from './query-responses.js';
-import { nextTrack, parseReadinessProbe, probeDue, probePasses, type ProbeObservation, type ProbeTrack, type ReadinessProbe } from './readiness.js';
+import { Prober } from './prober.js';
 import { answerCore, answerDelayMs, type CoreAnswer, type HttpAnswer } from './responses.js';
 import { DEFAULT_LEDGER_INTERVAL_MS, type TipClock } from './tip.js';
 
@@ -105,12 +105,8 @@ class Simulator {
   links: Link[] = [];
   private readonly listeners = new Map<string, { ip: string; key: string; server: http.Server; query?: http.Server }>();
   private readonly failures = new Map<string, string>();
-  /** The kubelet's memory of each pod's readiness probe, by pod uid. */
-  private readonly probes = new Map<string, ProbeTrack>();
-  /** Pods whose probe cannot be simulated, warned about once. */
-  private readonly unsupportedProbes = new Set<string>();
-  /** The Ready value last written per pod uid, until a snapshot shows it (a stale snapshot must not write it twice). */
-  private readonly readyWrites = new Map<string, boolean>();
+  /** The kubelet's prober, played for the served pods (KWOK runs no probes). */
+  private readonly prober: Prober;
   private readonly clock: TipClock;
   private readonly defaultNetwork: string;
   private readonly log: (message: string) => void;
@@ -122,6 +118,7 @@ class Simulator {
     this.clock = { epochMs: Date.now(), ledgerIntervalMs: options.ledgerIntervalMs ?? DEFAULT_LEDGER_INTERVAL_MS };
     this.defaultNetwork = passphraseOf(options.defaultNetwork ?? DEFAULT_NETWORK_PASSPHRASE);
     this.log = options.log ?? (() => undefined);
+    this.prober = new Prober((pod, port, path, nowMs) => this.probeTarget(pod, port, path, nowMs), this.log);
   }
 
   async start(): Promise<void> {
@@ -166,55 +163,15 @@ class Simulator {
     await this.probeReadiness(Date.now());
   }
 
-  /**
-   * Plays the kubelet's prober for the served pods (loopback IPs): runs each due readiness probe against
-   * the simulated node and writes the pod's Ready condition when it differs from what the API holds.
-   * A failed write is logged and retried on the next snapshot (level-based).
-   */
-  private async probeReadiness(nowMs: number): Promise<void> {
-    const writeReady = this.options.podSource.writeReady?.bind(this.options.podSource);
-    for (const uid of this.probes.keys()) if (!this.pods.has(uid)) this.probes.delete(uid);
-    for (const uid of this.readyWrites.keys()) if (!this.pods.has(uid)) this.readyWrites.delete(uid);
-    const writes: Promise<void>[] = [];
-    for (const pod of this.pods.values()) {
-      if (!isLoopbackIPv4(pod.ip)) continue;
-      const ready = this.readiness(pod, parseReadinessProbe(pod.readinessProbe), nowMs);
-      if (this.readyWrites.get(pod.uid) === pod.ready) this.readyWrites.delete(pod.uid);
-      if (!writeReady || ready === pod.ready || this.readyWrites.get(pod.uid) === ready) continue;
-      this.readyWrites.set(pod.uid, ready);
-      const written = writeReady(pod, ready).then(
-        () => this.log(`${pod.key}: readiness probe ${ready ? 'passes: Ready' : 'fails: not Ready'}`),
-        (error: unknown) => {
-          this.readyWrites.delete(pod.uid);
-          this.log(`warning: cannot set ${pod.key} Ready=${ready} (will retry): ${(error as Error).message}`);
-        },
-      );
-      writes.push(written);
-    }
-    await Promise.all(writes);
+  /** What the node answers the prober on `port` and `path`: the admin API where the simulator listens, else nothing. */
+  private probeTarget(pod: SimPod, port: number, path: string, nowMs: number): { status: number; body: string; delayMs: number } | undefined {
+    if (!this.listeners.has(pod.uid) || port !== (this.options.corePort ?? CORE_HTTP_PORT)) return undefined;
+    const answer = guarded(() => answerCore(path, pod, nowMs, this.clock, this.overlay()));
+    return { status: answer.status, body: answer.body, delayMs: answerDelayMs(pod) };
   }
 
-  /** The Ready the kubelet would report for a pod now, running its probe when due. */
-  private readiness(pod: SimPod, probe: ReadinessProbe, nowMs: number): boolean {
-    if (probe.kind === 'none') return true;
-    if (probe.kind === 'unsupported') {
-      if (!this.unsupportedProbes.has(pod.uid)) this.log(`warning: pod ${pod.key}: ${probe.reason}; it stays not Ready`);
-      this.unsupportedProbes.add(pod.uid);
-      return false;
-    }
-    const track = this.probes.get(pod.uid);
-    if (!probeDue(track, probe.timing, nowMs)) return track?.ready ?? false;
-    const next = nextTrack(track, probePasses(probe, this.probeObservation(pod, probe, nowMs)), probe.timing, nowMs);
-    this.probes.set(pod.uid, next);
-    return next.ready;
-  }
-
-  /** What the probe's curl would get from the node: nothing when it does not listen there or answers too late. */
-  private probeObservation(pod: SimPod, probe: Extract<ReadinessProbe, { kind: 'http-grep' }>, nowMs: number): ProbeObservation {
-    const served = this.listeners.has(pod.uid) && probe.port === (this.options.corePort ?? CORE_HTTP_PORT);
-    if (!served || answerDelayMs(pod) >= probe.timing.timeoutMs) return { answered: false };
-    const answer = guarded(() => answerCore(probe.path, pod, nowMs, this.clock, this.overlay()));
-    return { answered: true, status: answer.status, body: answer.body };
+  private probeReadiness(nowMs: number): Promise<void> {
+    return this.prober.run(this.pods, this.options.podSource.writeReady?.bind(this.options.podSource), nowMs);
   }
 
   /** The nodes and the connections that still hold now. */

@@ -82,6 +82,9 @@ describe('the simulator writing Ready', () => {
     { key: 'ns/pool-0', uid: 'r-a', ip: '127.80.0.1', network: TESTNET, readinessProbe: fastProbe, ready: false },
     { key: 'ns/pool-1', uid: 'r-b', ip: '127.80.0.2', network: TESTNET, readinessProbe: fastProbe, ready: false, scenarioText: 'catching-up' },
     { key: 'ns/tenant-0', uid: 'r-c', ip: '127.80.0.3', network: TESTNET },
+    // Slower than the probe's 2 s (curl --max-time), and nothing listening: both time out, never Ready.
+    { key: 'ns/pool-2', uid: 'r-d', ip: '127.80.0.4', network: TESTNET, readinessProbe: fastProbe, ready: true, scenarioText: 'slow:3000' },
+    { key: 'ns/pool-3', uid: 'r-e', ip: '127.80.0.5', network: TESTNET, readinessProbe: fastProbe, ready: true, scenarioText: 'unreachable' },
   ];
   const source = staticPodSource(records);
   let sim: SimulatorHandle;
@@ -93,15 +96,15 @@ describe('the simulator writing Ready', () => {
   beforeAll(async () => {
     sim = await startSimulatorWith({ podSource: source, ledgerIntervalMs: 200 });
     await sim.settled();
-    await until(() => readyOf('ns/pool-0') === true && readyOf('ns/tenant-0') === true);
+    await until(() => readyOf('ns/pool-0') === true && readyOf('ns/tenant-0') === true && readyOf('ns/pool-2') === false && readyOf('ns/pool-3') === false);
   });
 
   afterAll(async () => {
     await sim.stop();
   });
 
-  it('makes a synced pod and a pod without a probe Ready, and keeps a catching-up pod not Ready', () => {
-    expect([readyOf('ns/pool-0'), readyOf('ns/pool-1'), readyOf('ns/tenant-0')]).toEqual([true, false, true]);
+  it('makes a synced pod and a pod without a probe Ready; catching-up, too slow and unreachable pods not Ready', () => {
+    expect(['ns/pool-0', 'ns/pool-1', 'ns/tenant-0', 'ns/pool-2', 'ns/pool-3'].map(readyOf)).toEqual([true, false, true, false, false]);
   });
 
   it('follows the scenario: a pod that starts catching up loses Ready, and regains it once synced', async () => {
