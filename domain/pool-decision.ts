@@ -5,7 +5,7 @@ import { assessReplica, networkTip, replicaTipSources, servingReplicas, type Rep
 import { networkPassphrase } from './network.js';
 import { autoscalerStatus, recoverPoolMemory, shardPlanStatus, type PoolMemory } from './pool-memory.js';
 import { poolNames, SERVING_LABEL, SHARD_ANNOTATIONS } from './pool-names.js';
-import { poolClaimTemplates, poolConfigMap, poolHeadlessService, poolHttpRoute, poolReadService, poolStatefulSet, replicaService, type KubeObject, type PoolOwner } from './pool-objects.js';
+import { poolClaimTemplates, poolConfigMap, poolHeadlessService, poolHttpRoute, poolNetworkPolicy, poolReadService, poolStatefulSet, replicaService, type KubeObject, type PoolOwner } from './pool-objects.js';
 import type { PoolObservation } from './pool-observation.js';
 import { decideShards, manualClaims } from './pool-shards.js';
 import { validatePoolSpec, withDefaults } from './pool-spec.js';
@@ -95,7 +95,7 @@ export function decidePool(observed: PoolObservation, given: PoolMemory, options
 
   const owner: PoolOwner = { namespace: observed.pool.namespace, name: observed.pool.name, uid: observed.pool.uid };
   const claims = keepLiveClaimTemplates(poolClaimTemplates(spec), observed.statefulSetClaimTemplates);
-  const objects = [poolConfigMap(owner, spec), poolHeadlessService(owner), poolReadService(owner), poolStatefulSet(owner, spec, scale.replicas, claims.templates)];
+  const objects = [poolConfigMap(owner, spec), poolHeadlessService(owner), poolReadService(owner), poolNetworkPolicy(owner), poolStatefulSet(owner, spec, scale.replicas, claims.templates)];
   if (spec.loadBalancing.mode === 'GatewayAPI') {
     const weights = assessments.map((a) => ({ replica: a.replica, weight: spec.loadBalancing.enabled ? a.weight : 1 }));
     objects.push(...weights.map((w) => replicaService(owner, w.replica)), poolHttpRoute(owner, weights));

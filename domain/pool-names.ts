@@ -18,6 +18,8 @@ export interface PoolNames {
   readService: string;
   configMap: string;
   httpRoute: string;
+  /** The NetworkPolicy that keeps the admin port to the worker. */
+  networkPolicy: string;
   /** Selector of the pool's pods (never matches another pool's pods). */
   selector: Record<string, string>;
 }
@@ -30,6 +32,7 @@ export function poolNames(pool: ResourceRef): PoolNames {
     readService: `${pool.name}-read`,
     configMap: `${pool.name}-config`,
     httpRoute: `${pool.name}-read`,
+    networkPolicy: `${pool.name}-admin`,
     selector: { 'app.kubernetes.io/name': 'stellar-core', [POOL_LABEL]: pool.name },
   };
 }

@@ -4,6 +4,9 @@ import type { ResourceRef } from './names.js';
 import type { PoolSpec } from './pool-spec.js';
 import { fnv1a32 } from './network.js';
 import { poolNames, SERVING_LABEL, STELLAR_CORE_LABEL } from './pool-names.js';
+import { adminPortPolicy } from './network-policy.js';
+import { HTTP_QUERY_PORT } from './query-server.js';
+import { syncedReadinessProbe } from './readiness-probe.js';
 import { HTTP_PORT, PEER_PORT, renderCoreConfig } from './stellar-core-config.js';
 
 /** The owning pool: its reference and uid, for owner references. */
@@ -28,9 +31,23 @@ function metadata(owner: PoolOwner, name: string, labels: Record<string, string>
 /** The ConfigMap with the pool's stellar-core configuration (`stellar-core.cfg`). */
 export function poolConfigMap(owner: PoolOwner, spec: PoolSpec): KubeObject {
   const names = poolNames(owner);
-  const config = renderCoreConfig({ network: spec.network, historyArchiveUrls: spec.historyArchiveUrls });
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(owner, names.configMap), data: { 'stellar-core.cfg': config } };
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(owner, names.configMap), data: { 'stellar-core.cfg': poolCoreConfig(spec) } };
 }
+
+/** A pool's stellar-core configuration: a watcher that serves reads on the query server. */
+export function poolCoreConfig(spec: PoolSpec): string {
+  return renderCoreConfig({ network: spec.network, historyArchiveUrls: spec.historyArchiveUrls, queryServer: true });
+}
+
+/**
+ * The ports of a pool's stellar-core container: peer, the query server (reads) and the admin port, which
+ * the worker dials on the pod IP and the NetworkPolicy keeps to the worker.
+ */
+export const POOL_CONTAINER_PORTS = [
+  { name: 'peer', containerPort: PEER_PORT },
+  { name: 'query', containerPort: HTTP_QUERY_PORT },
+  { name: 'admin', containerPort: HTTP_PORT },
+];
 
 /** The pool's claim template `data` (one volume per replica) from `storage`. */
 export function poolClaimTemplates(spec: PoolSpec): ClaimTemplate[] {
@@ -52,7 +69,7 @@ export function poolClaimTemplates(spec: PoolSpec): ClaimTemplate[] {
  */
 export function poolStatefulSet(owner: PoolOwner, spec: PoolSpec, replicas: number, claimTemplates: ClaimTemplate[] = poolClaimTemplates(spec)): KubeObject {
   const names = poolNames(owner);
-  const configHash = fnv1a32(renderCoreConfig({ network: spec.network, historyArchiveUrls: spec.historyArchiveUrls })).toString(16);
+  const configHash = fnv1a32(poolCoreConfig(spec)).toString(16);
   const retention = spec.storage.retentionPolicy;
   return {
     apiVersion: 'apps/v1',
@@ -72,7 +89,8 @@ export function poolStatefulSet(owner: PoolOwner, spec: PoolSpec, replicas: numb
             image: `stellar/stellar-core:${spec.version}`,
             args: ['run', '--conf', '/etc/stellar/stellar-core.cfg'],
             env: [{ name: 'NETWORK_PASSPHRASE', value: networkPassphrase(spec.network) }],
-            ports: [{ name: 'peer', containerPort: PEER_PORT }, { name: 'http', containerPort: HTTP_PORT }],
+            ports: POOL_CONTAINER_PORTS,
+            readinessProbe: syncedReadinessProbe(),
             resources: spec.resources ?? {},
             volumeMounts: [{ name: 'data', mountPath: '/data' }, { name: 'config', mountPath: '/etc/stellar', readOnly: true }],
           }],
@@ -84,41 +102,55 @@ export function poolStatefulSet(owner: PoolOwner, spec: PoolSpec, replicas: numb
   };
 }
 
-const SERVICE_PORTS = [{ name: 'peer', port: PEER_PORT, targetPort: PEER_PORT }, { name: 'http', port: HTTP_PORT, targetPort: HTTP_PORT }];
+/** The query server's Service port: what read clients, Gateways and the HTTPRoute address. Never the admin port. */
+const QUERY_SERVICE_PORT = { name: 'query', port: HTTP_QUERY_PORT, targetPort: HTTP_QUERY_PORT };
 
-/** The headless Service giving each replica a stable DNS name. */
+/** The headless Service giving each replica a stable DNS name (peer and query ports; the admin port stays off Services). */
 export function poolHeadlessService(owner: PoolOwner): KubeObject {
   const names = poolNames(owner);
   return {
     apiVersion: 'v1', kind: 'Service', metadata: metadata(owner, names.headlessService),
-    spec: { clusterIP: 'None', publishNotReadyAddresses: true, selector: names.selector, ports: SERVICE_PORTS },
-  };
-}
-
-/** The read Service: routes only to pods the workflow labels as serving. */
-export function poolReadService(owner: PoolOwner): KubeObject {
-  const names = poolNames(owner);
-  return {
-    apiVersion: 'v1', kind: 'Service', metadata: metadata(owner, names.readService),
-    spec: { selector: { ...names.selector, [SERVING_LABEL]: 'true' }, ports: SERVICE_PORTS },
-  };
-}
-
-/** A per-replica Service (GatewayAPI mode): selects exactly one pod of the StatefulSet. */
-export function replicaService(owner: PoolOwner, replica: string): KubeObject {
-  return {
-    apiVersion: 'v1', kind: 'Service', metadata: metadata(owner, replica),
-    spec: { selector: { ...poolNames(owner).selector, 'statefulset.kubernetes.io/pod-name': replica }, ports: SERVICE_PORTS },
+    spec: { clusterIP: 'None', publishNotReadyAddresses: true, selector: names.selector, ports: [{ name: 'peer', port: PEER_PORT, targetPort: PEER_PORT }, QUERY_SERVICE_PORT] },
   };
 }
 
 /**
- * The pool's HTTPRoute (GatewayAPI mode): one backendRef per replica Service on the admin port, carrying
+ * The read Service on the query port: selects the pods the workflow labels as serving; Kubernetes adds
+ * only those whose readiness probe passes (Synced!) to its endpoints, so a lagging pod leaves even while
+ * the worker is down.
+ */
+export function poolReadService(owner: PoolOwner): KubeObject {
+  const names = poolNames(owner);
+  return {
+    apiVersion: 'v1', kind: 'Service', metadata: metadata(owner, names.readService),
+    spec: { selector: { ...names.selector, [SERVING_LABEL]: 'true' }, ports: [QUERY_SERVICE_PORT] },
+  };
+}
+
+/** A per-replica Service (GatewayAPI mode) on the query port: selects exactly one pod of the StatefulSet. */
+export function replicaService(owner: PoolOwner, replica: string): KubeObject {
+  return {
+    apiVersion: 'v1', kind: 'Service', metadata: metadata(owner, replica),
+    spec: { selector: { ...poolNames(owner).selector, 'statefulset.kubernetes.io/pod-name': replica }, ports: [QUERY_SERVICE_PORT] },
+  };
+}
+
+/**
+ * The pool's HTTPRoute (GatewayAPI mode): one backendRef per replica Service on the query port, carrying
  * the replica's weight, so a Gateway splits traffic by freshness. A replica of weight 0 gets no traffic.
  */
 export function poolHttpRoute(owner: PoolOwner, weights: readonly { replica: string; weight: number }[]): KubeObject {
   return {
     apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: metadata(owner, poolNames(owner).httpRoute),
-    spec: { rules: [{ backendRefs: weights.map((w) => ({ name: w.replica, port: HTTP_PORT, weight: w.weight })) }] },
+    spec: { rules: [{ backendRefs: weights.map((w) => ({ name: w.replica, port: HTTP_QUERY_PORT, weight: w.weight })) }] },
   };
+}
+
+/**
+ * The pool's NetworkPolicy: the peer and query ports are open, the admin port admits only the worker
+ * (which dials it on the pod IP to observe `/info`).
+ */
+export function poolNetworkPolicy(owner: PoolOwner): KubeObject {
+  const names = poolNames(owner);
+  return adminPortPolicy(metadata(owner, names.networkPolicy), names.selector, [{ port: PEER_PORT }, { port: HTTP_QUERY_PORT }]);
 }

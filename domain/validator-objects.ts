@@ -1,6 +1,8 @@
 import { networkPassphrase, networkSlug } from './network.js';
+import { adminPortPolicy } from './network-policy.js';
 import type { KubeObject } from './pool-objects.js';
 import { STELLAR_CORE_LABEL } from './pool-names.js';
+import { syncedReadinessProbe } from './readiness-probe.js';
 import { HTTP_PORT, PEER_PORT, renderCoreConfig } from './stellar-core-config.js';
 
 /** Label naming the StellarNode a pod belongs to. */
@@ -31,12 +33,18 @@ function metadata(v: ValidatorSpec, name: string): KubeObject['metadata'] {
   };
 }
 
-const PORTS = [{ name: 'peer', port: PEER_PORT, targetPort: PEER_PORT }, { name: 'http', port: HTTP_PORT, targetPort: HTTP_PORT }];
+/**
+ * A validator's Services carry only the peer port: the admin port is never a Service target (the worker
+ * dials it on the pod IP), and a validator runs no query server (stellar-core refuses HTTP_QUERY_PORT with
+ * NODE_IS_VALIDATOR, src/main/ApplicationImpl.cpp).
+ */
+const PORTS = [{ name: 'peer', port: PEER_PORT, targetPort: PEER_PORT }];
 
 /**
  * A validator's objects: a ConfigMap with its stellar-core configuration (KNOWN_PEERS = the other
  * validators' stable DNS names), a one-replica StatefulSet (zero when suspended), a Service named after
- * the node and a headless Service for per-pod DNS. The seed comes from the referenced Secret as the
+ * the node, a headless Service for per-pod DNS, and a NetworkPolicy `<name>-admin` that opens the peer
+ * port and keeps the admin port to the worker. The seed comes from the referenced Secret as the
  * environment variable NODE_SEED and is prepended to the config at start: it never passes through here.
  */
 export function validatorObjects(v: ValidatorSpec, knownPeers: readonly string[]): KubeObject[] {
@@ -47,6 +55,7 @@ export function validatorObjects(v: ValidatorSpec, knownPeers: readonly string[]
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(v, `${v.name}-config`), data: { 'stellar-core.cfg': config } },
     { apiVersion: 'v1', kind: 'Service', metadata: metadata(v, v.name), spec: { selector, ports: PORTS } },
     { apiVersion: 'v1', kind: 'Service', metadata: metadata(v, `${v.name}-hl`), spec: { clusterIP: 'None', publishNotReadyAddresses: true, selector, ports: PORTS } },
+    adminPortPolicy(metadata(v, `${v.name}-admin`), selector, [{ port: PEER_PORT }]),
     {
       apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: metadata(v, v.name),
       spec: {
@@ -64,7 +73,8 @@ export function validatorObjects(v: ValidatorSpec, knownPeers: readonly string[]
                 { name: 'NETWORK_PASSPHRASE', value: networkPassphrase(v.network) },
                 { name: 'NODE_SEED', valueFrom: { secretKeyRef: { name: v.seedSecret.name, key: v.seedSecret.key } } },
               ],
-              ports: [{ name: 'peer', containerPort: PEER_PORT }, { name: 'http', containerPort: HTTP_PORT }],
+              ports: [{ name: 'peer', containerPort: PEER_PORT }, { name: 'admin', containerPort: HTTP_PORT }],
+              readinessProbe: syncedReadinessProbe(),
               volumeMounts: [{ name: 'data', mountPath: '/data' }, { name: 'config', mountPath: '/etc/stellar', readOnly: true }],
             }],
             volumes: [{ name: 'config', configMap: { name: `${v.name}-config` } }],

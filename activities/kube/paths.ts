@@ -5,7 +5,7 @@ const PLURALS: Record<string, string> = {
   Namespace: 'namespaces', HTTPRoute: 'httproutes', ReadOnlyPool: 'readonlypools', StellarNode: 'stellarnodes',
   Tenant: 'tenants', PostgresReplicaSet: 'postgresreplicasets', Event: 'events',
   ServiceAccount: 'serviceaccounts', ClusterRole: 'clusterroles', ClusterRoleBinding: 'clusterrolebindings',
-  Deployment: 'deployments', CustomResourceDefinition: 'customresourcedefinitions',
+  Deployment: 'deployments', CustomResourceDefinition: 'customresourcedefinitions', NetworkPolicy: 'networkpolicies',
 };
 
 /** The REST path of an object from its apiVersion, kind, namespace and name. Throws for an unknown kind. */

@@ -1,7 +1,8 @@
 import * as k8s from '@kubernetes/client-node';
 import { sleep } from '../process.js';
 import { podRecordOf, STELLAR_CORE_SELECTOR, type PodRecord } from './pod-record.js';
-import type { PodSource } from './pod-source.js';
+import { KubeRest } from '../../activities/kube/rest.js';
+import type { PodSource, ReadyTarget } from './pod-source.js';
 
 /** Options of `kubePodSource`. */
 export interface KubePodSourceOptions {
@@ -34,10 +35,12 @@ export function kubePodSource(options: KubePodSourceOptions): PodSource {
     const pods = await core.listPodForAllNamespaces({ labelSelector: STELLAR_CORE_SELECTOR });
     return pods.items.flatMap((pod) => podRecordOf(pod, options.defaultNetwork) ?? []);
   };
+  const rest = new KubeRest(config);
   let stopped = false;
   let loop: Promise<void> = Promise.resolve();
   return {
     describe: `Kubernetes at ${server}`,
+    writeReady: (pod, ready) => writeReady(rest, pod, ready),
     start(onPods) {
       loop = pollPods(list, onPods, () => stopped, options);
     },
@@ -46,6 +49,32 @@ export function kubePodSource(options: KubePodSourceOptions): PodSource {
       await loop;
     },
   };
+}
+
+/** The field manager of the simulator's kubelet writes. */
+export const SIMULATOR_FIELD_MANAGER = 'stellar-steward-simulator';
+
+/**
+ * Sets a pod's `Ready` and `ContainersReady` conditions and its containers' `ready` through the status
+ * subresource, as the kubelet reports a readiness probe (a strategic merge patch: conditions merge by
+ * type). The patch names the pod's uid, so a pod recreated under the same name is left alone (409).
+ */
+async function writeReady(rest: KubeRest, pod: ReadyTarget, ready: boolean): Promise<void> {
+  const [namespace, name] = pod.key.split('/');
+  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const condition = (type: string): Record<string, unknown> => ({
+    type, status: ready ? 'True' : 'False', lastTransitionTime: now, ...(ready ? {} : { reason: 'ContainersNotReady', message: 'readiness probe failed' }),
+  });
+  const patch = {
+    metadata: { uid: pod.uid },
+    status: {
+      conditions: [condition('Ready'), condition('ContainersReady')],
+      ...(pod.containerStatuses ? { containerStatuses: pod.containerStatuses.map((status) => ({ ...status, ready })) } : {}),
+    },
+  };
+  await rest.request('PATCH', `/api/v1/namespaces/${namespace}/pods/${name}/status`, {
+    body: patch, contentType: 'application/strategic-merge-patch+json', query: { fieldManager: SIMULATOR_FIELD_MANAGER },
+  });
 }
 
 async function pollPods(list: () => Promise<PodRecord[]>, onPods: (records: PodRecord[]) => void, stopped: () => boolean, options: KubePodSourceOptions): Promise<void> {

@@ -20,6 +20,14 @@ export interface SimPod {
   startedOnMs: number;
   /** Its DNS name through its headless Service, when it has one (see `PodRecord.dnsName`). */
   dnsName?: string;
+  /** The port its query server listens on, when it runs one (see `PodRecord.queryPort`). */
+  queryPort?: number;
+  /** The first container's readiness probe, as the API returns it. */
+  readinessProbe?: unknown;
+  /** The pod's Ready condition as the API holds it. */
+  ready?: boolean;
+  /** The pod's container statuses as the API holds them. */
+  containerStatuses?: Record<string, unknown>[];
 }
 
 /** The states stellar-core reports in `/info`. */

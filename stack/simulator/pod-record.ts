@@ -27,13 +27,31 @@ export interface PodRecord {
    * (what a StatefulSet gives its pods), when the pod has both; what the simulated cluster DNS resolves.
    */
   dnsName?: string;
+  /**
+   * The port of stellar-core's query server (HTTP_QUERY_PORT): the first container's port named `query`,
+   * when it declares one. Validators have none (stellar-core refuses it with NODE_IS_VALIDATOR).
+   */
+  queryPort?: number;
+  /** The first container's `readinessProbe`, as the API returns it (the simulator plays its prober). */
+  readinessProbe?: unknown;
+  /** The pod's `Ready` condition as the API holds it now (absent: no such condition). */
+  ready?: boolean;
+  /** `status.containerStatuses` as the API holds them, to rewrite with their `ready` flags. */
+  containerStatuses?: Record<string, unknown>[];
 }
+
+/** The container port name under which a pod declares its query server. */
+export const QUERY_PORT_NAME = 'query';
 
 /** The parts of a Kubernetes pod the simulator reads (structurally a subset of `V1Pod`). */
 export interface PodLike {
   metadata?: { namespace?: string; name?: string; uid?: string; annotations?: Record<string, string> };
-  spec?: { hostname?: string; subdomain?: string; containers?: { env?: { name: string; value?: string }[] }[] };
-  status?: { phase?: string; podIP?: string };
+  spec?: {
+    hostname?: string;
+    subdomain?: string;
+    containers?: { env?: { name: string; value?: string }[]; ports?: { name?: string; containerPort: number }[]; readinessProbe?: unknown }[];
+  };
+  status?: { phase?: string; podIP?: string; conditions?: { type: string; status: string }[]; containerStatuses?: object[] };
 }
 
 /**
@@ -51,7 +69,16 @@ export function podRecordOf(pod: PodLike, defaultNetwork: string): PodRecord | u
   const scenarioText = annotations[SCENARIO_ANNOTATION];
   const { hostname, subdomain } = pod.spec ?? {};
   const dnsName = hostname && subdomain ? `${hostname}.${subdomain}.${namespace ?? 'default'}.svc.cluster.local` : undefined;
-  return { key: `${namespace ?? 'default'}/${name}`, uid, ip, network, ...(scenarioText !== undefined ? { scenarioText } : {}), ...(dnsName ? { dnsName } : {}) };
+  const container = pod.spec?.containers?.[0];
+  const queryPort = container?.ports?.find((p) => p.name === QUERY_PORT_NAME)?.containerPort;
+  const ready = pod.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+  return {
+    key: `${namespace ?? 'default'}/${name}`, uid, ip, network,
+    ...(scenarioText !== undefined ? { scenarioText } : {}), ...(dnsName ? { dnsName } : {}), ...(queryPort ? { queryPort } : {}),
+    ...(container?.readinessProbe ? { readinessProbe: container.readinessProbe } : {}),
+    ...(ready !== undefined ? { ready: ready === 'True' } : {}),
+    ...(pod.status?.containerStatuses ? { containerStatuses: pod.status.containerStatuses as Record<string, unknown>[] } : {}),
+  };
 }
 
 /** True for an IPv4 address inside 127.0.0.0/8, the only addresses the simulator binds. */

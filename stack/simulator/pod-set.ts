@@ -37,6 +37,10 @@ export function syncPods(previous: ReadonlyMap<string, SimPod>, records: readonl
       scenarioSinceMs: !before || scenarioChanged ? nowMs : before.scenarioSinceMs,
       startedOnMs: before?.startedOnMs ?? nowMs,
       ...(record.dnsName ? { dnsName: record.dnsName } : {}),
+      ...(record.queryPort ? { queryPort: record.queryPort } : {}),
+      ...(record.readinessProbe !== undefined ? { readinessProbe: record.readinessProbe } : {}),
+      ...(record.ready !== undefined ? { ready: record.ready } : {}),
+      ...(record.containerStatuses ? { containerStatuses: record.containerStatuses } : {}),
     });
   }
   return { pods, warnings };

@@ -13,6 +13,18 @@ export interface PodSource {
   start(onPods: PodListener): void;
   /** Stops delivering snapshots; resolves when no further call to the listener can happen. */
   stop(): Promise<void>;
+  /**
+   * Sets a pod's Ready condition (and its containers' `ready`), as the kubelet does after its readiness
+   * probe; a later snapshot shows it. Throws when the write fails (the simulator retries on a later snapshot).
+   */
+  writeReady?(pod: ReadyTarget, ready: boolean): Promise<void>;
+}
+
+/** The pod whose readiness is written: its key, uid (a recreated pod is not touched) and container statuses. */
+export interface ReadyTarget {
+  key: string;
+  uid: string;
+  containerStatuses?: Record<string, unknown>[];
 }
 
 /** A pod source whose snapshot is set by hand. */
@@ -33,6 +45,10 @@ export function staticPodSource(initial: PodRecord[]): StaticPodSource {
     },
     set(next) {
       records = [...next];
+      listener?.([...records]);
+    },
+    async writeReady(pod, ready) {
+      records = records.map((record) => (record.uid === pod.uid ? { ...record, ready } : record));
       listener?.([...records]);
     },
     async stop() {

@@ -9,11 +9,16 @@ import { liveLinks, type Link, type OverlayView } from './overlay.js';
 import type { PodRecord } from './pod-record.js';
 import { listenerPlan, syncPods } from './pod-set.js';
 import type { PodSource } from './pod-source.js';
+import { answerQuery } from './query-responses.js';
+import { Prober } from './prober.js';
 import { answerCore, answerDelayMs, type CoreAnswer, type HttpAnswer } from './responses.js';
 import { DEFAULT_LEDGER_INTERVAL_MS, type TipClock } from './tip.js';
 
 /** stellar-core's admin HTTP port, on which the simulator listens at each pod IP. */
 export const CORE_HTTP_PORT = 11626;
+
+/** How often the simulated prober looks for due readiness probes (each runs once per its own period). */
+const PROBE_TICK_MS = 250;
 
 /** Most `/connect` calls kept for `GET /_sim/connects` (the oldest are dropped first). */
 export const MAX_CONNECT_RECORDS = 10_000;
@@ -73,7 +78,8 @@ export interface SimulatorHandle {
 
 /**
  * Starts the stellar-core simulator for the Running pods labelled `stellar.org/stellar-core=true` of the
- * cluster in `kubeconfigPath`: each gets stellar-core's admin API on `podIP:11626` (loopback IPs only).
+ * cluster in `kubeconfigPath`: each gets stellar-core's admin API on `podIP:11626` and, when its container
+ * declares a port named `query`, the query server on that port (loopback IPs only).
  * Throws when the kubeconfig's server is not a loopback address or the control port cannot be bound.
  */
 export async function startSimulator(options: SimulatorOptions): Promise<SimulatorHandle> {
@@ -106,14 +112,17 @@ class Simulator {
   pods = new Map<string, SimPod>();
   connects: ConnectRecord[] = [];
   links: Link[] = [];
-  private readonly listeners = new Map<string, { ip: string; key: string; server: http.Server }>();
+  private readonly listeners = new Map<string, { ip: string; key: string; server: http.Server; query?: http.Server }>();
   private readonly failures = new Map<string, string>();
+  /** The kubelet's prober, played for the served pods (KWOK runs no probes). */
+  private readonly prober: Prober;
   private readonly clock: TipClock;
   private readonly defaultNetwork: string;
   private readonly log: (message: string) => void;
   private readonly control = http.createServer((req, res) => this.serveControl(req, res));
   private readonly secureControl: https.Server | undefined;
   private applying: Promise<void> = Promise.resolve();
+  private probeTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: SimulatorSourceOptions) {
     this.clock = { epochMs: Date.now(), ledgerIntervalMs: options.ledgerIntervalMs ?? DEFAULT_LEDGER_INTERVAL_MS };
@@ -121,6 +130,7 @@ class Simulator {
     this.log = options.log ?? (() => undefined);
     const tls = options.https;
     this.secureControl = tls && https.createServer({ cert: tls.cert, key: tls.key }, (req, res) => this.serveControl(req, res));
+    this.prober = new Prober((pod, port, path, nowMs) => this.probeTarget(pod, port, path, nowMs), this.log);
   }
 
   async start(): Promise<void> {
@@ -131,6 +141,10 @@ class Simulator {
     this.options.podSource.start((records) => {
       this.applying = this.applying.then(() => this.apply(records));
     });
+    // The prober keeps its own schedule, as the kubelet does, whether or not a new snapshot came.
+    this.probeTimer = setInterval(() => {
+      this.applying = this.applying.then(() => this.probeReadiness(Date.now()));
+    }, PROBE_TICK_MS);
   }
 
   controlUrl(): string {
@@ -148,6 +162,7 @@ class Simulator {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.probeTimer);
     await this.options.podSource.stop();
     await this.applying;
     await Promise.all([...this.listeners.keys()].map((uid) => this.closeListener(uid)));
@@ -166,6 +181,18 @@ class Simulator {
     await Promise.all(plan.close.map((uid) => this.closeListener(uid)));
     await Promise.all(plan.open.map((pod) => this.openListener(pod)));
     this.links = liveLinks(this.overlay(), Date.now(), this.clock);
+    await this.probeReadiness(Date.now());
+  }
+
+  /** What the node answers the prober on `port` and `path`: the admin API where the simulator listens, else nothing. */
+  private probeTarget(pod: SimPod, port: number, path: string, nowMs: number): { status: number; body: string; delayMs: number } | undefined {
+    if (!this.listeners.has(pod.uid) || port !== (this.options.corePort ?? CORE_HTTP_PORT)) return undefined;
+    const answer = guarded(() => answerCore(path, pod, nowMs, this.clock, this.overlay()));
+    return { status: answer.status, body: answer.body, delayMs: answerDelayMs(pod) };
+  }
+
+  private probeReadiness(nowMs: number): Promise<void> {
+    return this.prober.run(this.pods, this.options.podSource.writeReady?.bind(this.options.podSource), nowMs);
   }
 
   /** The nodes and the connections that still hold now. */
@@ -177,11 +204,14 @@ class Simulator {
   private async openListener(pod: SimPod): Promise<void> {
     const port = this.options.corePort ?? CORE_HTTP_PORT;
     const server = http.createServer((req, res) => void this.serveCore(pod.uid, req, res));
+    const query = pod.queryPort ? http.createServer((req, res) => void this.serveQuery(pod.uid, req, res)) : undefined;
     try {
       await listen(server, port, pod.ip);
-      this.listeners.set(pod.uid, { ip: pod.ip, key: pod.key, server });
+      if (query && pod.queryPort) await listenOrClose(query, pod.queryPort, pod.ip, server);
+      this.listeners.set(pod.uid, { ip: pod.ip, key: pod.key, server, ...(query ? { query } : {}) });
       this.failures.delete(pod.uid);
-      this.log(`serving ${pod.key} on ${pod.ip}:${port} (${pod.scenarioText || 'synced'})`);
+      const queryText = pod.queryPort ? ` and queries on ${pod.queryPort}` : '';
+      this.log(`serving ${pod.key} on ${pod.ip}:${port}${queryText} (${pod.scenarioText || 'synced'})`);
     } catch (error) {
       const message = `cannot listen for ${pod.key} on ${pod.ip}:${port}: ${(error as Error).message}`;
       if (this.failures.get(pod.uid) !== message) this.log(`warning: ${message} (will retry)`);
@@ -193,9 +223,10 @@ class Simulator {
     const listener = this.listeners.get(uid);
     if (!listener) return;
     this.listeners.delete(uid);
-    const closed = new Promise<void>((resolve) => listener.server.close(() => resolve()));
-    listener.server.closeAllConnections();
-    await closed;
+    const servers = [listener.server, ...(listener.query ? [listener.query] : [])];
+    const closed = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+    for (const server of servers) server.closeAllConnections();
+    await Promise.all(closed);
     this.log(`stopped serving ${listener.key} on ${listener.ip}`);
   }
 
@@ -213,6 +244,19 @@ class Simulator {
     const answer = guarded(() => answerCore(req.url ?? '/', pod, Date.now(), this.clock, overlay));
     if ('connect' in answer && answer.connect) this.recordConnect(pod, answer.connect);
     write(res, answer);
+  }
+
+  /** A request on the pod's query server: the body is read (at most 1 MiB), then answered like stellar-core. */
+  private async serveQuery(uid: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const body = await readBody(req, MAX_QUERY_BODY_BYTES);
+    const pod = this.pods.get(uid);
+    if (body === undefined || !pod || res.destroyed) {
+      req.socket.destroy();
+      return;
+    }
+    const delayMs = answerDelayMs(pod);
+    if (delayMs > 0) await sleep(delayMs);
+    write(res, guarded(() => answerQuery(req.url ?? '/', body, pod, Date.now(), this.clock)));
   }
 
   private recordConnect(pod: SimPod, connect: NonNullable<CoreAnswer['connect']>): void {
@@ -249,6 +293,36 @@ function guarded<T extends HttpAnswer>(build: () => T): T | HttpAnswer {
 function write(res: http.ServerResponse, answer: HttpAnswer): void {
   res.writeHead(answer.status, { 'Content-Type': answer.contentType, 'Content-Length': Buffer.byteLength(answer.body) });
   res.end(answer.body);
+}
+
+/** The largest query body the simulator reads; a longer one closes the connection. */
+const MAX_QUERY_BODY_BYTES = 1 << 20;
+
+/** The request body as text, or undefined when it exceeds `limit` bytes or the request fails. */
+function readBody(req: http.IncomingMessage, limit: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        resolve(undefined);
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    req.on('error', () => resolve(undefined));
+  });
+}
+
+/** Listens with `server`; when that fails, closes `opened` (the pod's other listener) and throws. */
+async function listenOrClose(server: http.Server, port: number, host: string, opened: http.Server): Promise<void> {
+  try {
+    await listen(server, port, host);
+  } catch (error) {
+    await new Promise<void>((resolve) => opened.close(() => resolve()));
+    throw error;
+  }
 }
 
 function listen(server: http.Server, port: number, host: string): Promise<void> {

@@ -129,7 +129,7 @@ describe('ReadOnlyPool on the local stack (real API server, controllers, KWOK po
     type Route = { spec: { rules: { backendRefs: { name: string; port: number; weight: number }[] }[] } };
     const route = await eventually(() => kube().request<Route>('GET', `/apis/gateway.networking.k8s.io/v1/namespaces/${namespace}/httproutes/gw-read`),
       (r) => r.spec.rules[0]?.backendRefs.map((b) => b.weight).join() === '100,10', 30_000, 'HTTPRoute weights 100/10');
-    expect(route.spec.rules[0]?.backendRefs.map((b) => [b.name, b.port])).toEqual([['gw-0', 11626], ['gw-1', 11626]]);
+    expect(route.spec.rules[0]?.backendRefs.map((b) => [b.name, b.port])).toEqual([['gw-0', 11627], ['gw-1', 11627]]);
     const service = await kube().request<{ spec: { selector: Record<string, string> } }>('GET', `/api/v1/namespaces/${namespace}/services/gw-1`);
     expect(service.spec.selector['statefulset.kubernetes.io/pod-name']).toBe('gw-1');
 

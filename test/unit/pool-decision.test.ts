@@ -73,8 +73,8 @@ describe('decidePool: objects', () => {
   const decision = decidePool(observation({ storage: { size: '5Gi', retentionPolicy: 'Retain' } }, [6400, 6400, 6400]), memory, options);
   const byKind = (kind: string, name: string) => decision.objects.find((o) => o.kind === kind && o.metadata.name === name);
 
-  it('owns a ConfigMap, a StatefulSet, a headless and a read Service, all with a controller owner reference', () => {
-    expect(decision.objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(['ConfigMap/pool-config', 'Service/pool-hl', 'Service/pool-read', 'StatefulSet/pool']);
+  it('owns a ConfigMap, a StatefulSet, a headless and a read Service and a NetworkPolicy, all with a controller owner reference', () => {
+    expect(decision.objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(['ConfigMap/pool-config', 'NetworkPolicy/pool-admin', 'Service/pool-hl', 'Service/pool-read', 'StatefulSet/pool']);
     for (const object of decision.objects) {
       expect(object.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'ReadOnlyPool', uid: 'uid-1', controller: true })]);
     }
@@ -107,7 +107,7 @@ describe('decidePool: GatewayAPI mode', () => {
     const decision = decidePool(observation({ loadBalancing: { mode: 'GatewayAPI', lagThreshold: 50 } }, [6400, 6000, 'mainnet']), memory, options);
     const route = decision.objects.find((o) => o.kind === 'HTTPRoute') as unknown as { spec: { rules: { backendRefs: unknown[] }[] } };
     expect(route.spec.rules[0]?.backendRefs).toEqual([
-      { name: 'pool-0', port: 11626, weight: 100 }, { name: 'pool-1', port: 11626, weight: 10 }, { name: 'pool-2', port: 11626, weight: 0 },
+      { name: 'pool-0', port: 11627, weight: 100 }, { name: 'pool-1', port: 11627, weight: 10 }, { name: 'pool-2', port: 11627, weight: 0 },
     ]);
     const perReplica = decision.objects.filter((o) => o.kind === 'Service' && o.metadata.name.startsWith('pool-') && o.metadata.name !== 'pool-hl' && o.metadata.name !== 'pool-read');
     expect(perReplica.map((o) => (o.spec as { selector: Record<string, string> }).selector['statefulset.kubernetes.io/pod-name'])).toEqual(['pool-0', 'pool-1', 'pool-2']);
