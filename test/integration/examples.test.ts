@@ -61,16 +61,26 @@ function settled(resource: Resource | undefined): boolean {
   return !!resource && resource.status?.observedGeneration === resource.metadata.generation;
 }
 
-/** Deletes what an earlier test (the demo) left under the examples' names, finalizers included. */
+const STEWARD_KINDS = ['stellar.org/v1alpha1/readonlypools', 'stellar.org/v1alpha1/stellarnodes', 'rustfs.com/v1alpha1/tenants', 'stellar.org/v1alpha1/postgresreplicasets'];
+
+/**
+ * A new user starts from a namespace without Steward resources: deletes every one an earlier test (the
+ * demo, which also adds a fourth validator) left in it, finalizers included, and what else has the
+ * examples' names.
+ */
 async function removeLeftovers(manifests: Manifest[]): Promise<void> {
-  for (const m of manifests) {
-    const url = objectPath(m);
+  const urls = new Set(manifests.map(objectPath));
+  for (const kind of STEWARD_KINDS) {
+    const list = await kube().request<{ items: { metadata: { name: string } }[] }>('GET', `/apis/${kind.replace(/\/([a-z]+)$/, `/namespaces/${NS}/$1`)}`);
+    for (const item of list.items) urls.add(`/apis/${kind.replace(/\/([a-z]+)$/, `/namespaces/${NS}/$1`)}/${item.metadata.name}`);
+  }
+  for (const url of urls) {
     const found = await kube().getOptional<Resource>(url);
     if (!found) continue;
     if (found.metadata.finalizers?.length) await kube().mergePatch(url, { metadata: { finalizers: null } });
     await kube().delete(url);
-    await eventually(() => kube().getOptional(url), (o) => !o, 60_000, `${url} to be gone`);
   }
+  for (const url of urls) await eventually(() => kube().getOptional(url), (o) => !o, 60_000, `${url} to be gone`);
 }
 
 describe('examples/, applied unchanged, converge on the local stack with no internet', () => {
