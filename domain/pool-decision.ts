@@ -107,7 +107,7 @@ export function decidePool(observed: PoolObservation, given: PoolMemory, options
   const status: PoolStatus = {
     ...poolStatus(observed, assessments, tip, shardDecision, scale.replicas, needsRecreation(owner, claims.changes), options.now),
     autoscaler: autoscalerStatus(specTarget, scale.memory),
-    shardPlan: shardPlanStatus(shardDecision.memory),
+    shardPlan: shardPlanStatus(shardDecision.memory, spec.shardBalancing.strategy),
   };
   const events = poolEvents(previousStatus, status, scale.reason, current, scale.replicas, shardDecision.rebalanced);
   const refreshDue = options.now - (memory.lastStatusWriteAt ?? 0) >= (options.ledgerRefreshMs ?? 300_000);
