@@ -17,6 +17,8 @@ export interface PoolNames {
   headlessService: string;
   readService: string;
   configMap: string;
+  /** The ConfigMap with the pool's Prometheus alerting rules (`alerting`). */
+  alertsConfigMap: string;
   httpRoute: string;
   /** Selector of the pool's pods (never matches another pool's pods). */
   selector: Record<string, string>;
@@ -29,6 +31,7 @@ export function poolNames(pool: ResourceRef): PoolNames {
     headlessService: `${pool.name}-hl`,
     readService: `${pool.name}-read`,
     configMap: `${pool.name}-config`,
+    alertsConfigMap: `${pool.name}-alerts`,
     httpRoute: `${pool.name}-read`,
     selector: { 'app.kubernetes.io/name': 'stellar-core', [POOL_LABEL]: pool.name },
   };

@@ -148,3 +148,8 @@ export function poolHttpRoute(owner: PoolOwner, weights: readonly { replica: str
     spec: { rules: [{ backendRefs: weights.map((w) => ({ name: w.replica, port: HTTP_PORT, weight: w.weight })) }] },
   };
 }
+
+/** Metadata of an object the pool owns: its name and namespace, the pool's labels and controller reference. */
+export function poolOwnedMetadata(owner: PoolOwner, name: string, labels: Record<string, string> = {}): KubeObject['metadata'] {
+  return metadata(owner, name, labels);
+}
