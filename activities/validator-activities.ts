@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProbeError } from '../domain/core-info.js';
-import { networkSlug } from '../domain/network.js';
+import { networkSlug, normalizeNetwork, type NetworkInput } from '../domain/network.js';
 import type { NodeStatus, ObservedNode, ValidatorObservation } from '../domain/validator-decision.js';
 import type { KubeObject } from '../domain/pool-objects.js';
 import type { ConnectResult, PeerConnect } from '../domain/validator-connections.js';
@@ -17,8 +17,8 @@ export const PEERS_CONFIG_MAP = { namespace: 'stellar-system', name: 'stellar-pe
 interface NodeResource {
   metadata: { name: string; namespace: string; uid: string; generation: number; deletionTimestamp?: string };
   spec: {
-    nodeType: string; network: string; version?: string; suspended?: boolean;
-    storage?: { size?: string; storageClass?: string };
+    nodeType: string; network: NetworkInput; version?: string; suspended?: boolean;
+    storage?: { size?: string | number; storageClass?: string };
     validatorConfig?: { seedSecretRef?: { name: string; key?: string }; historyArchiveUrls?: string[] };
   };
   status?: NodeStatus;
@@ -68,9 +68,9 @@ export function createValidatorActivities(kube: KubeRest, options: ValidatorActi
         const ready = pod?.status?.phase === 'Running' && (pod.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
         const view: ObservedNode = {
           namespace: node.metadata.namespace, name: node.metadata.name, uid: node.metadata.uid, generation: node.metadata.generation,
-          nodeType: node.spec.nodeType, network: node.spec.network, suspended: node.spec.suspended ?? false, version: node.spec.version ?? 'latest',
+          nodeType: node.spec.nodeType, network: normalizeNetwork(node.spec.network), suspended: node.spec.suspended ?? false, version: node.spec.version ?? 'latest',
           seedSecret: node.spec.validatorConfig?.seedSecretRef ? { name: node.spec.validatorConfig.seedSecretRef.name, key: node.spec.validatorConfig.seedSecretRef.key ?? 'seed' } : undefined,
-          storageSize: node.spec.storage?.size ?? '100Gi', storageClass: node.spec.storage?.storageClass,
+          storageSize: String(node.spec.storage?.size ?? '100Gi'), storageClass: node.spec.storage?.storageClass,
           historyArchiveUrls: node.spec.validatorConfig?.historyArchiveUrls ?? [], status: node.status,
           pod: pod ? { uid: pod.metadata.uid, ip: pod.status?.podIP, ready } : undefined,
         };

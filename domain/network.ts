@@ -10,14 +10,48 @@ export type NetworkName = keyof typeof NETWORK_PASSPHRASES;
 
 /**
  * The passphrase of a network given as `Mainnet`, `Testnet`, `Futurenet` or a custom passphrase
- * (returned unchanged).
+ * (returned unchanged), in any form `normalizeNetwork` takes.
  */
-export function networkPassphrase(network: string): string {
-  return (NETWORK_PASSPHRASES as Record<string, string>)[network] ?? network;
+export function networkPassphrase(network: NetworkInput): string {
+  const name = normalizeNetwork(network);
+  return (NETWORK_PASSPHRASES as Record<string, string>)[name] ?? name;
 }
 
-/** A short, label-safe slug of a network: `mainnet`, `testnet`, `futurenet`, or `custom-<hash>`. */
-export function networkSlug(network: string): string {
+/**
+ * A network as a spec may write it: `Mainnet`, `Testnet`, `Futurenet` (or the reference operator's
+ * lower-case `mainnet`, `testnet`, `futurenet`), a custom passphrase, or the reference operator's
+ * `{Custom: "<passphrase>"}` (also `{custom: ...}`).
+ */
+export type NetworkInput = string | { Custom?: string; custom?: string };
+
+const LOWER_CASE_NAMES: Record<string, NetworkName> = { mainnet: 'Mainnet', testnet: 'Testnet', futurenet: 'Futurenet' };
+
+/**
+ * The one string form of a network used everywhere after the spec: a well-known name (`Testnet`) or a
+ * custom passphrase. `{Custom: p}` becomes `p` (and a passphrase of a public network stays a passphrase:
+ * it has the same slug and peers as the name). Anything else (a number, an object with other keys) gives
+ * `''`, which `networkProblem` reports.
+ */
+export function normalizeNetwork(input: unknown): string {
+  if (typeof input === 'string') return LOWER_CASE_NAMES[input] ?? input;
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return '';
+  const entries = Object.entries(input as Record<string, unknown>);
+  const [key, value] = entries[0] ?? [];
+  return entries.length === 1 && (key === 'Custom' || key === 'custom') && typeof value === 'string' ? value : '';
+}
+
+/**
+ * Why a normalized network cannot be used, or undefined when it can: it must be a well-known name or a
+ * custom passphrase, which contains a space (every Stellar passphrase does), so that a misspelt name
+ * (`Testnte`) is not taken for a private network. The CRDs' `network` pattern enforces the same.
+ */
+export function networkProblem(network: string): string | undefined {
+  if (network in NETWORK_PASSPHRASES || (network.includes(' ') && network.length <= 256)) return undefined;
+  return `network must be Mainnet, Testnet, Futurenet, a custom network passphrase (which contains a space, e.g. 'Standalone Network ; February 2017') or {Custom: '<passphrase>'}; got ${JSON.stringify(network || 'nothing usable')}`;
+}
+
+/** A short, label-safe slug of a network (any form): `mainnet`, `testnet`, `futurenet`, or `custom-<hash>`. */
+export function networkSlug(network: NetworkInput): string {
   const passphrase = networkPassphrase(network);
   for (const [name, known] of Object.entries(NETWORK_PASSPHRASES)) {
     if (known === passphrase) return name.toLowerCase();

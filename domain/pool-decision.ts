@@ -1,6 +1,7 @@
 import { decideScale, DEFAULT_AUTOSCALER_TIMING, type AutoscalerTiming } from './autoscaler.js';
 import { keepLiveClaimTemplates } from './claim-templates.js';
 import { mergeConditions, type ConditionInput } from './conditions.js';
+import { poolAlertsConfigMap } from './pool-alerts.js';
 import { assessReplica, networkTip, replicaTipSources, servingReplicas, type ReplicaAssessment } from './freshness.js';
 import { networkPassphrase } from './network.js';
 import { autoscalerStatus, recoverPoolMemory, shardPlanStatus, type PoolMemory } from './pool-memory.js';
@@ -95,7 +96,7 @@ export function decidePool(observed: PoolObservation, given: PoolMemory, options
 
   const owner: PoolOwner = { namespace: observed.pool.namespace, name: observed.pool.name, uid: observed.pool.uid };
   const claims = keepLiveClaimTemplates(poolClaimTemplates(spec), observed.statefulSetClaimTemplates);
-  const objects = [poolConfigMap(owner, spec), poolHeadlessService(owner), poolReadService(owner), poolNetworkPolicy(owner), poolStatefulSet(owner, spec, scale.replicas, claims.templates)];
+  const objects = [poolConfigMap(owner, spec), poolAlertsConfigMap(owner, spec), poolHeadlessService(owner), poolReadService(owner), poolNetworkPolicy(owner), poolStatefulSet(owner, spec, scale.replicas, claims.templates)];
   if (spec.loadBalancing.mode === 'GatewayAPI') {
     const weights = assessments.map((a) => ({ replica: a.replica, weight: spec.loadBalancing.enabled ? a.weight : 1 }));
     objects.push(...weights.map((w) => replicaService(owner, w.replica)), poolHttpRoute(owner, weights));
@@ -107,7 +108,7 @@ export function decidePool(observed: PoolObservation, given: PoolMemory, options
   const status: PoolStatus = {
     ...poolStatus(observed, assessments, tip, shardDecision, scale.replicas, needsRecreation(owner, claims.changes), options.now),
     autoscaler: autoscalerStatus(specTarget, scale.memory),
-    shardPlan: shardPlanStatus(shardDecision.memory),
+    shardPlan: shardPlanStatus(shardDecision.memory, spec.shardBalancing.strategy),
   };
   const events = poolEvents(previousStatus, status, scale.reason, current, scale.replicas, shardDecision.rebalanced);
   const refreshDue = options.now - (memory.lastStatusWriteAt ?? 0) >= (options.ledgerRefreshMs ?? 300_000);

@@ -57,9 +57,9 @@ export function autoscalerStatus(specTarget: number, memory: AutoscalerMemory): 
   return { specTarget, lastScaleTime: isoTime(memory.lastScaleAt), healthySince: isoTime(memory.healthySince) };
 }
 
-/** The shard plan as shown in status (`status.shardPlan`); undefined without a plan. */
-export function shardPlanStatus(memory: ShardMemory | undefined): ShardPlanStatus | undefined {
-  return memory && { planKey: memory.planKey, basisLedger: memory.basisLedger, members: [...memory.members] };
+/** The shard plan as shown in status (`status.shardPlan`), with the spec's normalized strategy; undefined without a plan. */
+export function shardPlanStatus(memory: ShardMemory | undefined, strategy: ShardPlanStatus['strategy']): ShardPlanStatus | undefined {
+  return memory && { planKey: memory.planKey, basisLedger: memory.basisLedger, members: [...memory.members], strategy };
 }
 
 function isoTime(ms: number | undefined): string | undefined {

@@ -17,6 +17,8 @@ export interface PoolNames {
   headlessService: string;
   readService: string;
   configMap: string;
+  /** The ConfigMap with the pool's Prometheus alerting rules (`alerting`). */
+  alertsConfigMap: string;
   httpRoute: string;
   /** The NetworkPolicy that keeps the admin port to the worker. */
   networkPolicy: string;
@@ -31,6 +33,7 @@ export function poolNames(pool: ResourceRef): PoolNames {
     headlessService: `${pool.name}-hl`,
     readService: `${pool.name}-read`,
     configMap: `${pool.name}-config`,
+    alertsConfigMap: `${pool.name}-alerts`,
     httpRoute: `${pool.name}-read`,
     networkPolicy: `${pool.name}-admin`,
     selector: { 'app.kubernetes.io/name': 'stellar-core', [POOL_LABEL]: pool.name },

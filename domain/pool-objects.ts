@@ -3,7 +3,7 @@ import { networkPassphrase } from './network.js';
 import type { ResourceRef } from './names.js';
 import type { PoolSpec } from './pool-spec.js';
 import { fnv1a32 } from './network.js';
-import { poolNames, SERVING_LABEL, STELLAR_CORE_LABEL } from './pool-names.js';
+import { poolNames, SERVING_LABEL, SHARD_ANNOTATIONS, STELLAR_CORE_LABEL } from './pool-names.js';
 import { adminPortPolicy } from './network-policy.js';
 import { HTTP_QUERY_PORT } from './query-server.js';
 import { syncedReadinessProbe } from './readiness-probe.js';
@@ -65,7 +65,8 @@ export function poolClaimTemplates(spec: PoolSpec): ClaimTemplate[] {
  * The StatefulSet of the pool: stable identities, one volume per replica from `storage` (or the given
  * claim templates: the live ones, which Kubernetes does not let change), PVC retention following
  * `retentionPolicy`, the config mounted read-only, and a template annotation with the config's hash so
- * that a config change rolls the pods (no timestamps: nothing rolls without a change).
+ * that a config change rolls the pods (no timestamps: nothing rolls without a change). With shard
+ * balancing, each replica's shards reach the container as files (`SHARD_FILES`).
  */
 export function poolStatefulSet(owner: PoolOwner, spec: PoolSpec, replicas: number, claimTemplates: ClaimTemplate[] = poolClaimTemplates(spec)): KubeObject {
   const names = poolNames(owner);
@@ -92,9 +93,13 @@ export function poolStatefulSet(owner: PoolOwner, spec: PoolSpec, replicas: numb
             ports: POOL_CONTAINER_PORTS,
             readinessProbe: syncedReadinessProbe(),
             resources: spec.resources ?? {},
-            volumeMounts: [{ name: 'data', mountPath: '/data' }, { name: 'config', mountPath: '/etc/stellar', readOnly: true }],
+            volumeMounts: [
+              { name: 'data', mountPath: '/data' },
+              { name: 'config', mountPath: '/etc/stellar', readOnly: true },
+              ...(spec.shardBalancing.enabled ? [{ name: SHARD_VOLUME, mountPath: SHARD_FILES.directory, readOnly: true }] : []),
+            ],
           }],
-          volumes: [{ name: 'config', configMap: { name: names.configMap } }],
+          volumes: [{ name: 'config', configMap: { name: names.configMap } }, ...(spec.shardBalancing.enabled ? [shardVolume()] : [])],
         },
       },
       volumeClaimTemplates: claimTemplates,
@@ -104,6 +109,27 @@ export function poolStatefulSet(owner: PoolOwner, spec: PoolSpec, replicas: numb
 
 /** The query server's Service port: what read clients, Gateways and the HTTPRoute address. Never the admin port. */
 const QUERY_SERVICE_PORT = { name: 'query', port: HTTP_QUERY_PORT, targetPort: HTTP_QUERY_PORT };
+
+const SHARD_VOLUME = 'shard';
+
+/**
+ * Where a replica finds its shards: a Downward API volume of the pod's shard annotations, one file each
+ * (`shard-id`, `archive-url`, `ledger-range`; comma-separated when it holds several, empty when none).
+ * A volume and not env: the workflow annotates a pod after it starts and again on every rebalance, and
+ * the kubelet refreshes Downward API files in place, while env is fixed when the container starts.
+ */
+export const SHARD_FILES = {
+  directory: '/etc/stellar-shard',
+  files: { shardId: 'shard-id', archiveUrl: 'archive-url', ledgerRange: 'ledger-range' },
+} as const;
+
+function shardVolume(): Record<string, unknown> {
+  const items = (Object.keys(SHARD_FILES.files) as (keyof typeof SHARD_FILES.files)[]).map((key) => ({
+    path: SHARD_FILES.files[key],
+    fieldRef: { fieldPath: `metadata.annotations['${SHARD_ANNOTATIONS[key]}']` },
+  }));
+  return { name: SHARD_VOLUME, downwardAPI: { items } };
+}
 
 /** The headless Service giving each replica a stable DNS name (peer and query ports; the admin port stays off Services). */
 export function poolHeadlessService(owner: PoolOwner): KubeObject {
@@ -153,4 +179,9 @@ export function poolHttpRoute(owner: PoolOwner, weights: readonly { replica: str
 export function poolNetworkPolicy(owner: PoolOwner): KubeObject {
   const names = poolNames(owner);
   return adminPortPolicy(metadata(owner, names.networkPolicy), names.selector, [{ port: PEER_PORT }, { port: HTTP_QUERY_PORT }]);
+}
+
+/** Metadata of an object the pool owns: its name and namespace, the pool's labels and controller reference. */
+export function poolOwnedMetadata(owner: PoolOwner, name: string, labels: Record<string, string> = {}): KubeObject['metadata'] {
+  return metadata(owner, name, labels);
 }

@@ -31,7 +31,8 @@ export function byOrdinal(pods: readonly ObservedPod[]): string[] {
 
 /**
  * Decides shard ranges and owners. A plan is kept until its inputs change (count, strategy, archives),
- * a `rebalance` is requested, or, with `autoRebalance`, the replicas change. Ranges are cut from the
+ * a `rebalance` is requested, or, with `autoRebalance`, the replicas change. A HashBased replan starts
+ * from the kept owners and moves only what balance needs (`assignHashBased`). Ranges are cut from the
  * archive's `currentLedger` at planning time, so a steady pool rewrites nothing as ledgers advance.
  */
 export function decideShards(
@@ -54,7 +55,7 @@ export function decideShards(
   let owners: ShardOwners;
   if (config.strategy === 'Manual') owners = assignManual(ids, manualClaims);
   else if (!replan) owners = new Map(previous.owners);
-  else owners = config.strategy === 'HashBased' ? assignHashBased(ids, members) : assignRoundRobin(ids, members);
+  else owners = config.strategy === 'HashBased' ? assignHashBased(ids, members, new Map(previous?.owners)) : assignRoundRobin(ids, members);
   const memory: ShardMemory = { planKey, basisLedger, members: replan ? members : previous.members, owners: [...owners] };
   return { shards, owners, memory, rebalanced: replan && previous !== undefined };
 }

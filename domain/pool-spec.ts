@@ -1,16 +1,33 @@
-/** The ReadOnlyPool spec (stellar.org/v1alpha1), as written by users. */
+import { networkProblem, normalizeNetwork, type NetworkInput } from './network.js';
+import { storageSizeProblem } from './quantity.js';
+
+/** The ReadOnlyPool spec (stellar.org/v1alpha1), as written by users (the reference operator's forms included). */
 export interface PoolSpecInput {
-  network: string;
+  network: NetworkInput;
   version?: string;
   minReplicas?: number;
   maxReplicas?: number;
   targetReplicas?: number;
   loadBalancing?: Partial<LoadBalancing>;
-  shardBalancing?: Partial<ShardBalancing>;
+  shardBalancing?: Partial<Omit<ShardBalancing, 'strategy'>> & { strategy?: ShardStrategyInput };
   historyArchiveUrls?: string[];
   horizonUrl?: string;
   resources?: Record<string, unknown>;
-  storage?: Partial<PoolStorage>;
+  storage?: Partial<Omit<PoolStorage, 'size'>> & { size?: string | number };
+  /** The reference operator's switch: Prometheus alerting rules for the pool (see `poolAlertsConfigMap`). */
+  alerting?: boolean;
+}
+
+/** A shard strategy as written: ours, or the reference operator's camelCase (`roundRobin`, `hashBased`, `manual`). */
+export type ShardStrategyInput = ShardBalancing['strategy'] | 'roundRobin' | 'hashBased' | 'manual';
+
+const STRATEGIES: Record<ShardStrategyInput, ShardBalancing['strategy']> = {
+  RoundRobin: 'RoundRobin', HashBased: 'HashBased', Manual: 'Manual', roundRobin: 'RoundRobin', hashBased: 'HashBased', manual: 'Manual',
+};
+
+/** The strategy in its one form (`hashBased` -> `HashBased`); an unknown value is kept, for validation to report. */
+export function normalizeStrategy(strategy: string): ShardBalancing['strategy'] {
+  return (STRATEGIES as Record<string, ShardBalancing['strategy']>)[strategy] ?? (strategy as ShardBalancing['strategy']);
 }
 
 /** How traffic is weighted toward fresh replicas. */
@@ -41,7 +58,7 @@ export interface PoolStorage {
   retentionPolicy: 'Delete' | 'Retain';
 }
 
-/** The spec with every default applied. */
+/** The spec with every default applied and every field in its one form (network, strategy, size). */
 export interface PoolSpec {
   network: string;
   version: string;
@@ -54,12 +71,18 @@ export interface PoolSpec {
   horizonUrl?: string;
   resources?: Record<string, unknown>;
   storage: PoolStorage;
+  alerting: boolean;
 }
 
-/** Applies the defaults of the reference operator (3/20/5 replicas, weights 100/10, lag 1000, ...). */
+/**
+ * Applies the defaults of the reference operator (3/20/5 replicas, weights 100/10, lag 1000, ...) and
+ * brings its forms to ours: `network` through `normalizeNetwork` (`{Custom: p}` -> `p`), the strategy
+ * through `normalizeStrategy`, and `storage.size` to a string (a number of bytes is a quantity too).
+ */
 export function withDefaults(input: PoolSpecInput): PoolSpec {
+  const shardBalancing = input.shardBalancing ?? {};
   return {
-    network: input.network,
+    network: normalizeNetwork(input.network),
     version: input.version ?? 'latest',
     minReplicas: input.minReplicas ?? 3,
     maxReplicas: input.maxReplicas ?? 20,
@@ -69,13 +92,15 @@ export function withDefaults(input: PoolSpecInput): PoolSpec {
       ...input.loadBalancing,
     },
     shardBalancing: {
-      enabled: false, shardCount: 4, strategy: 'RoundRobin', autoRebalance: true, manualAssignments: [],
-      ...input.shardBalancing,
+      enabled: false, shardCount: 4, autoRebalance: true, manualAssignments: [],
+      ...shardBalancing,
+      strategy: normalizeStrategy(shardBalancing.strategy ?? 'RoundRobin'),
     },
     historyArchiveUrls: input.historyArchiveUrls ?? [],
     horizonUrl: input.horizonUrl,
     resources: input.resources,
-    storage: { size: '100Gi', retentionPolicy: 'Delete', ...input.storage },
+    storage: { retentionPolicy: 'Delete', ...input.storage, size: String(input.storage?.size ?? '100Gi') },
+    alerting: input.alerting ?? false,
   };
 }
 
@@ -88,7 +113,11 @@ export function validatePoolSpec(spec: PoolSpec): string[] {
   const check = (ok: boolean, message: string): void => {
     if (!ok) problems.push(message);
   };
-  check(spec.network.length > 0, 'network must be Mainnet, Testnet, Futurenet or a custom network passphrase');
+  const network = networkProblem(spec.network);
+  if (network) problems.push(network);
+  const size = storageSizeProblem(spec.storage.size);
+  if (size) problems.push(size);
+  check(spec.shardBalancing.strategy in STRATEGIES, `shardBalancing.strategy must be RoundRobin, HashBased or Manual (or roundRobin, hashBased, manual); got '${spec.shardBalancing.strategy}'`);
   check(spec.minReplicas >= 1, 'minReplicas must be at least 1');
   check(spec.maxReplicas >= spec.minReplicas, 'maxReplicas must be greater than or equal to minReplicas');
   check(spec.targetReplicas >= spec.minReplicas && spec.targetReplicas <= spec.maxReplicas, 'targetReplicas must lie between minReplicas and maxReplicas');

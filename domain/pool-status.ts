@@ -42,6 +42,8 @@ export interface ShardPlanStatus {
   basisLedger: number;
   /** The replicas that existed when the plan was made. */
   members: string[];
+  /** The strategy in its one form (`HashBased` for a spec's `hashBased`); absent in statuses of older versions. */
+  strategy?: 'RoundRobin' | 'HashBased' | 'Manual';
 }
 
 /** The ReadOnlyPool status (status subresource). */

@@ -26,6 +26,18 @@ function parseQuantity(text: string): Exact | undefined {
 }
 
 /**
+ * Why `size` cannot be a volume size, or undefined when it can: it must be a Kubernetes quantity
+ * (`100Gi`, `500G`, `1e12`, or a plain number of bytes) greater than zero. The CRDs check the same at
+ * admission (the quantity pattern of apimachinery's resource.Quantity, plus a CEL rule for the sign).
+ */
+export function storageSizeProblem(size: string | number): string | undefined {
+  const text = String(size);
+  const exact = parseQuantity(text);
+  if (exact && exact.numerator > 0n && text === text.trim()) return undefined;
+  return `storage.size must be a positive Kubernetes quantity such as 100Gi, 500G or 1e12; got ${JSON.stringify(size)}`;
+}
+
+/**
  * True when two Kubernetes quantities are the same amount (`1Gi` and `1024Mi`, `1.5G` and `1500M`), as the
  * API server compares them; malformed ones are equal only when their text is.
  */

@@ -51,21 +51,82 @@ export function assignRoundRobin(shardIds: readonly number[], replicas: readonly
 }
 
 /**
- * HashBased: rendezvous (highest-random-weight) hashing with FNV-1a, so an assignment depends only on
- * the shard id and the replica names: stable across restarts and process versions, and a replica
- * joining or leaving moves only the shards it wins or held (about 1/(n+1) of them).
+ * HashBased: rendezvous (highest-random-weight) hashing with FNV-1a and a capacity bound, so that every
+ * replica holds `floor(S/R)` or `ceil(S/R)` of the S shards (plain rendezvous left one of 21 replicas
+ * with none of 64 shards). Only the shard id and the replica names enter the hash: the same input gives
+ * the same plan in any process, with no randomness.
+ *
+ * With `previous` (the kept plan), the result is the balanced plan that moves the fewest shards from it:
+ * shards keep their owner where it is still a member and under its bound; the shards of replicas that
+ * left, shards over a bound (each over-full replica sheds those it scores lowest) and new shard ids go,
+ * in shard-id order, to the replica with room that scores them highest. The replicas allowed
+ * `ceil(S/R)` are those holding most, so no shard moves only to make room. A replica joining n others
+ * thus receives about S/(n+1) shards and nothing else moves. Without `previous`, the plan starts from
+ * every shard's rendezvous winner.
  */
-export function assignHashBased(shardIds: readonly number[], replicas: readonly string[]): ShardOwners {
+export function assignHashBased(shardIds: readonly number[], replicas: readonly string[], previous: ReadonlyMap<number, string> = new Map()): ShardOwners {
+  const members = [...new Set(replicas)].sort();
+  if (members.length === 0) return new Map();
+  const memberSet = new Set(members);
+  const start = new Map<number, string>();
+  const unplaced: number[] = [];
+  for (const shardId of shardIds) {
+    const owner = previous.size > 0 ? previous.get(shardId) : rendezvousWinner(shardId, members);
+    if (owner !== undefined && memberSet.has(owner)) start.set(shardId, owner);
+    else unplaced.push(shardId);
+  }
+  const held = new Map<string, number[]>(members.map((m) => [m, []]));
+  for (const [shardId, owner] of start) held.get(owner)?.push(shardId);
+  const bounds = capacityBounds(shardIds.length, members, held);
+  for (const [replica, shards] of held) {
+    const bound = bounds.get(replica) ?? 0;
+    if (shards.length <= bound) continue;
+    const leastWanted = [...shards].sort((a, b) => score(replica, a) - score(replica, b) || a - b);
+    for (const shardId of leastWanted.slice(0, shards.length - bound)) {
+      start.delete(shardId);
+      unplaced.push(shardId);
+    }
+    held.set(replica, leastWanted.slice(shards.length - bound));
+  }
+  for (const shardId of unplaced.sort((a, b) => a - b)) {
+    const withRoom = members.filter((m) => (held.get(m)?.length ?? 0) < (bounds.get(m) ?? 0));
+    const owner = rendezvousWinner(shardId, withRoom);
+    if (owner === undefined) continue;
+    start.set(shardId, owner);
+    held.get(owner)?.push(shardId);
+  }
   const owners: ShardOwners = new Map();
   for (const shardId of shardIds) {
-    let best: { replica: string; score: number } | undefined;
-    for (const replica of replicas) {
-      const score = mix(fnv1a32(`${replica}#${shardId}`));
-      if (!best || score > best.score || (score === best.score && replica < best.replica)) best = { replica, score };
-    }
-    if (best) owners.set(shardId, best.replica);
+    const owner = start.get(shardId);
+    if (owner !== undefined) owners.set(shardId, owner);
   }
   return owners;
+}
+
+/**
+ * How many shards each replica may hold: `floor(S/R)`, and `ceil(S/R)` for the `S mod R` replicas that
+ * hold most now (ties by name), so that the bound takes away as few shards as possible.
+ */
+function capacityBounds(shardCount: number, members: readonly string[], held: ReadonlyMap<string, readonly number[]>): Map<string, number> {
+  const low = Math.floor(shardCount / members.length);
+  const extra = shardCount % members.length;
+  const byHolding = [...members].sort((a, b) => (held.get(b)?.length ?? 0) - (held.get(a)?.length ?? 0) || (a < b ? -1 : 1));
+  return new Map(byHolding.map((replica, index) => [replica, index < extra ? low + 1 : low]));
+}
+
+/** The replica that scores a shard highest (ties to the smaller name); undefined with no replicas. */
+function rendezvousWinner(shardId: number, replicas: readonly string[]): string | undefined {
+  let best: { replica: string; score: number } | undefined;
+  for (const replica of replicas) {
+    const value = score(replica, shardId);
+    if (!best || value > best.score || (value === best.score && replica < best.replica)) best = { replica, score: value };
+  }
+  return best?.replica;
+}
+
+/** A replica's rendezvous score for a shard: FNV-1a of `replica#shardId`, mixed. */
+function score(replica: string, shardId: number): number {
+  return mix(fnv1a32(`${replica}#${shardId}`));
 }
 
 /**

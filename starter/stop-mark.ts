@@ -1,12 +1,12 @@
 import { KubeApiError, type KubeRest } from '../activities/kube/rest.js';
-import { networkSlug } from '../domain/network.js';
+import { networkSlug, type NetworkInput } from '../domain/network.js';
 import { isMarkedStopped, STOPPED_ANNOTATION, stopMarkPatch } from '../domain/stop-mark.js';
 import { kubeGet } from './connections.js';
 import { resourcePath, type Target } from './targets.js';
 
 interface Marked {
   metadata: { namespace: string; name: string; annotations?: Record<string, string> };
-  spec?: { network?: string };
+  spec?: { network?: NetworkInput };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { KubeRest } from '../activities/kube/rest.js';
-import { networkSlug } from '../domain/network.js';
+import { networkSlug, normalizeNetwork, type NetworkInput } from '../domain/network.js';
 import { isMarkedStopped, STOPPED_ANNOTATION } from '../domain/stop-mark.js';
 import { startOptions } from '../worker/start-options.js';
 import { stewardScopeFromEnv } from '../worker/steward-scope.js';
@@ -17,7 +17,7 @@ interface Listed<T> {
 }
 interface Resource {
   metadata: { namespace: string; name: string; annotations?: Record<string, string> };
-  spec?: { network?: string };
+  spec?: { network?: NetworkInput };
 }
 
 function options<T extends Record<string, { type: 'boolean' | 'string'; default?: boolean | string }>>(args: string[], spec: T) {
@@ -45,7 +45,7 @@ export async function startCommand(args: string[]): Promise<CommandResult> {
   const unmarked = await setStopMark(kube, target, await markableObjects(kube, target), false);
   const client = await connectTemporal();
   try {
-    await startWorkflow(client, target, resource?.spec?.network);
+    await startWorkflow(client, target, resource?.spec?.network && normalizeNetwork(resource.spec.network));
   } finally {
     await client.connection.close();
   }
@@ -69,7 +69,7 @@ async function startAll(kube: KubeRest, namespace?: string): Promise<CommandResu
     }
     const stopped = new Set<string>();
     if (spec.kind === 'validators') {
-      const networks = new Map(list.items.flatMap((item) => (item.spec?.network ? [[networkSlug(item.spec.network), item.spec.network] as const] : [])));
+      const networks = new Map(list.items.flatMap((item) => (item.spec?.network ? [[networkSlug(item.spec.network), normalizeNetwork(item.spec.network)] as const] : [])));
       for (const item of list.items) if (item.spec?.network && isMarkedStopped(item.metadata)) stopped.add(networkSlug(item.spec.network));
       for (const [slug, network] of networks) {
         if (stopped.has(slug)) notes.push(`skipped validators ${network}: stopped with steward stop; 'steward start validators ${network}' resumes it`);
@@ -79,7 +79,7 @@ async function startAll(kube: KubeRest, namespace?: string): Promise<CommandResu
       for (const item of list.items) {
         const ref = `${item.metadata.namespace}/${item.metadata.name}`;
         if (isMarkedStopped(item.metadata)) notes.push(`skipped ${spec.kind} ${ref}: stopped with steward stop; 'steward start ${spec.kind} ${ref}' resumes it`);
-        else targets.push({ target: targetOf(spec, ref, cluster), network: item.spec?.network });
+        else targets.push({ target: targetOf(spec, ref, cluster), network: item.spec?.network && normalizeNetwork(item.spec.network) });
       }
     }
   }

@@ -2,6 +2,7 @@
 // maps to the workflow. One runner (resource-triggers.ts) runs them all, like kubebuilder's
 // For(&Pool{}).Owns(&StatefulSet{}).
 import type { WorkflowSubject } from '../domain/names.js';
+import { normalizeNetwork } from '../domain/network.js';
 import { POOL_LABEL, STELLAR_CORE_LABEL } from '../domain/pool-names.js';
 import { NODE_LABEL } from '../domain/validator-objects.js';
 import type { WatchedChange } from './resource-watcher.js';
@@ -38,8 +39,10 @@ export interface TriggerSpec {
   watches: WatchSpec[];
 }
 
+/** The changed object's network in its one form (`{Custom: p}` -> `p`); undefined when it names none. */
 function spec(change: WatchedChange): { network?: string } {
-  return (change.object as { spec?: { network?: string } }).spec ?? {};
+  const network = normalizeNetwork((change.object as { spec?: { network?: unknown } }).spec?.network);
+  return network ? { network } : {};
 }
 
 const namespaced = (subject: WorkflowSubject): { namespace: string; name: string } =>

@@ -73,8 +73,8 @@ describe('decidePool: objects', () => {
   const decision = decidePool(observation({ storage: { size: '5Gi', retentionPolicy: 'Retain' } }, [6400, 6400, 6400]), memory, options);
   const byKind = (kind: string, name: string) => decision.objects.find((o) => o.kind === kind && o.metadata.name === name);
 
-  it('owns a ConfigMap, a StatefulSet, a headless and a read Service and a NetworkPolicy, all with a controller owner reference', () => {
-    expect(decision.objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(['ConfigMap/pool-config', 'NetworkPolicy/pool-admin', 'Service/pool-hl', 'Service/pool-read', 'StatefulSet/pool']);
+  it('owns the config and alerts ConfigMaps, a StatefulSet, a headless and a read Service and a NetworkPolicy, all with a controller owner reference', () => {
+    expect(decision.objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(['ConfigMap/pool-alerts', 'ConfigMap/pool-config', 'NetworkPolicy/pool-admin', 'Service/pool-hl', 'Service/pool-read', 'StatefulSet/pool']);
     for (const object of decision.objects) {
       expect(object.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'ReadOnlyPool', uid: 'uid-1', controller: true })]);
     }

@@ -116,6 +116,17 @@ describe('decidePool with no memory resumes from the cluster', () => {
   it('shows the autoscaler state and the shard plan in status', () => {
     const { status } = history(SHARDS, scaled);
     expect(status?.autoscaler).toEqual({ specTarget: 2, lastScaleTime: new Date(NOW + 10_000).toISOString(), healthySince: new Date(NOW + 20_000).toISOString() });
-    expect(status?.shardPlan).toEqual({ planKey: '4|RoundRobin|http://a', basisLedger: 6399, members: ['pool-0', 'pool-1'] });
+    expect(status?.shardPlan).toEqual({ planKey: '4|RoundRobin|http://a', basisLedger: 6399, members: ['pool-0', 'pool-1'], strategy: 'RoundRobin' });
   });
+
+  it.each([['hashBased', 'HashBased'], ['roundRobin', 'RoundRobin'], ['manual', 'Manual']] as const)(
+    "shows a spec's %s strategy as %s in status, and plans it the same",
+    (written, normalized) => {
+      const { status } = history({ ...SHARDS, shardBalancing: { ...SHARDS.shardBalancing, strategy: written } }, scaled);
+      const { status: plain } = history({ ...SHARDS, shardBalancing: { ...SHARDS.shardBalancing, strategy: normalized } }, scaled);
+      expect(status?.shardPlan?.strategy).toBe(normalized);
+      expect(status?.shardPlan?.planKey).toBe(`4|${normalized}|http://a`);
+      expect(status?.shardAssignments).toEqual(plain?.shardAssignments);
+    },
+  );
 });
