@@ -51,7 +51,9 @@ export async function startServiceProxy(options: ServiceProxyOptions): Promise<S
     for (const [key, listener] of listeners) {
       if (wanted.has(key)) continue;
       listeners.delete(key);
-      await new Promise<void>((resolve) => listener.server.close(() => resolve()));
+      // Stops accepting at once; open connections (a Gateway's keep-alives) end on their own, and the next
+      // list must not wait for them.
+      listener.server.close();
       log(`closed ${listener.route.service} on ${key}`);
     }
     for (const [key, route] of wanted) {
