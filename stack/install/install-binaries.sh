@@ -14,9 +14,10 @@ KWOK_VERSION="v0.7.0"
 # The Gateway API release Traefik $TRAEFIK_VERSION is built against (its go.mod); keep equal to GATEWAY_API_VERSION
 # in stack/paths.ts.
 GATEWAY_API_VERSION="v1.4.0"
-# v3.7.x cannot be built here: the module proxy refuses some of its dependencies (containous/go-http-auth
-# v0.4.1-0.20260804094822-b975dcaa8c48 and a dozen of go-acme/lego v5.4.1's DNS provider SDKs), and its nested
-# module github.com/traefik/traefik/dynamic/ext is not served.
+# v3.7.13 cannot be built here: the module proxy refuses 15 of its dependencies' versions (its replacement
+# github.com/containous/go-http-auth v0.4.1-0.20260804094822-b975dcaa8c48, and 14 SDKs that go-acme/lego v5.4.1's
+# DNS providers import), and its go.mod replaces github.com/traefik/traefik/dynamic/ext with a nested module that
+# the module zip leaves out and the proxy does not serve. v3.6.12 builds unchanged.
 TRAEFIK_VERSION="v3.6.12"
 export GOFLAGS="-mod=mod"
 export CGO_ENABLED=0
