@@ -4,13 +4,12 @@
 // objects, failed workflows and convergence p50/p95/max. Exits 1 when anything was lost, duplicated or failed.
 // Run: npm run build && node dist/bench/chaos.js [--kills 20] [--outage-seconds 30] [--seed N] [--stack chaos]
 // (starts the named stack with persistent Temporal history if needed)
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { installCrds } from '../activities/kube/crds.js';
 import { KubeRest } from '../activities/kube/rest.js';
 import { applyAll, deployDir, loadKustomization, writeServiceAccountKubeconfig } from '../stack/deploy.js';
-import { gatewayApiCrd, startStack } from '../stack/index.js';
+import { gatewayApiCrds, startStack } from '../stack/index.js';
 import { resultTable } from './chaos-faults.js';
 import { chaosPassed, runChaos } from './chaos-run.js';
 
@@ -35,7 +34,7 @@ const seed = number('seed', values.seed);
 const info = await startStack({ name: values.stack, persistent: true, ledgerIntervalMs: 1000 });
 if (!info.kube || !info.simulator || !info.postgres || info.postgres.external) throw new Error('the chaos benchmark needs the whole local stack: Kubernetes, the simulator and PostgreSQL');
 const kube = KubeRest.fromFile(info.kube.kubeconfigPath);
-await installCrds(kube, 30_000, fs.existsSync(gatewayApiCrd()) ? [gatewayApiCrd()] : []);
+await installCrds(kube, 30_000, gatewayApiCrds());
 // The worker runs as the shipped ServiceAccount, bound only to the shipped ClusterRole.
 await applyAll(kube, loadKustomization(deployDir()));
 const workerKubeconfig = path.join(info.stateDir, 'worker-kubeconfig.yaml');

@@ -99,7 +99,7 @@ export function decidePool(observed: PoolObservation, given: PoolMemory, options
   const objects = [poolConfigMap(owner, spec), poolAlertsConfigMap(owner, spec), poolHeadlessService(owner), poolReadService(owner), poolNetworkPolicy(owner), poolStatefulSet(owner, spec, scale.replicas, claims.templates)];
   if (spec.loadBalancing.mode === 'GatewayAPI') {
     const weights = assessments.map((a) => ({ replica: a.replica, weight: spec.loadBalancing.enabled ? a.weight : 1 }));
-    objects.push(...weights.map((w) => replicaService(owner, w.replica)), poolHttpRoute(owner, weights));
+    objects.push(...weights.map((w) => replicaService(owner, w.replica)), poolHttpRoute(owner, weights, spec.loadBalancing.parentRefs));
   }
   const obsoleteServices = obsoleteReplicaServices(observed, spec.loadBalancing.mode === 'GatewayAPI' ? scale.replicas : 0);
   const obsoleteRoute = observed.httpRoute && spec.loadBalancing.mode !== 'GatewayAPI' ? poolNames(owner).httpRoute : undefined;

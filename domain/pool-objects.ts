@@ -1,7 +1,7 @@
 import type { ClaimTemplate } from './claim-templates.js';
 import { networkPassphrase } from './network.js';
 import type { ResourceRef } from './names.js';
-import type { PoolSpec } from './pool-spec.js';
+import type { ParentRef, PoolSpec } from './pool-spec.js';
 import { fnv1a32 } from './network.js';
 import { poolNames, SERVING_LABEL, SHARD_ANNOTATIONS, STELLAR_CORE_LABEL } from './pool-names.js';
 import { adminPortPolicy } from './network-policy.js';
@@ -164,11 +164,13 @@ export function replicaService(owner: PoolOwner, replica: string): KubeObject {
 /**
  * The pool's HTTPRoute (GatewayAPI mode): one backendRef per replica Service on the query port, carrying
  * the replica's weight, so a Gateway splits traffic by freshness. A replica of weight 0 gets no traffic.
+ * `parentRefs` attach the route to the Gateways that serve it; without them no Gateway picks it up.
  */
-export function poolHttpRoute(owner: PoolOwner, weights: readonly { replica: string; weight: number }[]): KubeObject {
+export function poolHttpRoute(owner: PoolOwner, weights: readonly { replica: string; weight: number }[], parentRefs: readonly ParentRef[] = []): KubeObject {
+  const rules = [{ backendRefs: weights.map((w) => ({ name: w.replica, port: HTTP_QUERY_PORT, weight: w.weight })) }];
   return {
     apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: metadata(owner, poolNames(owner).httpRoute),
-    spec: { rules: [{ backendRefs: weights.map((w) => ({ name: w.replica, port: HTTP_QUERY_PORT, weight: w.weight })) }] },
+    spec: parentRefs.length > 0 ? { parentRefs: parentRefs.map((ref) => ({ ...ref })), rules } : { rules },
   };
 }
 

@@ -40,6 +40,22 @@ export interface LoadBalancing {
   /** Ledgers behind the network tip at which a replica counts as lagging. */
   lagThreshold: number;
   updateIntervalSeconds: number;
+  /** The Gateways (or listeners of one) the HTTPRoute attaches to in GatewayAPI mode (default: none). */
+  parentRefs: ParentRef[];
+}
+
+/**
+ * A Gateway API `ParentReference` (gateway.networking.k8s.io/v1): the Gateway, or one listener of it
+ * (`sectionName`, `port`), that serves the pool's HTTPRoute. `group` and `kind` default to a Gateway and
+ * `namespace` to the pool's own.
+ */
+export interface ParentRef {
+  name: string;
+  namespace?: string;
+  group?: string;
+  kind?: string;
+  sectionName?: string;
+  port?: number;
 }
 
 /** How history-archive work is split into shards. */
@@ -88,7 +104,7 @@ export function withDefaults(input: PoolSpecInput): PoolSpec {
     maxReplicas: input.maxReplicas ?? 20,
     targetReplicas: input.targetReplicas ?? 5,
     loadBalancing: {
-      enabled: true, mode: 'Service', freshNodeWeight: 100, laggingNodeWeight: 10, lagThreshold: 1000, updateIntervalSeconds: 30,
+      enabled: true, mode: 'Service', freshNodeWeight: 100, laggingNodeWeight: 10, lagThreshold: 1000, updateIntervalSeconds: 30, parentRefs: [],
       ...input.loadBalancing,
     },
     shardBalancing: {
@@ -123,6 +139,7 @@ export function validatePoolSpec(spec: PoolSpec): string[] {
   check(spec.targetReplicas >= spec.minReplicas && spec.targetReplicas <= spec.maxReplicas, 'targetReplicas must lie between minReplicas and maxReplicas');
   check(spec.loadBalancing.freshNodeWeight >= 0 && spec.loadBalancing.laggingNodeWeight >= 0, 'weights must be >= 0');
   check(spec.loadBalancing.lagThreshold >= 0, 'lagThreshold must be >= 0');
+  check(spec.loadBalancing.parentRefs.every((ref) => typeof ref.name === 'string' && ref.name.length > 0), 'every loadBalancing.parentRefs entry needs the name of a Gateway');
   check(spec.shardBalancing.shardCount >= 1, 'shardCount must be at least 1');
   check(!spec.shardBalancing.enabled || spec.historyArchiveUrls.length > 0, 'historyArchiveUrls is required when shardBalancing is enabled');
   return problems;

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { binDir, gatewayApiCrd, installScript, stateRoot } from './paths.js';
 import { createHttpClient, readCaBundle } from '../activities/http-client.js';
+import { startGateway, stopGateway, type GatewayEndpoint } from './gateway.js';
+import { binDir, gatewayApiCrds, installScript, stateRoot } from './paths.js';
 import { freePort } from './ports.js';
 import { startPostgres, stopPostgres, type PostgresCluster } from './postgres.js';
 import { runningPid, startServer, stopServers, waitFor } from './process.js';
@@ -10,8 +11,11 @@ import { ensureSourcePki } from './source-pki.js';
 import { startKube, stopKube } from './control-plane/index.js';
 import { startTemporal, stopTemporal, type TemporalEndpoint } from './temporal.js';
 
-/** The parts of the local stack. */
-export type StackPart = 'temporal' | 'kube' | 'postgres' | 'simulator';
+/**
+ * The parts of the local stack. `gateway` (Traefik's Gateway API implementation and the service proxy
+ * it dials) is optional: started only when asked for, and only with the stack's own Kubernetes.
+ */
+export type StackPart = 'temporal' | 'kube' | 'postgres' | 'simulator' | 'gateway';
 
 /** Everything a client needs to reach the stack; written to `<stateDir>/stack.json`. */
 export interface StackInfo {
@@ -20,6 +24,7 @@ export interface StackInfo {
   kube?: { kubeconfigPath: string; external: boolean };
   postgres?: (PostgresCluster & { external: false }) | { external: true; primaryUrl: string; replicaUrls: string[] };
   simulator?: SimulatorInfo;
+  gateway?: GatewayEndpoint;
 }
 
 /** How to reach the stellar-core simulator's archive and Horizon roots. */
@@ -45,7 +50,8 @@ export interface StackOptions {
   log?: (message: string) => void;
 }
 
-const ALL_PARTS: StackPart[] = ['temporal', 'kube', 'postgres', 'simulator'];
+/** The parts started when none are named (the optional `gateway` is not among them). */
+export const DEFAULT_PARTS: readonly StackPart[] = ['temporal', 'kube', 'postgres', 'simulator'];
 
 /** The state directory of a named stack. */
 export function stackDir(name: string): string {
@@ -60,7 +66,7 @@ export function stackDir(name: string): string {
  */
 export async function startStack(options: StackOptions): Promise<StackInfo> {
   const stateDir = stackDir(options.name);
-  const parts = new Set(options.parts ?? ALL_PARTS);
+  const parts = new Set(options.parts ?? DEFAULT_PARTS);
   const log = options.log ?? ((message: string): void => console.error(`[stack] ${message}`));
   fs.mkdirSync(stateDir, { recursive: true });
   installBinaries(parts, log);
@@ -80,6 +86,9 @@ export async function startStack(options: StackOptions): Promise<StackInfo> {
   if (parts.has('simulator') && kube && !kube.external) {
     info.simulator = await timed('stellar-core simulator', () => simulatorPart(stateDir, kube.kubeconfigPath, options));
   }
+  if (parts.has('gateway') && kube && !kube.external) {
+    info.gateway = await timed('gateway (traefik)', () => startGateway(stateDir, kube.kubeconfigPath, log));
+  }
   fs.writeFileSync(path.join(stateDir, 'stack.json'), JSON.stringify(info, null, 2));
   log(`stack up in ${((Date.now() - started) / 1000).toFixed(1)} s (state in ${stateDir})`);
   return info;
@@ -88,6 +97,7 @@ export async function startStack(options: StackOptions): Promise<StackInfo> {
 /** Stops every server the named stack started; user-provided servers are left alone. */
 export async function stopStack(name: string): Promise<void> {
   const stateDir = stackDir(name);
+  await stopGateway(stateDir);
   await stopServers(stateDir, ['simulator']);
   await stopKube(stateDir);
   stopPostgres(stateDir);
@@ -108,7 +118,8 @@ function installBinaries(parts: Set<StackPart>, log: (message: string) => void):
   if (parts.has('kube') && !process.env.KUBECONFIG) {
     if (!has('kube-apiserver') || !has('kube-controller-manager') || !has('kube-scheduler')) needed.push('kubernetes');
     if (!has('kwok')) needed.push('kwok');
-    if (!fs.existsSync(gatewayApiCrd())) needed.push('gateway-api');
+    if (gatewayApiCrds().length === 0) needed.push('gateway-api');
+    if (parts.has('gateway') && !has('traefik')) needed.push('traefik');
   }
   if (!fs.existsSync('/usr/bin/etcd') || !fs.existsSync('/usr/lib/postgresql/15/bin/postgres')) needed.unshift('debian');
   for (const part of needed) {

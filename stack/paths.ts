@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -23,10 +24,20 @@ export function stateRoot(): string {
   return process.env.STEWARD_STATE_ROOT ?? path.join('/var/tmp', 'stellar-steward');
 }
 
-/** The Gateway API HTTPRoute CRD fetched by the install script (installed by tests, not by the product). */
-export function gatewayApiCrd(): string {
-  return path.join(cacheDir(), 'crds', 'gateway-api-v1.3.0', 'httproutes.yaml');
+/**
+ * The Gateway API CRD files (standard channel: GatewayClass, Gateway, HTTPRoute, GRPCRoute,
+ * ReferenceGrant, BackendTLSPolicy, ...) fetched by the install script, sorted; empty when not fetched.
+ * Installed by tests and the demo, not by the product. The version is the one the stack's Traefik is
+ * built against (see GATEWAY_API_VERSION in stack/install/install-binaries.sh).
+ */
+export function gatewayApiCrds(): string[] {
+  const dir = path.join(cacheDir(), 'crds', `gateway-api-${GATEWAY_API_VERSION}`);
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).filter((file) => file.endsWith('.yaml')).sort().map((file) => path.join(dir, file));
 }
+
+/** The Gateway API release whose CRDs the stack installs; keep equal to GATEWAY_API_VERSION in the install script. */
+export const GATEWAY_API_VERSION = 'v1.4.0';
 
 /** The install script that builds or installs every pinned server. */
 export function installScript(): string {

@@ -37,6 +37,7 @@ function describe(info: NonNullable<ReturnType<typeof readStack>>): string {
     lines.push(`postgres    primary 127.0.0.1:${info.postgres.primary.port}, replicas ${info.postgres.replicas.map((r) => r.port).join(', ')}`);
   }
   if (info.simulator) lines.push(`simulator   ${info.simulator.controlUrl}  (archive and Horizon roots over https: ${info.simulator.httpsUrl})`);
+  if (info.gateway) lines.push(`gateway     ${info.gateway.url}  (listeners on port ${info.gateway.listenerPort}, controllerName ${info.gateway.controllerName})`);
   lines.push('', `export TEMPORAL_ADDRESS=${info.temporal.address}`);
   if (info.kube) lines.push(`export KUBECONFIG=${info.kube.kubeconfigPath}`);
   if (info.simulator) lines.push(`export STEWARD_CA_BUNDLE=${info.simulator.caBundle} STEWARD_EGRESS=loopback`);

@@ -25,9 +25,14 @@ export interface KubeStack {
 
 /** KWOK pod stages: the built-in fast ones, plus a crash loop for images tagged `rustfs/rustfs:broken`. */
 const KWOK_STAGES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..', 'stack', 'control-plane', 'kwok-stages.yaml');
-/** Service ClusterIPs come from here; nothing ever connects to them (pods route by labels). */
-const SERVICE_RANGE = '10.0.0.0/24';
-const FIRST_SERVICE_IP = '10.0.0.1';
+/**
+ * Service ClusterIPs come from `127.<octet>.250.0/24`, beside the stack's pod CIDRs (`127.<octet>.N.0/24`,
+ * N < 250) and inside loopback, so that the service proxy of the gateway part can serve them and a
+ * Gateway that dials ClusterIPs stays on this machine.
+ */
+export function serviceRange(octet: number): { cidr: string; first: string } {
+  return { cidr: `127.${octet}.250.0/24`, first: `127.${octet}.250.1` };
+}
 /** Stop order: the API server's clients first, etcd last. */
 const SERVERS = ['provisioner', 'kwok', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'];
 
@@ -49,7 +54,8 @@ export async function startKube(options: KubeOptions): Promise<KubeStack> {
     if (!fs.existsSync(file)) throw new Error(`${name} not found in ${options.binDir}: run 'npm run setup' (bash stack/install/install-binaries.sh)`);
     return file;
   };
-  const pki = ensurePki(path.join(dir, 'pki'), FIRST_SERVICE_IP);
+  const services = serviceRange(podNetworkOctet(options.stateDir));
+  const pki = ensurePki(path.join(dir, 'pki'), services.first);
   const [etcdPort, etcdPeerPort, apiPort, cmPort, schedPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   const server = `https://127.0.0.1:${apiPort}`;
   const kubeconfigs = writeKubeconfigs(dir, server, pki);
@@ -67,7 +73,7 @@ export async function startKube(options: KubeOptions): Promise<KubeStack> {
     `--etcd-servers=http://127.0.0.1:${etcdPort}`, `--cert-dir=${pki.dir}`,
     `--tls-cert-file=${pki.serverCert}`, `--tls-private-key-file=${pki.serverKey}`, `--client-ca-file=${pki.caCert}`,
     `--secure-port=${apiPort}`, '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', '--endpoint-reconciler-type=none',
-    `--service-cluster-ip-range=${SERVICE_RANGE}`, '--allow-privileged=true', '--authorization-mode=RBAC',
+    `--service-cluster-ip-range=${services.cidr}`, '--allow-privileged=true', '--authorization-mode=RBAC',
     '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
     `--service-account-key-file=${pki.serviceAccountPub}`, `--service-account-signing-key-file=${pki.serviceAccountKey}`,
     '--enable-priority-and-fairness=false', '--v=0',
@@ -82,7 +88,7 @@ export async function startKube(options: KubeOptions): Promise<KubeStack> {
     startServer({ name: 'kube-controller-manager', command: bin('kube-controller-manager'), stateDir: dir, args: [
       `--kubeconfig=${kubeconfigs['controller-manager']}`, '--bind-address=127.0.0.1', `--secure-port=${cmPort}`, '--leader-elect=false',
       '--use-service-account-credentials=true', `--service-account-private-key-file=${pki.serviceAccountKey}`, `--root-ca-file=${pki.caCert}`,
-      `--cluster-signing-cert-file=${pki.caCert}`, `--cluster-signing-key-file=${pki.caKey}`, `--service-cluster-ip-range=${SERVICE_RANGE}`,
+      `--cluster-signing-cert-file=${pki.caCert}`, `--cluster-signing-key-file=${pki.caKey}`, `--service-cluster-ip-range=${services.cidr}`,
       '--concurrent-statefulset-syncs=10', '--concurrent-gc-syncs=20', '--kube-api-qps=200', '--kube-api-burst=400', '--v=0',
     ] }),
     startServer({ name: 'kube-scheduler', command: bin('kube-scheduler'), stateDir: dir, args: [

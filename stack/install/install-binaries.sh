@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the pinned servers of the local stack into a cache outside the repository.
 # Every step is idempotent: a binary already in the cache is reused, so a second run takes seconds.
-# Sources: Debian packages (etcd, PostgreSQL 15) and the Go module proxy (Temporal CLI, Kubernetes, KWOK).
+# Sources: Debian packages (etcd, PostgreSQL 15) and the Go module proxy (Temporal CLI, Kubernetes, KWOK,
+# Traefik, the Gateway API CRDs).
 set -euo pipefail
 
 CACHE="${STEWARD_CACHE:-$HOME/.cache/stellar-steward}"
@@ -10,7 +11,14 @@ TEMPORAL_CLI_VERSION="v1.5.1"
 KUBERNETES_VERSION="v1.33.13"
 KUBE_STAGING_VERSION="v0.33.13"
 KWOK_VERSION="v0.7.0"
-GATEWAY_API_VERSION="v1.3.0"
+# The Gateway API release Traefik $TRAEFIK_VERSION is built against (its go.mod); keep equal to GATEWAY_API_VERSION
+# in stack/paths.ts.
+GATEWAY_API_VERSION="v1.4.0"
+# v3.7.13 cannot be built here: the module proxy refuses 15 of its dependencies' versions (its replacement
+# github.com/containous/go-http-auth v0.4.1-0.20260804094822-b975dcaa8c48, and 14 SDKs that go-acme/lego v5.4.1's
+# DNS providers import), and its go.mod replaces github.com/traefik/traefik/dynamic/ext with a nested module that
+# the module zip leaves out and the proxy does not serve. v3.6.12 builds unchanged.
+TRAEFIK_VERSION="v3.6.12"
 export GOFLAGS="-mod=mod"
 export CGO_ENABLED=0
 mkdir -p "$BIN"
@@ -52,13 +60,38 @@ install_kwok() {
 
 install_gateway_api() {
   local target="$CACHE/crds/gateway-api-$GATEWAY_API_VERSION"
-  [ -f "$target/httproutes.yaml" ] && return 0
-  step "fetching the Gateway API CRDs $GATEWAY_API_VERSION from the Go module proxy (for GatewayAPI routing tests)"
-  local dir
+  [ -f "$target/httproutes.yaml" ] && [ -f "$target/gateways.yaml" ] && return 0
+  step "fetching the Gateway API CRDs $GATEWAY_API_VERSION (standard channel) from the Go module proxy (for the GatewayAPI tests)"
+  local dir file
   dir=$(go mod download -json "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
   [ -n "$dir" ] || fail "could not download sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION from the Go module proxy"
   mkdir -p "$target"
+  # Only the CustomResourceDefinitions (the channel also ships a ValidatingAdmissionPolicy); httproutes.yaml last,
+  # so that its presence means the set is complete.
+  for file in "$dir"/config/crd/standard/gateway.networking.k8s.io_*.yaml; do
+    grep -q '^kind: CustomResourceDefinition' "$file" || continue
+    local name="${file##*/gateway.networking.k8s.io_}"
+    [ "$name" = httproutes.yaml ] || cp "$file" "$target/$name"
+  done
   cp "$dir/config/crd/standard/gateway.networking.k8s.io_httproutes.yaml" "$target/httproutes.yaml"
+}
+
+install_traefik() {
+  have_version traefik "$TRAEFIK_VERSION" && return 0
+  step "building Traefik $TRAEFIK_VERSION (Gateway API implementation of the stack) from the Go module proxy (first time only, several minutes)"
+  local dir src="$CACHE/src/traefik-$TRAEFIK_VERSION"
+  dir=$(go mod download -json "github.com/traefik/traefik/v3@$TRAEFIK_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -n "$dir" ] || fail "could not download github.com/traefik/traefik/v3@$TRAEFIK_VERSION from the Go module proxy"
+  # Its go.mod has replace directives, which 'go install pkg@version' refuses: build inside a writable copy.
+  rm -rf "$src"
+  mkdir -p "$CACHE/src"
+  cp -r "$dir" "$src"
+  chmod -R u+w "$src"
+  (
+    cd "$src"
+    go build -trimpath -ldflags "-s -w -X github.com/traefik/traefik/v3/pkg/version.Version=$TRAEFIK_VERSION" -o "$BIN/traefik" ./cmd/traefik
+  )
+  echo "$TRAEFIK_VERSION" > "$BIN/traefik.version"
 }
 
 kube_staging_modules="api apiextensions-apiserver apimachinery apiserver cli-runtime client-go cloud-provider cluster-bootstrap code-generator component-base component-helpers controller-manager cri-api cri-client csi-translation-lib dynamic-resource-allocation endpointslice externaljwt kms kube-aggregator kube-controller-manager kube-proxy kube-scheduler kubectl kubelet metrics mount-utils pod-security-admission sample-apiserver sample-cli-plugin sample-controller"
@@ -110,7 +143,8 @@ case "${1:-all}" in
   kwok) install_kwok ;;
   kubernetes) install_kubernetes ;;
   gateway-api) install_gateway_api ;;
-  all) install_debian_packages; install_temporal; install_kwok; install_kubernetes; install_gateway_api ;;
-  *) fail "unknown part '$1' (expected: debian, temporal, kwok, kubernetes, gateway-api, all)" ;;
+  traefik) install_traefik ;;
+  all) install_debian_packages; install_temporal; install_kwok; install_kubernetes; install_gateway_api; install_traefik ;;
+  *) fail "unknown part '$1' (expected: debian, temporal, kwok, kubernetes, gateway-api, traefik, all)" ;;
 esac
 step "binaries ready in $BIN"

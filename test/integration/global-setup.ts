@@ -3,7 +3,7 @@ import { installCrds } from '../../activities/kube/crds.js';
 import { KubeRest } from '../../activities/kube/rest.js';
 import path from 'node:path';
 import { applyAll, deployDir, loadKustomization, writeServiceAccountKubeconfig } from '../../stack/deploy.js';
-import { gatewayApiCrd, startStack, stackDir, stopStack, type StackPart } from '../../stack/index.js';
+import { DEFAULT_PARTS, gatewayApiCrds, startStack, stackDir, stopStack, type StackPart } from '../../stack/index.js';
 
 /** Name of the integration suite's stack; fresh state on every run (binaries stay cached). */
 export const TEST_STACK = process.env.STEWARD_TEST_STACK ?? 'test';
@@ -16,12 +16,13 @@ export default async function globalSetup(): Promise<void> {
   const started = Date.now();
   await stopStack(TEST_STACK);
   fs.rmSync(stackDir(TEST_STACK), { recursive: true, force: true });
-  // STEWARD_TEST_PARTS=postgres,temporal starts only those parts (handy while working on one area).
-  const parts = process.env.STEWARD_TEST_PARTS?.split(',').filter(Boolean) as StackPart[] | undefined;
+  // STEWARD_TEST_PARTS=postgres,temporal starts only those parts (handy while working on one area); the
+  // suite's default adds the optional gateway part (Traefik), which the Gateway API tests send traffic through.
+  const parts = (process.env.STEWARD_TEST_PARTS?.split(',').filter(Boolean) as StackPart[] | undefined) ?? [...DEFAULT_PARTS, 'gateway'];
   const info = await startStack({ name: TEST_STACK, ledgerIntervalMs: 500, parts });
   if (info.kube) {
     const admin = KubeRest.fromFile(info.kube.kubeconfigPath);
-    await installCrds(admin, 30_000, fs.existsSync(gatewayApiCrd()) ? [gatewayApiCrd()] : []);
+    await installCrds(admin, 30_000, gatewayApiCrds());
     // The shipped manifests (deploy/): every worker in the suite runs as their ServiceAccount, bound
     // only to the shipped ClusterRole.
     await applyAll(admin, loadKustomization(deployDir()));

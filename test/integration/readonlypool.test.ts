@@ -212,6 +212,8 @@ describe('ReadOnlyPool on the local stack (real API server, controllers, KWOK po
     [{ shardBalancing: { enabled: false, shardCount: 0 } }, 'spec.shardBalancing.shardCount'],
     [{ shardBalancing: { enabled: true, strategy: 'Random' } }, 'spec.shardBalancing.strategy'],
     [{ loadBalancing: { laggingNodeWeight: -1 } }, 'spec.loadBalancing.laggingNodeWeight'],
+    [{ loadBalancing: { parentRefs: [{ sectionName: 'http' }] } }, 'spec.loadBalancing.parentRefs[0].name'],
+    [{ loadBalancing: { parentRefs: [{ name: 'public', port: 0 }] } }, 'spec.loadBalancing.parentRefs[0].port'],
   ])('refuses %j at admission', async (spec, message) => {
     const apply = kube().apply(`${POOLS(namespace)}/invalid`, poolManifest(namespace, 'invalid', spec));
     await expect(apply).rejects.toThrow(message);

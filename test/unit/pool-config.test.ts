@@ -41,7 +41,7 @@ describe('pool spec', () => {
   it('applies the reference operator defaults', () => {
     const spec = withDefaults({ network: 'Testnet' });
     expect([spec.minReplicas, spec.maxReplicas, spec.targetReplicas]).toEqual([3, 20, 5]);
-    expect(spec.loadBalancing).toEqual(expect.objectContaining({ freshNodeWeight: 100, laggingNodeWeight: 10, lagThreshold: 1000, updateIntervalSeconds: 30 }));
+    expect(spec.loadBalancing).toEqual(expect.objectContaining({ freshNodeWeight: 100, laggingNodeWeight: 10, lagThreshold: 1000, updateIntervalSeconds: 30, parentRefs: [] }));
     expect(spec.shardBalancing).toEqual(expect.objectContaining({ shardCount: 4, strategy: 'RoundRobin', autoRebalance: true }));
     expect(validatePoolSpec(spec)).toEqual([]);
   });
@@ -54,6 +54,7 @@ describe('pool spec', () => {
     [{ shardBalancing: { shardCount: 0 } }, 'shardCount must be at least 1'],
     [{ loadBalancing: { laggingNodeWeight: -1 } }, 'weights must be >= 0'],
     [{ loadBalancing: { lagThreshold: -5 } }, 'lagThreshold must be >= 0'],
+    [{ loadBalancing: { parentRefs: [{ name: '' }] } }, 'every loadBalancing.parentRefs entry needs the name of a Gateway'],
   ])('refuses %j', (input, message) => {
     expect(validatePoolSpec(withDefaults({ network: 'Testnet', ...input }))).toContain(message);
   });

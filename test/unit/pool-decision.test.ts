@@ -125,6 +125,27 @@ describe('decidePool: GatewayAPI mode', () => {
     expect(decidePool(observation({ minReplicas: 5, maxReplicas: 3 }, [6400], { replicaServices: ['pool-0'] }), memory, options).obsoleteServices).toEqual([]);
   });
 
+  const routeSpec = (decision: ReturnType<typeof decidePool>) => decision.objects.find((o) => o.kind === 'HTTPRoute')?.spec as { parentRefs?: unknown[] } | undefined;
+  const gatewayMode = (parentRefs?: unknown) => ({ loadBalancing: { mode: 'GatewayAPI' as const, lagThreshold: 50, ...(parentRefs ? { parentRefs } : {}) } }) as Partial<PoolSpecInput>;
+
+  it.each([
+    ['none given: no parentRefs field', undefined, undefined],
+    ['a Gateway by name', [{ name: 'public' }], [{ name: 'public' }]],
+    ['a listener of a Gateway in another namespace', [{ name: 'edge', namespace: 'infra', sectionName: 'http', port: 80 }], [{ name: 'edge', namespace: 'infra', sectionName: 'http', port: 80 }]],
+    ['two Gateways, in order', [{ name: 'a' }, { name: 'b', kind: 'Gateway', group: 'gateway.networking.k8s.io' }], [{ name: 'a' }, { name: 'b', kind: 'Gateway', group: 'gateway.networking.k8s.io' }]],
+  ])('writes the spec\'s parentRefs into the HTTPRoute: %s', (_, given, expected) => {
+    expect(routeSpec(decidePool(observation(gatewayMode(given), [6400]), memory, options))?.parentRefs).toEqual(expected);
+  });
+
+  it.each([
+    ['Service mode, route observed: delete it', {}, true, 'pool-read'],
+    ['Service mode, no route: nothing to delete (idempotent)', {}, false, undefined],
+    ['GatewayAPI mode, route observed: keep it', gatewayMode(), true, undefined],
+    ['GatewayAPI mode, no route: nothing to delete', gatewayMode(), false, undefined],
+  ])('decides the HTTPRoute deletion from what exists: %s', (_, spec, httpRoute, expected) => {
+    expect(decidePool(observation(spec, [6400], { httpRoute }), memory, options).obsoleteRoute).toBe(expected);
+  });
+
   it('writes no HTTPRoute in the default Service mode', () => {
     expect(decidePool(observation({}, [6400]), memory, options).objects.some((o) => o.kind === 'HTTPRoute')).toBe(false);
   });
