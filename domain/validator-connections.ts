@@ -97,3 +97,14 @@ export interface ConnectResult {
   pushes: number;
   error?: string;
 }
+
+/**
+ * The wait before the next pass while pushes are still missing: 1 s after the first pass that left one
+ * missing, doubling with each further such pass, never longer than the resync interval. A peer that does
+ * not come up (a node that refuses it, a pending slot that stays full) is retried ever less often rather
+ * than told again every second; any pass that finds nothing missing starts over.
+ */
+export function pushRetryDelayMs(passesWithMissing: number, resyncMs: number): number {
+  if (passesWithMissing <= 0) return resyncMs;
+  return Math.min(1000 * 2 ** Math.min(passesWithMissing - 1, 30), resyncMs);
+}

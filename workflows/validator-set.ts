@@ -2,14 +2,14 @@ import { patched, setHandler } from '@temporalio/workflow';
 import { networkSlug } from '../domain/network.js';
 import { connectSummary, validatorApplySummary } from '../domain/summaries.js';
 import { decideValidators, nodeStatusChanged } from '../domain/validator-decision.js';
-import { connectedAfter } from '../domain/validator-connections.js';
+import { connectedAfter, pushRetryDelayMs } from '../domain/validator-connections.js';
 import { loopActivities as validators, reportFailure, stallTarget, summarized } from './activities.js';
 import { peersQuery, resyncSignal, type ValidatorSetInput, type ValidatorSetView } from './contract.js';
 import { validatorSetWorkflowV1 } from './legacy/validator-set.js';
 import { recordValidators } from './metrics.js';
 import { runReconcileLoop, type PassOutcome, type ReconcileKind } from './reconcile-loop.js';
 import { withRefusals } from './node-refusals.js';
-import { onReconcileLoop, VALIDATOR_REFUSALS_PATCH } from './versions.js';
+import { onReconcileLoop, PUSH_BACKOFF_PATCH, VALIDATOR_REFUSALS_PATCH } from './versions.js';
 
 const DEFAULT_RESYNC_SECONDS = 30;
 
@@ -18,6 +18,8 @@ interface ValidatorSetState {
   view: ValidatorSetView;
   /** The network's StellarNodes as last observed: a failed pass is reported on each. */
   nodes: { namespace: string; name: string }[];
+  /** Consecutive passes that left a push missing (the retry backs off with it). */
+  passesWithMissing: number;
 }
 
 /**
@@ -29,7 +31,7 @@ interface ValidatorSetState {
 export async function validatorSetWorkflow(input: ValidatorSetInput): Promise<void> {
   if (!onReconcileLoop()) return validatorSetWorkflowV1(input);
   const view: ValidatorSetView = { network: input.network, iterations: 0, peers: [], pending: {}, told: {} };
-  await runReconcileLoop(validatorSetKind, { input, view, nodes: [] }, input.passesPerRun);
+  await runReconcileLoop(validatorSetKind, { input, view, nodes: [], passesWithMissing: 0 }, input.passesPerRun);
 }
 
 const validatorSetKind: ReconcileKind<ValidatorSetState, void> = {
@@ -61,5 +63,8 @@ async function validatorSetPass(state: ValidatorSetState): Promise<PassOutcome> 
   Object.assign(state.view, { iterations: state.view.iterations + 1, peers: decision.peers.map((p) => `${p.namespace}/${p.name}`), pending: after.missing, told: after.connected });
   recordValidators(state.view, networkSlug(network));
   const retrySoon = Object.values(state.view.pending).some((p) => p.length > 0);
-  return { requeueAfterMs: (retrySoon ? 1 : (state.input.resyncSeconds ?? DEFAULT_RESYNC_SECONDS)) * 1000 };
+  const resyncMs = (state.input.resyncSeconds ?? DEFAULT_RESYNC_SECONDS) * 1000;
+  if (!patched(PUSH_BACKOFF_PATCH)) return { requeueAfterMs: retrySoon ? 1000 : resyncMs };
+  state.passesWithMissing = retrySoon ? state.passesWithMissing + 1 : 0;
+  return { requeueAfterMs: pushRetryDelayMs(state.passesWithMissing, resyncMs) };
 }

@@ -14,3 +14,6 @@ export const VALIDATOR_REFUSALS_PATCH = 'validator-refusals';
 
 /** A pool or tenant deleted and created again under its name drops the memory of the old object. */
 export const MEMORY_PER_OBJECT_PATCH = 'memory-per-object';
+
+/** A validator set retries missing pushes with a growing wait (1 s doubling up to the resync) instead of every second. */
+export const PUSH_BACKOFF_PATCH = 'push-backoff';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { connectedAfter, planConnections, type OverlayMember } from '../../domain/validator-connections.js';
+import { connectedAfter, planConnections, pushRetryDelayMs, type OverlayMember } from '../../domain/validator-connections.js';
 
 const ip = (name: string): string => `10.0.0.${name.charCodeAt(0) - 96}`;
 const dns = (name: string): string => `${name}-0.${name}-hl.ns.svc.cluster.local`;
@@ -43,5 +43,20 @@ describe('connectedAfter', () => {
     const after = connectedAfter(planConnections(members, 11625), [{ validator: 'ns/a', peer: dns('b') }], members);
     expect(after.connected).toEqual({ 'ns/a': [dns('b')], 'ns/b': [dns('a')], 'ns/c': [] });
     expect(after.missing).toEqual({ 'ns/a': [dns('c')], 'ns/b': [dns('c')], 'ns/c': [dns('a'), dns('b')] });
+  });
+});
+
+describe('pushRetryDelayMs: missing pushes are retried ever less often, never beyond the resync', () => {
+  it.each([
+    [0, 30_000, 30_000],
+    [1, 30_000, 1000],
+    [2, 30_000, 2000],
+    [3, 30_000, 4000],
+    [5, 30_000, 16_000],
+    [6, 30_000, 30_000],
+    [500, 30_000, 30_000],
+    [3, 2000, 2000],
+  ])('after %i passes with a push missing (resync %i ms): %i ms', (passes, resyncMs, expected) => {
+    expect(pushRetryDelayMs(passes, resyncMs)).toBe(expected);
   });
 });
