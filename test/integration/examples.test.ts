@@ -133,7 +133,8 @@ describe('examples/, applied unchanged, converge on the local stack with no inte
       120_000,
       'the pool status naming the unreachable archive',
     );
-    expect(condition(status, 'Degraded')?.message).toMatch(/loopback/);
+    expect(condition(status, 'Degraded')?.message).toContain('archive https://history.stellar.org/prd/core-testnet/core_testnet_001 unreadable: EgressDenied');
+    expect(condition(status, 'Degraded')?.message).toMatch(/egress is limited to loopback/);
   });
 
   it('the validators converge: each one connected to the two others, the peers ConfigMap lists three', async () => {
