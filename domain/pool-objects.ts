@@ -1,4 +1,5 @@
 import type { ClaimTemplate } from './claim-templates.js';
+import { knownQuorumSet } from './known-quorum-sets.js';
 import { networkPassphrase } from './network.js';
 import type { ResourceRef } from './names.js';
 import type { PoolSpec } from './pool-spec.js';
@@ -25,10 +26,23 @@ function metadata(owner: PoolOwner, name: string, labels: Record<string, string>
   };
 }
 
+/**
+ * The pool's stellar-core configuration: a watcher (not a validator) with the network's well-known quorum
+ * set or the spec's `quorumSet`, KNOWN_PEERS = the stable DNS names of every ordinal the pool may run
+ * (up to `maxReplicas`, so scaling never changes the config), and `coreConfigOverride` merged last.
+ */
+export function poolCoreConfig(owner: PoolOwner, spec: PoolSpec): string {
+  const names = poolNames(owner);
+  const knownPeers = Array.from({ length: spec.maxReplicas }, (_, i) => `${names.statefulSet}-${i}.${names.headlessService}.${owner.namespace}.svc.cluster.local:${PEER_PORT}`);
+  return renderCoreConfig({
+    network: spec.network, historyArchiveUrls: spec.historyArchiveUrls, knownPeers, quorumSet: spec.quorumSet ?? knownQuorumSet(spec.network), override: spec.coreConfigOverride,
+  });
+}
+
 /** The ConfigMap with the pool's stellar-core configuration (`stellar-core.cfg`). */
 export function poolConfigMap(owner: PoolOwner, spec: PoolSpec): KubeObject {
   const names = poolNames(owner);
-  const config = renderCoreConfig({ network: spec.network, historyArchiveUrls: spec.historyArchiveUrls });
+  const config = poolCoreConfig(owner, spec);
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(owner, names.configMap), data: { 'stellar-core.cfg': config } };
 }
 
@@ -52,7 +66,7 @@ export function poolClaimTemplates(spec: PoolSpec): ClaimTemplate[] {
  */
 export function poolStatefulSet(owner: PoolOwner, spec: PoolSpec, replicas: number, claimTemplates: ClaimTemplate[] = poolClaimTemplates(spec)): KubeObject {
   const names = poolNames(owner);
-  const configHash = fnv1a32(renderCoreConfig({ network: spec.network, historyArchiveUrls: spec.historyArchiveUrls })).toString(16);
+  const configHash = fnv1a32(poolCoreConfig(owner, spec)).toString(16);
   const retention = spec.storage.retentionPolicy;
   return {
     apiVersion: 'apps/v1',

@@ -1,3 +1,6 @@
+import type { QuorumSetSpec } from './known-quorum-sets.js';
+import type { CoreConfigOverride } from './stellar-core-config.js';
+
 /** The ReadOnlyPool spec (stellar.org/v1alpha1), as written by users. */
 export interface PoolSpecInput {
   network: string;
@@ -11,6 +14,10 @@ export interface PoolSpecInput {
   horizonUrl?: string;
   resources?: Record<string, unknown>;
   storage?: Partial<PoolStorage>;
+  /** Replaces the network's well-known quorum set (`[[HOME_DOMAINS]]` and `[[VALIDATORS]]`). */
+  quorumSet?: QuorumSetSpec;
+  /** The reference operator's `coreConfigOverride`: TOML text (or a map) merged over the generated config. */
+  coreConfigOverride?: CoreConfigOverride;
 }
 
 /** How traffic is weighted toward fresh replicas. */
@@ -54,6 +61,8 @@ export interface PoolSpec {
   horizonUrl?: string;
   resources?: Record<string, unknown>;
   storage: PoolStorage;
+  quorumSet?: QuorumSetSpec;
+  coreConfigOverride?: CoreConfigOverride;
 }
 
 /** Applies the defaults of the reference operator (3/20/5 replicas, weights 100/10, lag 1000, ...). */
@@ -76,6 +85,8 @@ export function withDefaults(input: PoolSpecInput): PoolSpec {
     horizonUrl: input.horizonUrl,
     resources: input.resources,
     storage: { size: '100Gi', retentionPolicy: 'Delete', ...input.storage },
+    quorumSet: input.quorumSet,
+    coreConfigOverride: input.coreConfigOverride,
   };
 }
 

@@ -5,7 +5,9 @@ import { networkPassphrase } from './network.js';
 import type { KubeObject } from './pool-objects.js';
 import { sameJson } from './pool-status.js';
 import { PEER_PORT } from './stellar-core-config.js';
-import { validatorObjects, type ValidatorSpec } from './validator-objects.js';
+import type { QuorumSetSpec } from './known-quorum-sets.js';
+import type { CoreConfigOverride } from './stellar-core-config.js';
+import { defaultHomeDomain, validatorObjects, type SetMember, type ValidatorSpec } from './validator-objects.js';
 import { planConnections, type ConnectionPlan, type OverlayMember } from './validator-connections.js';
 import {
   extractPeers, networkPeerKeysToWrite, pendingPushes, renderPeersConfigMap, type NodeServiceView, type PeerPush, type PeerRecord, type PushLedger, type StellarNodeView,
@@ -21,6 +23,14 @@ export interface ObservedNode extends StellarNodeView {
   storageSize: string;
   storageClass?: string;
   historyArchiveUrls: string[];
+  /** `validatorConfig.homeDomain`, when set. */
+  homeDomain?: string;
+  /** `validatorConfig.quorumSet`, when set. */
+  quorumSet?: QuorumSetSpec;
+  enableHistoryArchive?: boolean;
+  coreConfigOverride?: CoreConfigOverride;
+  /** The node's public key, derived from its seed by the observing activity (never the seed itself). */
+  publicKey?: string;
   status?: NodeStatus;
   /** The validator's pod, when it exists. */
   pod?: { uid: string; ip?: string; ready: boolean };
@@ -90,13 +100,17 @@ export function decideValidators(network: string, observed: ValidatorObservation
   const mine = observed.nodes.filter((n) => networkPassphrase(n.network) === passphrase);
   const validators = mine.filter((n) => n.nodeType === 'Validator' && n.seedSecret);
   const peers = extractPeers(network, observed.nodes, observed.services);
-  const objects = validators.flatMap((v) => validatorObjects(toSpec(v), peers.filter((p) => p.name !== v.name || p.namespace !== v.namespace).map((p) => `${p.dnsName}:${p.port}`)));
+  const members: SetMember[] = peers.map((p) => {
+    const node = validators.find((v) => v.namespace === p.namespace && v.name === p.name);
+    return { namespace: p.namespace, name: p.name, homeDomain: node ? toSpec(node).homeDomain : defaultHomeDomain(p.namespace), publicKey: node?.publicKey, address: `${p.dnsName}:${p.port}` };
+  });
+  const objects = validators.flatMap((v) => validatorObjects(toSpec(v), peers.filter((p) => p.name !== v.name || p.namespace !== v.namespace).map((p) => `${p.dnsName}:${p.port}`), members));
   const data = renderPeersConfigMap(network, peers, observed.peersConfigMap ?? {});
   const health = validators.map((v) => ({ key: `${v.namespace}/${v.name}`, podUid: v.pod?.uid, healthy: isHealthy(v, passphrase) }));
   const { due, pending } = pendingPushes(peers, health.filter((h) => peers.some((p) => `${p.namespace}/${p.name}` === h.key)), ledger);
   const pushTargets: Record<string, string> = {};
   for (const v of validators) if (v.pod?.ip) pushTargets[`${v.namespace}/${v.name}`] = v.pod.ip;
-  const members: OverlayMember[] = peers.map((p) => {
+  const overlayMembers: OverlayMember[] = peers.map((p) => {
     const node = validators.find((v) => v.namespace === p.namespace && v.name === p.name);
     return { key: `${p.namespace}/${p.name}`, dnsName: p.dnsName, ip: node?.pod?.ip, healthy: node ? isHealthy(node, passphrase) : false, overlay: node?.overlay };
   });
@@ -114,8 +128,8 @@ export function decideValidators(network: string, observed: ValidatorObservation
     pushTargets,
     health,
     networkPeers: networkData ? { network: passphrase, data: networkData } : undefined,
-    connections: planConnections(members, PEER_PORT),
-    members,
+    connections: planConnections(overlayMembers, PEER_PORT),
+    members: overlayMembers,
   };
 }
 
@@ -123,6 +137,8 @@ function toSpec(v: ObservedNode): ValidatorSpec {
   return {
     namespace: v.namespace, name: v.name, uid: v.uid, network: v.network, version: v.version, suspended: v.suspended,
     seedSecret: v.seedSecret as { name: string; key: string }, storageSize: v.storageSize, storageClass: v.storageClass, historyArchiveUrls: v.historyArchiveUrls,
+    homeDomain: v.homeDomain ?? defaultHomeDomain(v.namespace), quorumSet: v.quorumSet, enableHistoryArchive: v.enableHistoryArchive ?? false,
+    coreConfigOverride: v.coreConfigOverride,
   };
 }
 
