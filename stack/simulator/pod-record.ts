@@ -1,5 +1,6 @@
 import { isIPv4 } from 'node:net';
 import { passphraseOf } from './network.js';
+import type { ConfigRefusal } from './pod-config.js';
 import { SCENARIO_ANNOTATION } from './scenario.js';
 
 /** The label selector of pods the simulator serves (the project's stellar-core label). */
@@ -27,6 +28,8 @@ export interface PodRecord {
    * (what a StatefulSet gives its pods), when the pod has both; what the simulated cluster DNS resolves.
    */
   dnsName?: string;
+  /** Set when stellar-core would refuse the config the pod mounts: the pod is then never served. */
+  refusal?: ConfigRefusal;
 }
 
 /** The parts of a Kubernetes pod the simulator reads (structurally a subset of `V1Pod`). */
