@@ -12,6 +12,8 @@ import { decodeStrKey } from './strkey.js';
 export interface ConfigProblem {
   rule: string;
   message: string;
+  /** The top-level key the problem is about, when there is one (none for bad TOML). */
+  key?: string;
 }
 
 /** What the config is checked against. */
@@ -41,12 +43,12 @@ export function checkCoreConfig(text: string, context: ConfigContext): ConfigPro
     return [{ rule: 'toml', message: `Failed to parse config: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` }];
   }
   const problems: ConfigProblem[] = [];
-  const add = (rule: string, message: string): void => {
-    problems.push({ rule, message });
+  const add = (rule: string, message: string, key?: string): void => {
+    problems.push({ rule, message, ...(key ? { key } : {}) });
   };
   for (const key of Object.keys(doc)) {
     // Config::processConfig: "Unknown configuration entry: '<key>'".
-    if (!CORE_CONFIG_KEYS.has(key)) add('unknown-key', `Unknown configuration entry: '${key}'`);
+    if (!CORE_CONFIG_KEYS.has(key)) add('unknown-key', `Unknown configuration entry: '${key}'`, key);
   }
   checkTypes(doc, add);
   checkNetwork(doc, context, add);
@@ -54,7 +56,7 @@ export function checkCoreConfig(text: string, context: ConfigContext): ConfigPro
   checkHistory(doc, add);
   // Config::processConfig: INVARIANT_EXTRA_CHECKS cannot be enabled on a validator.
   if (doc.INVARIANT_EXTRA_CHECKS === true && doc.NODE_IS_VALIDATOR === true) {
-    add('invariant-extra-checks', 'Invalid configuration: INVARIANT_EXTRA_CHECKS cannot be enabled on a validator node (NODE_IS_VALIDATOR=true)');
+    add('invariant-extra-checks', 'Invalid configuration: INVARIANT_EXTRA_CHECKS cannot be enabled on a validator node (NODE_IS_VALIDATOR=true)', 'INVARIANT_EXTRA_CHECKS');
   }
   const quorum: QuorumInput = {
     validators: doc.VALIDATORS,
@@ -66,9 +68,21 @@ export function checkCoreConfig(text: string, context: ConfigContext): ConfigPro
     failureSafety: typeof doc.FAILURE_SAFETY === 'number' ? doc.FAILURE_SAFETY : -1,
     selfKey: context.selfPublicKey ?? 'self',
   };
-  for (const problem of checkQuorum(quorum)) add(problem.rule, problem.message);
+  for (const problem of checkQuorum(quorum)) add(problem.rule, problem.message, QUORUM_RULE_KEYS[problem.rule] ?? 'VALIDATORS');
   return problems;
 }
+
+// The key each quorum rule is about (Config::processConfig reads them; see core-config-quorum.ts).
+const QUORUM_RULE_KEYS: Record<string, string> = {
+  'home-domain': 'NODE_HOME_DOMAIN',
+  'home-domains': 'HOME_DOMAINS',
+  quality: 'HOME_DOMAINS',
+  unsafe: 'UNSAFE_QUORUM',
+  'failure-safety': 'FAILURE_SAFETY',
+  'quorum-set': 'QUORUM_SET',
+  'no-quorum-set': 'VALIDATORS',
+  validators: 'VALIDATORS',
+};
 
 const BOOLEANS = ['PUBLIC_HTTP_PORT', 'NODE_IS_VALIDATOR', 'UNSAFE_QUORUM', 'RUN_STANDALONE', 'CATCHUP_COMPLETE', 'PREFERRED_PEERS_ONLY'];
 const STRINGS = ['NETWORK_PASSPHRASE', 'NODE_SEED', 'NODE_HOME_DOMAIN', 'DATABASE', 'BUCKET_DIR_PATH', 'LOG_FILE_PATH'];
@@ -83,54 +97,56 @@ const INTEGERS: [string, number, number][] = [
   ['TARGET_PEER_CONNECTIONS', 1, 65535],
 ];
 
-function checkTypes(doc: Table, add: (rule: string, message: string) => void): void {
+type Add = (rule: string, message: string, key?: string) => void;
+
+function checkTypes(doc: Table, add: Add): void {
   // Config.cpp readBool / readString / readArray / readInt: "invalid '<key>'" and "bad '<key>'".
-  for (const key of BOOLEANS) if (key in doc && typeof doc[key] !== 'boolean') add('type', `invalid '${key}': must be true or false`);
-  for (const key of STRINGS) if (key in doc && typeof doc[key] !== 'string') add('type', `invalid '${key}': must be a string`);
+  for (const key of BOOLEANS) if (key in doc && typeof doc[key] !== 'boolean') add('type', `invalid '${key}': must be true or false`, key);
+  for (const key of STRINGS) if (key in doc && typeof doc[key] !== 'string') add('type', `invalid '${key}': must be a string`, key);
   for (const key of STRING_ARRAYS) {
     const value = doc[key];
-    if (key in doc && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) add('type', `invalid '${key}': must be an array of strings`);
+    if (key in doc && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) add('type', `invalid '${key}': must be an array of strings`, key);
   }
   for (const [key, min, max] of INTEGERS) {
     const value = doc[key];
-    if (key in doc && !(typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max)) add('type', `bad '${key}': an integer in [${min}, ${max}]`);
+    if (key in doc && !(typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max)) add('type', `bad '${key}': an integer in [${min}, ${max}]`, key);
   }
 }
 
-function checkNetwork(doc: Table, context: ConfigContext, add: (rule: string, message: string) => void): void {
+function checkNetwork(doc: Table, context: ConfigContext, add: Add): void {
   const passphrase = doc.NETWORK_PASSPHRASE;
   if (typeof passphrase !== 'string' || passphrase === '') {
-    add('network', 'NETWORK_PASSPHRASE is not set: stellar-core cannot join any network');
+    add('network', 'NETWORK_PASSPHRASE is not set: stellar-core cannot join any network', 'NETWORK_PASSPHRASE');
   } else if (passphrase !== context.network) {
     // stellar-core would start, but on another network than the pod's: it never syncs with its peers.
-    add('network', `NETWORK_PASSPHRASE '${passphrase}' differs from the pod's network '${context.network}'`);
+    add('network', `NETWORK_PASSPHRASE '${passphrase}' differs from the pod's network '${context.network}'`, 'NETWORK_PASSPHRASE');
   }
 }
 
-function checkSeed(doc: Table, add: (rule: string, message: string) => void): void {
+function checkSeed(doc: Table, add: Add): void {
   if (typeof doc.NODE_SEED !== 'string') return;
   // Config::parseNodeID(isSeed): "invalid key", "aliases only store public keys", then KeyUtils::fromStrKey.
   const seed = doc.NODE_SEED.trim().split(/\s+/)[0] ?? '';
-  if (seed.startsWith('$')) add('seed', `aliases only store public keys: ${seed.slice(0, 1)}...`);
-  else if (!decodeStrKey(seed, 'seed')) add('seed', 'invalid key: NODE_SEED is not a valid seed (S... strkey)');
+  if (seed.startsWith('$')) add('seed', `aliases only store public keys: ${seed.slice(0, 1)}...`, 'NODE_SEED');
+  else if (!decodeStrKey(seed, 'seed')) add('seed', 'invalid key: NODE_SEED is not a valid seed (S... strkey)', 'NODE_SEED');
 }
 
-function checkHistory(doc: Table, add: (rule: string, message: string) => void): void {
+function checkHistory(doc: Table, add: Add): void {
   if (!('HISTORY' in doc)) return;
   // Config.cpp HISTORY: "incomplete HISTORY block", "malformed HISTORY config block",
   // "Unknown HISTORY-table entry: '<key>', within [HISTORY.<name>]".
   if (!isTable(doc.HISTORY)) {
-    add('history', 'incomplete HISTORY block');
+    add('history', 'incomplete HISTORY block', 'HISTORY');
     return;
   }
   for (const [name, archive] of Object.entries(doc.HISTORY)) {
     if (!isTable(archive)) {
-      add('history', `malformed HISTORY config block [HISTORY.${name}]`);
+      add('history', `malformed HISTORY config block [HISTORY.${name}]`, 'HISTORY');
       continue;
     }
     for (const [key, value] of Object.entries(archive)) {
-      if (!['get', 'put', 'mkdir'].includes(key)) add('history', `Unknown HISTORY-table entry: '${key}', within [HISTORY.${name}]`);
-      else if (typeof value !== 'string') add('history', `[HISTORY.${name}] ${key} must be a string`);
+      if (!['get', 'put', 'mkdir'].includes(key)) add('history', `Unknown HISTORY-table entry: '${key}', within [HISTORY.${name}]`, 'HISTORY');
+      else if (typeof value !== 'string') add('history', `[HISTORY.${name}] ${key} must be a string`, 'HISTORY');
     }
   }
 }

@@ -39,11 +39,16 @@ export function poolCoreConfig(owner: PoolOwner, spec: PoolSpec): string {
   });
 }
 
-/** The ConfigMap with the pool's stellar-core configuration (`stellar-core.cfg`). */
-export function poolConfigMap(owner: PoolOwner, spec: PoolSpec): KubeObject {
+/** The key of the config file in the pool's ConfigMap. */
+export const POOL_CONFIG_KEY = 'stellar-core.cfg';
+
+/**
+ * The ConfigMap with the pool's stellar-core configuration (`stellar-core.cfg`): `config`, by default the
+ * one `poolCoreConfig` generates (see domain/config-choice.ts for when the live one is kept instead).
+ */
+export function poolConfigMap(owner: PoolOwner, spec: PoolSpec, config: string = poolCoreConfig(owner, spec)): KubeObject {
   const names = poolNames(owner);
-  const config = poolCoreConfig(owner, spec);
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(owner, names.configMap), data: { 'stellar-core.cfg': config } };
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(owner, names.configMap), data: { [POOL_CONFIG_KEY]: config } };
 }
 
 /** The pool's claim template `data` (one volume per replica) from `storage`. */
@@ -61,12 +66,18 @@ export function poolClaimTemplates(spec: PoolSpec): ClaimTemplate[] {
 /**
  * The StatefulSet of the pool: stable identities, one volume per replica from `storage` (or the given
  * claim templates: the live ones, which Kubernetes does not let change), PVC retention following
- * `retentionPolicy`, the config mounted read-only, and a template annotation with the config's hash so
- * that a config change rolls the pods (no timestamps: nothing rolls without a change).
+ * `retentionPolicy`, the config mounted read-only, and a template annotation with the hash of `config` (the
+ * one the ConfigMap holds) so that a config change rolls the pods (no timestamps: nothing rolls without a change).
  */
-export function poolStatefulSet(owner: PoolOwner, spec: PoolSpec, replicas: number, claimTemplates: ClaimTemplate[] = poolClaimTemplates(spec)): KubeObject {
+export function poolStatefulSet(
+  owner: PoolOwner,
+  spec: PoolSpec,
+  replicas: number,
+  claimTemplates: ClaimTemplate[] = poolClaimTemplates(spec),
+  config: string = poolCoreConfig(owner, spec),
+): KubeObject {
   const names = poolNames(owner);
-  const configHash = fnv1a32(poolCoreConfig(owner, spec)).toString(16);
+  const configHash = fnv1a32(config).toString(16);
   const retention = spec.storage.retentionPolicy;
   return {
     apiVersion: 'apps/v1',

@@ -120,11 +120,16 @@ const PORTS = [{ name: 'peer', port: PEER_PORT, targetPort: PEER_PORT }, { name:
  * validators' stable DNS names, the quorum set of `validatorQuorumSet`), a one-replica StatefulSet (zero
  * when suspended), a Service named after the node and a headless Service for per-pod DNS. The seed comes
  * from the referenced Secret as the environment variable NODE_SEED and is joined to the config in memory
- * at start (`validatorStartScript`): it never passes through here.
+ * at start (`validatorStartScript`): it never passes through here. `config` is the config to apply
+ * (default: the one `validatorConfig` generates; see domain/config-choice.ts for when another is kept).
  */
-export function validatorObjects(v: ValidatorSpec, knownPeers: readonly string[], members: readonly SetMember[] = []): KubeObject[] {
+export function validatorObjects(
+  v: ValidatorSpec,
+  knownPeers: readonly string[],
+  members: readonly SetMember[] = [],
+  config: string = validatorConfig(v, members, knownPeers),
+): KubeObject[] {
   const selector = { 'app.kubernetes.io/name': 'stellar-core', [NODE_LABEL]: v.name };
-  const config = validatorConfig(v, members, knownPeers);
   const start = validatorStartScript(v);
   return [
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(v, `${v.name}-config`), data: { 'stellar-core.cfg': config } },
