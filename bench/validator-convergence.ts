@@ -3,6 +3,7 @@
 // for 3, 10 and 30 validators (p50/p99); then the time until a deleted network's keys leave stellar-peers.
 // Run: npm run build && node dist/bench/validator-convergence.js [--smoke]
 // (uses the stack in STEWARD_STACK_DIR, else starts or attaches to the `bench` stack; --smoke: 3 validators, 1 sample)
+import { localSeed } from '../stack/local-seeds.js';
 import { validatorSetWorkflowId } from '../domain/names.js';
 import { networkSlug } from '../domain/network.js';
 import { startValidatorTrigger } from '../worker/resource-triggers.js';
@@ -47,10 +48,10 @@ for (const size of SIZES) {
   const network = `Bench Network ; ${ns}`;
   const nodesPath = `/apis/stellar.org/v1alpha1/namespaces/${ns}/stellarnodes`;
   await env.kube.apply(`/api/v1/namespaces/${ns}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-  await env.kube.apply(`/api/v1/namespaces/${ns}/secrets/seed`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'seed', namespace: ns }, stringData: { seed: 'S-bench' } });
+  await env.kube.apply(`/api/v1/namespaces/${ns}/secrets/seed`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'seed', namespace: ns }, stringData: Object.fromEntries(Array.from({ length: size }, (_, i) => [`v${i}`, localSeed(`stellar-steward bench v${i}`)])) });
   const create = (name: string) => env.kube.apply(`${nodesPath}/${name}`, {
     apiVersion: 'stellar.org/v1alpha1', kind: 'StellarNode', metadata: { name, namespace: ns },
-    spec: { nodeType: 'Validator', network, storage: { size: '1Gi' }, validatorConfig: { seedSecretRef: { name: 'seed' } } },
+    spec: { nodeType: 'Validator', network, storage: { size: '1Gi' }, validatorConfig: { seedSecretRef: { name: 'seed', key: name } } },
   });
   const names = Array.from({ length: size }, (_, i) => `v${i}`);
   for (const name of names) await create(name);
