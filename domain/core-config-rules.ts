@@ -116,7 +116,8 @@ function checkTypes(doc: Table, add: Add): void {
 function checkNetwork(doc: Table, context: ConfigContext, add: Add): void {
   const passphrase = doc.NETWORK_PASSPHRASE;
   if (typeof passphrase !== 'string' || passphrase === '') {
-    add('network', 'NETWORK_PASSPHRASE is not set: stellar-core cannot join any network', 'NETWORK_PASSPHRASE');
+    // validateNetworkPassphrase (src/main/ApplicationUtils.cpp), run by setupApp at start.
+    add('network', 'NETWORK_PASSPHRASE not configured', 'NETWORK_PASSPHRASE');
   } else if (passphrase !== context.network) {
     // stellar-core would start, but on another network than the pod's: it never syncs with its peers.
     add('network', `NETWORK_PASSPHRASE '${passphrase}' differs from the pod's network '${context.network}'`, 'NETWORK_PASSPHRASE');
