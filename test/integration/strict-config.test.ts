@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
+import { validatorSetWorkflowId } from '../../domain/names.js';
 import type { PoolStatus } from '../../domain/pool-status.js';
-import { startPoolTrigger } from '../../worker/resource-triggers.js';
+import { localSeed } from '../../stack/local-seeds.js';
+import { startPoolTrigger, startValidatorTrigger } from '../../worker/resource-triggers.js';
 import { archiveUrl, createNamespace, eventually, kube, mergePatch, startWorker, temporalClient, workerKube } from './support.js';
 
 // The strict simulator on the real stack: a pool whose coreConfigOverride stellar-core would refuse gets
@@ -20,6 +22,7 @@ interface Pod {
   };
 }
 
+const network = `Strict Test Network ; ${process.pid}`;
 const POOLS = (ns: string) => `/apis/stellar.org/v1alpha1/namespaces/${ns}/readonlypools`;
 const UNKNOWN = 'NOT_A_STELLAR_CORE_KEY=1';
 
@@ -51,6 +54,7 @@ describe('strict stellar-core simulator: configs stellar-core refuses crash-loop
   let client: Client;
   let worker: Awaited<ReturnType<typeof startWorker>>;
   let stopTrigger: () => void;
+  let stopValidators: () => void;
   let ns: string;
   const pod = (name: string) => kube().request<Pod>('GET', `/api/v1/namespaces/${ns}/pods/${name}`);
   const pool = (name: string) => kube().request<Pool>('GET', `${POOLS(ns)}/${name}`);
@@ -60,9 +64,12 @@ describe('strict stellar-core simulator: configs stellar-core refuses crash-loop
     worker = await startWorker();
     ns = await createNamespace('strict');
     stopTrigger = startPoolTrigger(workerKube(), client, { namespace: ns, taskQueue: worker.taskQueue, inputDefaults: { intervalSeconds: 1, ledgerRefreshSeconds: 2 }, log: () => undefined });
+    stopValidators = startValidatorTrigger(workerKube(), client, { taskQueue: worker.taskQueue, inputDefaults: { resyncSeconds: 2 }, log: () => undefined });
   });
   afterAll(async () => {
     stopTrigger?.();
+    stopValidators?.();
+    await client?.workflow.getHandle(validatorSetWorkflowId(network)).terminate().catch(() => undefined);
     await worker?.stop();
     await client?.connection.close();
   });
@@ -110,5 +117,25 @@ describe('strict stellar-core simulator: configs stellar-core refuses crash-loop
     const running = await pod('good-0');
     expect(ready(running)).toBe(true);
     expect(await info(running.status?.podIP)).toBe('Synced!');
+  });
+
+  it('a validator whose override stellar-core refuses crash-loops with the rule on its status, and runs once fixed', async () => {
+    const path = `/apis/stellar.org/v1alpha1/namespaces/${ns}/stellarnodes/v1`;
+    await kube().apply(`/api/v1/namespaces/${ns}/secrets/seeds`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'seeds', namespace: ns }, stringData: { v1: localSeed(`strict test ${ns} v1`) } });
+    await kube().apply(path, {
+      apiVersion: 'stellar.org/v1alpha1', kind: 'StellarNode', metadata: { name: 'v1', namespace: ns },
+      spec: { nodeType: 'Validator', network, storage: { size: '1Gi' }, validatorConfig: { seedSecretRef: { name: 'seeds', key: 'v1' } }, coreConfigOverride: 'INVARIANT_EXTRA_CHECKS=true' },
+    });
+    const crashed = await eventually(() => pod('v1-0').catch(() => ({}) as Pod), (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff', 60_000, 'v1-0 crash-looping');
+    expect(crashed.status?.containerStatuses?.[0]?.lastState?.terminated?.message).toMatch(/^Got an exception: Invalid configuration: INVARIANT_EXTRA_CHECKS cannot be enabled on a validator/);
+    expect(await info(crashed.status?.podIP)).toMatch(/^unreachable: ECONNREFUSED/);
+    type Node = { status?: { conditions?: { type: string; reason: string; message: string }[] } };
+    const node = await eventually(() => kube().request<Node>('GET', path), (n) => n.status?.conditions?.some((c) => c.reason === 'ConfigRefused') ?? false, 30_000, 'v1 ConfigRefused');
+    expect(node.status?.conditions?.find((c) => c.type === 'Degraded')?.message).toMatch(/rule invariant-extra-checks, key INVARIANT_EXTRA_CHECKS/);
+
+    await mergePatch(path, { spec: { coreConfigOverride: 'CATCHUP_RECENT=60' } });
+    const back = await eventually(() => pod('v1-0'), (p) => ready(p), 60_000, 'v1-0 Ready after the fix');
+    expect(await info(back.status?.podIP)).toBe('Synced!');
+    await eventually(() => kube().request<Node>('GET', path), (n) => !(n.status?.conditions?.some((c) => c.type === 'Degraded') ?? true), 30_000, 'Degraded gone');
   });
 });
