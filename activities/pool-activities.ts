@@ -3,6 +3,7 @@ import type { ReplicaProbe } from '../domain/core-info.js';
 import type { TipSource } from '../domain/freshness.js';
 import type { ResourceRef } from '../domain/names.js';
 import { poolNames } from '../domain/pool-names.js';
+import { POOL_CONFIG_KEY } from '../domain/pool-objects.js';
 import type { KubeObject } from '../domain/pool-objects.js';
 import type { PodPatch, PoolEvent } from '../domain/pool-decision.js';
 import type { ObservedPod, PoolObservation } from '../domain/pool-observation.js';
@@ -33,19 +34,20 @@ interface PodResource {
 export function createPoolActivities(kube: KubeRest, http: HttpClient = defaultHttpClient()) {
   return {
     /**
-     * Reads the pool, its StatefulSet and pods, probes every pod and the archives; undefined when the pool
-     * is gone. A pod or source that cannot be read is data in the observation (`probes`, `sourceErrors`).
+     * Reads the pool, its StatefulSet, ConfigMap and pods, probes every pod and the archives; undefined when
+     * the pool is gone. A pod or source that cannot be read is data in the observation (`probes`, `sourceErrors`).
      */
     async observePool(ref: ResourceRef): Promise<PoolObservation | undefined> {
       const pool = await kube.getOptional<PoolResource>(`/apis/stellar.org/v1alpha1/namespaces/${ref.namespace}/readonlypools/${ref.name}`);
       if (!pool) return undefined;
       const names = poolNames(ref);
       const selector = Object.entries(names.selector).map(([k, v]) => `${k}=${v}`).join(',');
-      const [statefulSet, podList, serviceList, httpRoute] = await Promise.all([
+      const [statefulSet, podList, serviceList, httpRoute, configMap] = await Promise.all([
         kube.getOptional<{ spec: { replicas: number; volumeClaimTemplates?: LiveClaimTemplate[] } }>(`/apis/apps/v1/namespaces/${ref.namespace}/statefulsets/${names.statefulSet}`),
         kube.request<{ items: PodResource[] }>('GET', `/api/v1/namespaces/${ref.namespace}/pods`, { query: { labelSelector: selector } }),
         kube.request<{ items: ServiceResource[] }>('GET', `/api/v1/namespaces/${ref.namespace}/services`, { query: { labelSelector: selector } }),
         readHttpRoute(kube, ref.namespace, names.httpRoute),
+        kube.getOptional<{ data?: Record<string, string> }>(`/api/v1/namespaces/${ref.namespace}/configmaps/${names.configMap}`),
       ]);
       // Per-replica Services select one pod by name; only those this pool controls are its to remove.
       const replicaServices = serviceList.items
@@ -62,6 +64,7 @@ export function createPoolActivities(kube: KubeRest, http: HttpClient = defaultH
         httpRoute: httpRoute?.metadata.ownerReferences?.some((o) => o.controller && o.uid === pool.metadata.uid) ?? false,
         statefulSetReplicas: statefulSet?.spec.replicas,
         statefulSetClaimTemplates: statefulSet && liveClaimTemplates(statefulSet.spec.volumeClaimTemplates),
+        liveConfig: configMap?.data?.[POOL_CONFIG_KEY],
         pods,
         probes: probes satisfies ReplicaProbe[],
         tipSources: archives.sources,

@@ -4,12 +4,30 @@ import { networkSlug, normalizeNetwork, type NetworkInput } from '../domain/netw
 import type { NodeStatus, ObservedNode, ValidatorObservation } from '../domain/validator-decision.js';
 import type { KubeObject } from '../domain/pool-objects.js';
 import type { ConnectResult, PeerConnect } from '../domain/validator-connections.js';
+import type { QuorumSetSpec } from '../domain/known-quorum-sets.js';
+import type { CoreConfigOverride } from '../domain/stellar-core-config.js';
 import { NODE_LABEL } from '../domain/validator-objects.js';
+import { publicKeyOfSeed } from './node-key.js';
 import type { PeerPush } from '../domain/validator-peers.js';
 import { applyObjects, unlessGone, type ApplyResult } from './kube/apply-objects.js';
-import { FIELD_MANAGER, type KubeRest } from './kube/rest.js';
+import { FIELD_MANAGER, KubeApiError, type KubeRest } from './kube/rest.js';
 import { connectPeer, probeReplica, readCorePeers } from './stellar-core-client.js';
 import { activityLog } from './activity-log.js';
+
+/**
+ * The public key of a validator's seed Secret, or undefined when the Secret or key is missing, not
+ * readable, or not a valid seed (the node then stays out of the other validators' quorum sets).
+ */
+async function publicKeyOf(kube: KubeRest, namespace: string, ref: { name: string; key: string }): Promise<string | undefined> {
+  try {
+    const secret = await kube.getOptional<{ data?: Record<string, string> }>(`/api/v1/namespaces/${namespace}/secrets/${ref.name}`);
+    const encoded = secret?.data?.[ref.key];
+    return encoded === undefined ? undefined : publicKeyOfSeed(Buffer.from(encoded, 'base64').toString('utf8'));
+  } catch (error) {
+    if (error instanceof KubeApiError && error.status === 403) return undefined;
+    throw error;
+  }
+}
 
 /** Namespace and name of the shared peers ConfigMap. */
 export const PEERS_CONFIG_MAP = { namespace: 'stellar-system', name: 'stellar-peers' } as const;
@@ -19,7 +37,10 @@ interface NodeResource {
   spec: {
     nodeType: string; network: NetworkInput; version?: string; suspended?: boolean;
     storage?: { size?: string | number; storageClass?: string };
-    validatorConfig?: { seedSecretRef?: { name: string; key?: string }; historyArchiveUrls?: string[] };
+    validatorConfig?: {
+      seedSecretRef?: { name: string; key?: string }; historyArchiveUrls?: string[]; homeDomain?: string; quorumSet?: QuorumSetSpec; enableHistoryArchive?: boolean;
+    };
+    coreConfigOverride?: CoreConfigOverride;
   };
   status?: NodeStatus;
 }
@@ -47,8 +68,8 @@ export const VERIFY_DELAYS_MS = [0, 100, 200, 400, 800, 1600] as const;
 /**
  * Validator-set activities: observe every StellarNode with its Service, pod, `/info` and `/peers`; apply
  * objects; write this network's keys of the shared peers ConfigMap; connect peers with `/connect` and
- * verify them in `/peers`; write node statuses. The seed Secret is referenced by name only: no secret
- * value is ever read here.
+ * verify them in `/peers`; write node statuses. A seed Secret is read only to derive the node's public key
+ * (its quorum-set entry in the other validators' configs); the seed itself never leaves `publicKeyOf`.
  */
 export function createValidatorActivities(kube: KubeRest, options: ValidatorActivityOptions = {}) {
   const legacyPeersNetwork = (options.legacyPeersNetwork ?? process.env.STEWARD_LEGACY_PEERS_NETWORK ?? 'Mainnet').trim() || undefined;
@@ -72,8 +93,15 @@ export function createValidatorActivities(kube: KubeRest, options: ValidatorActi
           seedSecret: node.spec.validatorConfig?.seedSecretRef ? { name: node.spec.validatorConfig.seedSecretRef.name, key: node.spec.validatorConfig.seedSecretRef.key ?? 'seed' } : undefined,
           storageSize: String(node.spec.storage?.size ?? '100Gi'), storageClass: node.spec.storage?.storageClass,
           historyArchiveUrls: node.spec.validatorConfig?.historyArchiveUrls ?? [], status: node.status,
+          homeDomain: node.spec.validatorConfig?.homeDomain, quorumSet: node.spec.validatorConfig?.quorumSet,
+          enableHistoryArchive: node.spec.validatorConfig?.enableHistoryArchive, coreConfigOverride: node.spec.coreConfigOverride,
           pod: pod ? { uid: pod.metadata.uid, ip: pod.status?.podIP, ready } : undefined,
         };
+        if (view.seedSecret && node.spec.nodeType === 'Validator') {
+          view.publicKey = await publicKeyOf(kube, node.metadata.namespace, view.seedSecret);
+          const configMap = await kube.getOptional<{ data?: Record<string, string> }>(`/api/v1/namespaces/${node.metadata.namespace}/configmaps/${node.metadata.name}-config`);
+          view.liveConfig = configMap?.data?.['stellar-core.cfg'];
+        }
         if (pod && ready) view.probe = await probeReplica({ name: node.metadata.name, ip: pod.status?.podIP, ready });
         if (view.probe?.info && pod?.status?.podIP) {
           const read = await readCorePeers(pod.status.podIP);

@@ -1,6 +1,7 @@
 // The chaos benchmark's four resources in one namespace (a ReadOnlyPool, a validator set of StellarNodes,
 // a Tenant, a PostgresReplicaSet), the spec changes it makes on them, and its correctness checks: owned
 // objects counted per owner, and workflow runs that failed.
+import { localSeed } from '../stack/local-seeds.js';
 import type { Client } from '@temporalio/client';
 import type { KubeRest } from '../activities/kube/rest.js';
 import { validatorSetWorkflowId, workflowId } from '../domain/names.js';
@@ -39,7 +40,6 @@ const GROUP = '/apis/stellar.org/v1alpha1';
 const VERSIONS = ['22.1.0', '22.1.1'] as const;
 /** Tenant images the changes flip between (any tag but `broken` runs on KWOK). */
 const TENANT_IMAGES = ['rustfs/rustfs:1.0.0', 'rustfs/rustfs:1.0.1'] as const;
-const SEED = 'SCHAOSSEEDFORTHELOCALSTACKONLYNEVERUSEDONAREALNETWORKXXXXXXXX';
 
 /**
  * The four resources and their current desired state. Each `change` flips one setting that the owned
@@ -75,7 +75,7 @@ export class ChaosFleet {
   async create(): Promise<void> {
     const { kube, namespace: ns, postgres } = this.options;
     await kube.apply(`/api/v1/namespaces/${ns}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-    await kube.apply(`/api/v1/namespaces/${ns}/secrets/seeds`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'seeds', namespace: ns }, stringData: { seed: SEED } });
+    await kube.apply(`/api/v1/namespaces/${ns}/secrets/seeds`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'seeds', namespace: ns }, stringData: Object.fromEntries(this.validatorNames.map((name) => [name, localSeed(`stellar-steward chaos ${name}`)])) });
     await kube.apply(`/api/v1/namespaces/${ns}/secrets/pg`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pg', namespace: ns }, stringData: { username: postgres.user, password: postgres.password } });
     await this.resource('readonlypools', 'pool', 'ReadOnlyPool', {
       network: 'Testnet', minReplicas: 2, maxReplicas: 3, targetReplicas: this.poolReplicas, historyArchiveUrls: [this.options.archiveUrl],
@@ -83,7 +83,7 @@ export class ChaosFleet {
     });
     for (const name of this.validatorNames) {
       await this.resource('stellarnodes', name, 'StellarNode', {
-        nodeType: 'Validator', network: this.network, version: VERSIONS[0], storage: { size: '1Gi' }, validatorConfig: { seedSecretRef: { name: 'seeds', key: 'seed' } },
+        nodeType: 'Validator', network: this.network, version: VERSIONS[0], storage: { size: '1Gi' }, validatorConfig: { seedSecretRef: { name: 'seeds', key: name } },
       });
     }
     await kube.apply(`/apis/rustfs.com/v1alpha1/namespaces/${ns}/tenants/t`, {

@@ -3,6 +3,7 @@
 // for 3, 10 and 30 validators (p50/p99); then the time until a deleted network's keys leave stellar-peers.
 // Run: npm run build && node dist/bench/validator-convergence.js [--smoke]
 // (uses the stack in STEWARD_STACK_DIR, else starts or attaches to the `bench` stack; --smoke: 3 validators, 1 sample)
+import { localSeed } from '../stack/local-seeds.js';
 import { validatorSetWorkflowId } from '../domain/names.js';
 import { networkSlug } from '../domain/network.js';
 import { startValidatorTrigger } from '../worker/resource-triggers.js';
@@ -42,15 +43,21 @@ async function meshed(ns: string, names: string[]): Promise<boolean> {
   return names.every((name) => names.every((other) => other === name || (all.get(`${ns}/${name}-0`) ?? []).includes(`${ns}/${other}-0`)));
 }
 
+/** Each validator's own local-only seed, by name (the set `v<i>` and the newcomers `n<i>`). */
+function seeds(size: number): Record<string, string> {
+  const names = [...Array.from({ length: size }, (_, i) => `v${i}`), ...Array.from({ length: SAMPLES }, (_, i) => `n${i}`)];
+  return Object.fromEntries(names.map((name) => [name, localSeed(`stellar-steward bench ${name}`)]));
+}
+
 for (const size of SIZES) {
   const ns = `valbench-${size}-${Date.now().toString(36)}`;
   const network = `Bench Network ; ${ns}`;
   const nodesPath = `/apis/stellar.org/v1alpha1/namespaces/${ns}/stellarnodes`;
   await env.kube.apply(`/api/v1/namespaces/${ns}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-  await env.kube.apply(`/api/v1/namespaces/${ns}/secrets/seed`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'seed', namespace: ns }, stringData: { seed: 'S-bench' } });
+  await env.kube.apply(`/api/v1/namespaces/${ns}/secrets/seed`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'seed', namespace: ns }, stringData: seeds(size) });
   const create = (name: string) => env.kube.apply(`${nodesPath}/${name}`, {
     apiVersion: 'stellar.org/v1alpha1', kind: 'StellarNode', metadata: { name, namespace: ns },
-    spec: { nodeType: 'Validator', network, storage: { size: '1Gi' }, validatorConfig: { seedSecretRef: { name: 'seed' } } },
+    spec: { nodeType: 'Validator', network, storage: { size: '1Gi' }, validatorConfig: { seedSecretRef: { name: 'seed', key: name } } },
   });
   const names = Array.from({ length: size }, (_, i) => `v${i}`);
   for (const name of names) await create(name);

@@ -6,7 +6,8 @@ import { assessReplica, networkTip, replicaTipSources, servingReplicas, type Rep
 import { networkPassphrase } from './network.js';
 import { autoscalerStatus, recoverPoolMemory, shardPlanStatus, type PoolMemory } from './pool-memory.js';
 import { poolNames, SERVING_LABEL, SHARD_ANNOTATIONS } from './pool-names.js';
-import { poolClaimTemplates, poolConfigMap, poolHeadlessService, poolHttpRoute, poolNetworkPolicy, poolReadService, poolStatefulSet, replicaService, type KubeObject, type PoolOwner } from './pool-objects.js';
+import { chooseConfig, configRefusedCondition, type ConfigChoice } from './config-choice.js';
+import { poolClaimTemplates, poolConfigMap, poolCoreConfig, poolHeadlessService, poolHttpRoute, poolNetworkPolicy, poolReadService, poolStatefulSet, replicaService, type KubeObject, type PoolOwner } from './pool-objects.js';
 import type { PoolObservation } from './pool-observation.js';
 import { decideShards, manualClaims } from './pool-shards.js';
 import { validatePoolSpec, withDefaults } from './pool-spec.js';
@@ -96,7 +97,15 @@ export function decidePool(observed: PoolObservation, given: PoolMemory, options
 
   const owner: PoolOwner = { namespace: observed.pool.namespace, name: observed.pool.name, uid: observed.pool.uid };
   const claims = keepLiveClaimTemplates(poolClaimTemplates(spec), observed.statefulSetClaimTemplates);
-  const objects = [poolConfigMap(owner, spec), poolAlertsConfigMap(owner, spec), poolHeadlessService(owner), poolReadService(owner), poolNetworkPolicy(owner), poolStatefulSet(owner, spec, scale.replicas, claims.templates)];
+  const config = chooseConfig(poolCoreConfig(owner, spec), observed.liveConfig, { network: passphrase });
+  const objects = [
+    poolConfigMap(owner, spec, config.config),
+    poolAlertsConfigMap(owner, spec),
+    poolHeadlessService(owner),
+    poolReadService(owner),
+    poolNetworkPolicy(owner),
+    poolStatefulSet(owner, spec, scale.replicas, claims.templates, config.config),
+  ];
   if (spec.loadBalancing.mode === 'GatewayAPI') {
     const weights = assessments.map((a) => ({ replica: a.replica, weight: spec.loadBalancing.enabled ? a.weight : 1 }));
     objects.push(...weights.map((w) => replicaService(owner, w.replica)), poolHttpRoute(owner, weights, spec.loadBalancing.parentRefs));
@@ -106,7 +115,7 @@ export function decidePool(observed: PoolObservation, given: PoolMemory, options
   const podPatches = observed.pods.map((pod) => podPatch(pod.name, serving.includes(pod.name), shardDecision.shards, shardDecision.owners));
 
   const status: PoolStatus = {
-    ...poolStatus(observed, assessments, tip, shardDecision, scale.replicas, needsRecreation(owner, claims.changes), options.now),
+    ...poolStatus(observed, assessments, tip, shardDecision, scale.replicas, needsRecreation(owner, claims.changes), config, options.now),
     autoscaler: autoscalerStatus(specTarget, scale.memory),
     shardPlan: shardPlanStatus(shardDecision.memory, spec.shardBalancing.strategy),
   };
@@ -182,6 +191,7 @@ function poolStatus(
   shards: { shards: Shard[]; owners: ShardOwners },
   desiredReplicas: number,
   recreation: string | undefined,
+  config: ConfigChoice,
   now: number,
 ): PoolStatus {
   const previous = observed.pool.status;
@@ -201,7 +211,7 @@ function poolStatus(
   const ready = assessments.filter((a) => a.ready).length;
   const generation = observed.pool.generation;
   const conditions = mergeConditions(previous?.conditions, [
-    ...poolConditions(observed, assessments, fresh.length, ready, desiredReplicas, tip.ignored, generation),
+    ...poolConditions(observed, assessments, fresh.length, ready, desiredReplicas, tip.ignored, generation, config),
     recreation
       ? { type: 'Stalled', status: 'True', reason: 'NeedsRecreation', message: recreation, observedGeneration: generation }
       : { type: 'Stalled', status: 'False', reason: 'Progressing', message: 'nothing waits for you', observedGeneration: generation },
@@ -229,6 +239,7 @@ function poolConditions(
   desired: number,
   ignored: { source: string; network: string }[],
   generation: number,
+  config: ConfigChoice,
 ): ConditionInput[] {
   const current = observed.pods.length;
   const settled = current === desired && ready === desired;
@@ -245,10 +256,17 @@ function poolConditions(
     settled
       ? { type: 'Progressing', status: 'False', reason: 'Settled', message: `${desired} replicas ready`, observedGeneration: generation }
       : { type: 'Progressing', status: 'True', reason: 'Scaling', message: `${ready} of ${desired} replicas ready (${current} exist)`, observedGeneration: generation },
-    problems.length > 0
+    refusedConfig(observed, config, problems) ?? (problems.length > 0
       ? { type: 'Degraded', status: 'True', reason: degradedReason(lagging.length, observed.sourceErrors.length), message: problems.join('; '), observedGeneration: generation }
-      : { type: 'Degraded', status: 'False', reason: 'AllFresh', message: 'every replica is fresh', observedGeneration: generation },
+      : { type: 'Degraded', status: 'False', reason: 'AllFresh', message: 'every replica is fresh', observedGeneration: generation }),
   ];
+}
+
+/** `Degraded`, reason `ConfigRefused`, when stellar-core would refuse the config the spec asks for; the other problems follow. */
+function refusedConfig(observed: PoolObservation, config: ConfigChoice, problems: string[]): ConditionInput | undefined {
+  const { namespace, name, generation } = observed.pool;
+  const condition = configRefusedCondition(config, `ReadOnlyPool ${namespace}/${name}`, `${namespace}/${poolNames(observed.pool).configMap}`, generation);
+  return condition && { ...condition, message: [condition.message, ...problems].join('; ') };
 }
 
 /** The Degraded reason: lagging replicas first, then sources that could not be read, then ignored ones. */

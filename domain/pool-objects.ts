@@ -1,4 +1,5 @@
 import type { ClaimTemplate } from './claim-templates.js';
+import { knownQuorumSet } from './known-quorum-sets.js';
 import { networkPassphrase } from './network.js';
 import type { ResourceRef } from './names.js';
 import type { ParentRef, PoolSpec } from './pool-spec.js';
@@ -28,15 +29,29 @@ function metadata(owner: PoolOwner, name: string, labels: Record<string, string>
   };
 }
 
-/** The ConfigMap with the pool's stellar-core configuration (`stellar-core.cfg`). */
-export function poolConfigMap(owner: PoolOwner, spec: PoolSpec): KubeObject {
+/**
+ * The pool's stellar-core configuration: a watcher (not a validator) with the network's well-known quorum
+ * set or the spec's `quorumSet`, KNOWN_PEERS = the stable DNS names of every ordinal the pool may run
+ * (up to `maxReplicas`, so scaling never changes the config), and `coreConfigOverride` merged last.
+ */
+export function poolCoreConfig(owner: PoolOwner, spec: PoolSpec): string {
   const names = poolNames(owner);
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(owner, names.configMap), data: { 'stellar-core.cfg': poolCoreConfig(spec) } };
+  const knownPeers = Array.from({ length: spec.maxReplicas }, (_, i) => `${names.statefulSet}-${i}.${names.headlessService}.${owner.namespace}.svc.cluster.local:${PEER_PORT}`);
+  return renderCoreConfig({
+    network: spec.network, historyArchiveUrls: spec.historyArchiveUrls, knownPeers, quorumSet: spec.quorumSet ?? knownQuorumSet(spec.network), override: spec.coreConfigOverride, queryServer: true,
+  });
 }
 
-/** A pool's stellar-core configuration: a watcher that serves reads on the query server. */
-export function poolCoreConfig(spec: PoolSpec): string {
-  return renderCoreConfig({ network: spec.network, historyArchiveUrls: spec.historyArchiveUrls, queryServer: true });
+/** The key of the config file in the pool's ConfigMap. */
+export const POOL_CONFIG_KEY = 'stellar-core.cfg';
+
+/**
+ * The ConfigMap with the pool's stellar-core configuration (`stellar-core.cfg`): `config`, by default the
+ * one `poolCoreConfig` generates (see domain/config-choice.ts for when the live one is kept instead).
+ */
+export function poolConfigMap(owner: PoolOwner, spec: PoolSpec, config: string = poolCoreConfig(owner, spec)): KubeObject {
+  const names = poolNames(owner);
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(owner, names.configMap), data: { [POOL_CONFIG_KEY]: config } };
 }
 
 /**
@@ -64,13 +79,19 @@ export function poolClaimTemplates(spec: PoolSpec): ClaimTemplate[] {
 /**
  * The StatefulSet of the pool: stable identities, one volume per replica from `storage` (or the given
  * claim templates: the live ones, which Kubernetes does not let change), PVC retention following
- * `retentionPolicy`, the config mounted read-only, and a template annotation with the config's hash so
- * that a config change rolls the pods (no timestamps: nothing rolls without a change). With shard
- * balancing, each replica's shards reach the container as files (`SHARD_FILES`).
+ * `retentionPolicy`, the config mounted read-only, and a template annotation with the hash of `config` (the
+ * one the ConfigMap holds) so that a config change rolls the pods (no timestamps: nothing rolls without a
+ * change). With shard balancing, each replica's shards reach the container as files (`SHARD_FILES`).
  */
-export function poolStatefulSet(owner: PoolOwner, spec: PoolSpec, replicas: number, claimTemplates: ClaimTemplate[] = poolClaimTemplates(spec)): KubeObject {
+export function poolStatefulSet(
+  owner: PoolOwner,
+  spec: PoolSpec,
+  replicas: number,
+  claimTemplates: ClaimTemplate[] = poolClaimTemplates(spec),
+  config: string = poolCoreConfig(owner, spec),
+): KubeObject {
   const names = poolNames(owner);
-  const configHash = fnv1a32(poolCoreConfig(spec)).toString(16);
+  const configHash = fnv1a32(config).toString(16);
   const retention = spec.storage.retentionPolicy;
   return {
     apiVersion: 'apps/v1',

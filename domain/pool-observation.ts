@@ -34,6 +34,8 @@ export interface PoolObservation {
    * Kubernetes does not let them change, so the desired StatefulSet keeps them.
    */
   statefulSetClaimTemplates?: ClaimTemplate[];
+  /** The config the pool's ConfigMap holds now (`stellar-core.cfg`), when the ConfigMap exists. */
+  liveConfig?: string;
   pods: ObservedPod[];
   /** One probe per pod, same order as `pods`. */
   probes: ReplicaProbe[];

@@ -1,6 +1,9 @@
 import { networkProblem, normalizeNetwork, type NetworkInput } from './network.js';
 import { storageSizeProblem } from './quantity.js';
 
+import type { QuorumSetSpec } from './known-quorum-sets.js';
+import type { CoreConfigOverride } from './stellar-core-config.js';
+
 /** The ReadOnlyPool spec (stellar.org/v1alpha1), as written by users (the reference operator's forms included). */
 export interface PoolSpecInput {
   network: NetworkInput;
@@ -14,6 +17,10 @@ export interface PoolSpecInput {
   horizonUrl?: string;
   resources?: Record<string, unknown>;
   storage?: Partial<Omit<PoolStorage, 'size'>> & { size?: string | number };
+  /** Replaces the network's well-known quorum set (`[[HOME_DOMAINS]]` and `[[VALIDATORS]]`). */
+  quorumSet?: QuorumSetSpec;
+  /** The reference operator's `coreConfigOverride`: TOML text (or a map) merged over the generated config. */
+  coreConfigOverride?: CoreConfigOverride;
   /** The reference operator's switch: Prometheus alerting rules for the pool (see `poolAlertsConfigMap`). */
   alerting?: boolean;
 }
@@ -88,6 +95,8 @@ export interface PoolSpec {
   resources?: Record<string, unknown>;
   storage: PoolStorage;
   alerting: boolean;
+  quorumSet?: QuorumSetSpec;
+  coreConfigOverride?: CoreConfigOverride;
 }
 
 /**
@@ -117,6 +126,8 @@ export function withDefaults(input: PoolSpecInput): PoolSpec {
     resources: input.resources,
     storage: { retentionPolicy: 'Delete', ...input.storage, size: String(input.storage?.size ?? '100Gi') },
     alerting: input.alerting ?? false,
+    quorumSet: input.quorumSet,
+    coreConfigOverride: input.coreConfigOverride,
   };
 }
 

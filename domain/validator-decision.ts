@@ -1,11 +1,14 @@
-import { mergeConditions, type Condition } from './conditions.js';
+import { mergeConditions, type Condition, type ConditionInput } from './conditions.js';
+import { chooseConfig, configRefusedCondition, type ConfigChoice } from './config-choice.js';
 import type { ProbeError, ReplicaProbe } from './core-info.js';
 import type { CorePeers } from './core-peers.js';
 import { networkPassphrase } from './network.js';
 import type { KubeObject } from './pool-objects.js';
 import { sameJson } from './pool-status.js';
 import { PEER_PORT } from './stellar-core-config.js';
-import { validatorObjects, type ValidatorSpec } from './validator-objects.js';
+import type { QuorumSetSpec } from './known-quorum-sets.js';
+import type { CoreConfigOverride } from './stellar-core-config.js';
+import { defaultHomeDomain, validatorConfig, validatorObjects, type SetMember, type ValidatorSpec } from './validator-objects.js';
 import { planConnections, type ConnectionPlan, type OverlayMember } from './validator-connections.js';
 import {
   extractPeers, networkPeerKeysToWrite, pendingPushes, renderPeersConfigMap, type NodeServiceView, type PeerPush, type PeerRecord, type PushLedger, type StellarNodeView,
@@ -21,6 +24,16 @@ export interface ObservedNode extends StellarNodeView {
   storageSize: string;
   storageClass?: string;
   historyArchiveUrls: string[];
+  /** `validatorConfig.homeDomain`, when set. */
+  homeDomain?: string;
+  /** `validatorConfig.quorumSet`, when set. */
+  quorumSet?: QuorumSetSpec;
+  enableHistoryArchive?: boolean;
+  coreConfigOverride?: CoreConfigOverride;
+  /** The node's public key, derived from its seed by the observing activity (never the seed itself). */
+  publicKey?: string;
+  /** The config its ConfigMap holds now (`stellar-core.cfg`), when the ConfigMap exists. */
+  liveConfig?: string;
   status?: NodeStatus;
   /** The validator's pod, when it exists. */
   pod?: { uid: string; ip?: string; ready: boolean };
@@ -90,20 +103,31 @@ export function decideValidators(network: string, observed: ValidatorObservation
   const mine = observed.nodes.filter((n) => networkPassphrase(n.network) === passphrase);
   const validators = mine.filter((n) => n.nodeType === 'Validator' && n.seedSecret);
   const peers = extractPeers(network, observed.nodes, observed.services);
-  const objects = validators.flatMap((v) => validatorObjects(toSpec(v), peers.filter((p) => p.name !== v.name || p.namespace !== v.namespace).map((p) => `${p.dnsName}:${p.port}`)));
+  const members: SetMember[] = peers.map((p) => {
+    const node = validators.find((v) => v.namespace === p.namespace && v.name === p.name);
+    return { namespace: p.namespace, name: p.name, homeDomain: node ? toSpec(node).homeDomain : defaultHomeDomain(p.namespace), publicKey: node?.publicKey, address: `${p.dnsName}:${p.port}` };
+  });
+  const choices = new Map<string, ConfigChoice>();
+  const objects = validators.flatMap((v) => {
+    const spec = toSpec(v);
+    const knownPeers = peers.filter((p) => p.name !== v.name || p.namespace !== v.namespace).map((p) => `${p.dnsName}:${p.port}`);
+    const choice = chooseConfig(validatorConfig(spec, members, knownPeers), v.liveConfig, { network: passphrase, selfPublicKey: v.publicKey });
+    choices.set(`${v.namespace}/${v.name}`, choice);
+    return validatorObjects(spec, knownPeers, members, choice.config);
+  });
   const data = renderPeersConfigMap(network, peers, observed.peersConfigMap ?? {});
   const health = validators.map((v) => ({ key: `${v.namespace}/${v.name}`, podUid: v.pod?.uid, healthy: isHealthy(v, passphrase) }));
   const { due, pending } = pendingPushes(peers, health.filter((h) => peers.some((p) => `${p.namespace}/${p.name}` === h.key)), ledger);
   const pushTargets: Record<string, string> = {};
   for (const v of validators) if (v.pod?.ip) pushTargets[`${v.namespace}/${v.name}`] = v.pod.ip;
-  const members: OverlayMember[] = peers.map((p) => {
+  const overlayMembers: OverlayMember[] = peers.map((p) => {
     const node = validators.find((v) => v.namespace === p.namespace && v.name === p.name);
     return { key: `${p.namespace}/${p.name}`, dnsName: p.dnsName, ip: node?.pod?.ip, healthy: node ? isHealthy(node, passphrase) : false, overlay: node?.overlay };
   });
   const legacy = observed.legacyPeersNetwork !== undefined && networkPassphrase(observed.legacyPeersNetwork) === passphrase;
   const networkData = networkPeerKeysToWrite(network, peers, legacy, observed.peersConfigMap ?? {});
   const stamp = new Date(now).toISOString();
-  const statuses = mine.map((n) => ({ namespace: n.namespace, name: n.name, status: nodeStatus(n, passphrase, peers.length, stamp) }));
+  const statuses = mine.map((n) => ({ namespace: n.namespace, name: n.name, status: nodeStatus(n, passphrase, peers.length, stamp, choices.get(`${n.namespace}/${n.name}`)) }));
   return {
     peers,
     objects,
@@ -114,8 +138,8 @@ export function decideValidators(network: string, observed: ValidatorObservation
     pushTargets,
     health,
     networkPeers: networkData ? { network: passphrase, data: networkData } : undefined,
-    connections: planConnections(members, PEER_PORT),
-    members,
+    connections: planConnections(overlayMembers, PEER_PORT),
+    members: overlayMembers,
   };
 }
 
@@ -123,6 +147,8 @@ function toSpec(v: ObservedNode): ValidatorSpec {
   return {
     namespace: v.namespace, name: v.name, uid: v.uid, network: v.network, version: v.version, suspended: v.suspended,
     seedSecret: v.seedSecret as { name: string; key: string }, storageSize: v.storageSize, storageClass: v.storageClass, historyArchiveUrls: v.historyArchiveUrls,
+    homeDomain: v.homeDomain ?? defaultHomeDomain(v.namespace), quorumSet: v.quorumSet, enableHistoryArchive: v.enableHistoryArchive ?? false,
+    coreConfigOverride: v.coreConfigOverride,
   };
 }
 
@@ -131,7 +157,7 @@ export function isHealthy(node: ObservedNode, passphrase: string): boolean {
   return Boolean(node.pod?.ready && node.probe?.info?.state === 'Synced!' && node.probe.info.network === passphrase);
 }
 
-function nodeStatus(node: ObservedNode, passphrase: string, peerCount: number, stamp: string): NodeStatus {
+function nodeStatus(node: ObservedNode, passphrase: string, peerCount: number, stamp: string, choice?: ConfigChoice): NodeStatus {
   const generation = node.generation;
   const endpoint = `${node.name}-0.${node.name}-hl.${node.namespace}.svc.cluster.local:11625`;
   let state: string;
@@ -154,7 +180,12 @@ function nodeStatus(node: ObservedNode, passphrase: string, peerCount: number, s
       ? { status: 'True', reason: 'Synced', message: `synced; ${Math.max(0, peerCount - 1)} peers known` }
       : { status: 'False', reason: 'NotSynced', message: `state is '${state}'` };
   }
-  const conditions = mergeConditions(node.status?.conditions, [{ type: 'Ready', ...ready, observedGeneration: generation }], stamp);
+  const decided: ConditionInput[] = [{ type: 'Ready', ...ready, observedGeneration: generation }];
+  // Degraded appears only while the config is refused: histories of running workflows (no refusal) keep
+  // deciding the same statuses, so they replay without a new status write.
+  const refused = choice && configRefusedCondition(choice, `StellarNode ${node.namespace}/${node.name}`, `${node.namespace}/${node.name}-config`, generation);
+  if (refused) decided.push(refused);
+  const conditions = mergeConditions(node.status?.conditions, decided, stamp);
   return {
     observedGeneration: generation,
     state,

@@ -39,7 +39,7 @@ export const CONTROL_ROUTES = [
   'GET /archive/<network>/.well-known/stellar-history.json',
   'GET /horizon/<network>/',
   'GET /_sim/connects[?pod=namespace/name]',
-  'GET /_sim/pods (each with `peers`: the pods it is connected to)',
+  'GET /_sim/pods (each with `peers`: the pods it is connected to, and `refusal` when stellar-core refuses its config)',
   'GET /_sim/tip[?network=<slug|name|passphrase>]',
 ] as const;
 
@@ -72,7 +72,7 @@ export function podSummary(pod: SimPod, view: Pick<ControlView, 'listening' | 'n
   return {
     pod: pod.key, uid: pod.uid, ip: pod.ip, network: pod.network, scenario: formatScenario(pod.scenario),
     scenarioText: pod.scenarioText, state: node.state, ledger: node.ledger, reportedNetwork: node.network,
-    listening: view.listening.has(pod.uid), dnsName: pod.dnsName, peers,
+    listening: view.listening.has(pod.uid), dnsName: pod.dnsName, peers, refusal: pod.refusal,
   };
 }
 

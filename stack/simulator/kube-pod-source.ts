@@ -1,5 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import { sleep } from '../process.js';
+import { PodConfigCheck } from './config-check.js';
 import { podRecordOf, STELLAR_CORE_SELECTOR, type PodRecord } from './pod-record.js';
 import { KubeRest } from '../../activities/kube/rest.js';
 import type { PodSource, ReadyTarget } from './pod-source.js';
@@ -19,7 +20,8 @@ export const DEFAULT_POLL_INTERVAL_MS = 250;
 
 /**
  * A pod source that lists the pods labelled `stellar.org/stellar-core=true` in all namespaces every
- * `pollIntervalMs` and delivers the Running ones with a pod IP. Polling a full list is level-based and
+ * `pollIntervalMs` and delivers the Running ones with a pod IP, each judged on its mounted config
+ * (config-check.ts: a refused config makes the pod crash-loop and go unserved). Polling a full list is level-based and
  * needs no resume logic; a failed list is logged (once per distinct error) and the last snapshot stays.
  * Throws when the kubeconfig's API server is not on a loopback address (the simulator dials nothing else).
  */
@@ -31,9 +33,11 @@ export function kubePodSource(options: KubePodSourceOptions): PodSource {
     throw new Error(`kubeconfig ${options.kubeconfigPath} points at ${server || 'no server'}; the simulator only dials loopback`);
   }
   const core = config.makeApiClient(k8s.CoreV1Api);
+  const configs = new PodConfigCheck(core, options.log);
   const list = async (): Promise<PodRecord[]> => {
     const pods = await core.listPodForAllNamespaces({ labelSelector: STELLAR_CORE_SELECTOR });
-    return pods.items.flatMap((pod) => podRecordOf(pod, options.defaultNetwork) ?? []);
+    const records = pods.items.flatMap((pod) => podRecordOf(pod, options.defaultNetwork) ?? []);
+    return configs.judge(pods.items, records, Date.now());
   };
   const rest = new KubeRest(config);
   let stopped = false;

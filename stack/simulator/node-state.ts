@@ -1,4 +1,5 @@
 import { digest, otherNetwork } from './network.js';
+import type { ConfigRefusal } from './pod-config.js';
 import type { Scenario } from './scenario.js';
 import { CHECKPOINT_FREQUENCY, ledgerCloseTimeMs, tipLedger, type TipClock } from './tip.js';
 
@@ -28,6 +29,8 @@ export interface SimPod {
   ready?: boolean;
   /** The pod's container statuses as the API holds them. */
   containerStatuses?: Record<string, unknown>[];
+  /** Why stellar-core would not run on the pod's config, when it would not (see pod-config.ts). */
+  refusal?: ConfigRefusal;
 }
 
 /** The states stellar-core reports in `/info`. */

@@ -1,5 +1,6 @@
 import { isIPv4 } from 'node:net';
 import { passphraseOf } from './network.js';
+import type { ConfigRefusal } from './pod-config.js';
 import { SCENARIO_ANNOTATION } from './scenario.js';
 
 /** The label selector of pods the simulator serves (the project's stellar-core label). */
@@ -38,6 +39,8 @@ export interface PodRecord {
   ready?: boolean;
   /** `status.containerStatuses` as the API holds them, to rewrite with their `ready` flags. */
   containerStatuses?: Record<string, unknown>[];
+  /** Set when stellar-core would refuse the config the pod mounts: the pod is then never served. */
+  refusal?: ConfigRefusal;
 }
 
 /** The container port name under which a pod declares its query server. */

@@ -41,14 +41,18 @@ export function syncPods(previous: ReadonlyMap<string, SimPod>, records: readonl
       ...(record.readinessProbe !== undefined ? { readinessProbe: record.readinessProbe } : {}),
       ...(record.ready !== undefined ? { ready: record.ready } : {}),
       ...(record.containerStatuses ? { containerStatuses: record.containerStatuses } : {}),
+      ...(record.refusal ? { refusal: record.refusal } : {}),
     });
   }
   return { pods, warnings };
 }
 
-/** True when the simulator listens for this pod: a loopback IPv4 pod IP and a reachable scenario. */
+/**
+ * True when the simulator listens for this pod: a loopback IPv4 pod IP, a reachable scenario, and a config
+ * stellar-core accepts (a refused one makes stellar-core exit before it opens any port).
+ */
 export function shouldListen(pod: SimPod): boolean {
-  return isLoopbackIPv4(pod.ip) && pod.scenario.kind !== 'unreachable';
+  return isLoopbackIPv4(pod.ip) && pod.scenario.kind !== 'unreachable' && !pod.refusal;
 }
 
 /** Which listeners to open and close to match the simulated pods. */

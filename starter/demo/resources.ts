@@ -57,7 +57,11 @@ export function demoResources(sourcesUrl: string, postgres: PostgresCluster | un
   const validators = only(validatorFile, 'StellarNode');
   const last = validators[validators.length - 1];
   if (!last) throw new Error('examples/validators.yaml holds no StellarNode');
-  const joiningValidator: Manifest = { ...last, metadata: { ...last.metadata, name: `validator-${validators.length + 1}` } };
+  const joiningName = `validator-${validators.length + 1}`;
+  const lastSpec = (last.spec ?? {}) as { validatorConfig?: { seedSecretRef?: { name: string; key?: string } } };
+  // Its own seed (the Secret's key named after it): two validators sharing a seed would be one node to stellar-core.
+  const validatorConfig = { ...lastSpec.validatorConfig, seedSecretRef: { name: lastSpec.validatorConfig?.seedSecretRef?.name ?? 'validator-seeds', key: joiningName } };
+  const joiningValidator: Manifest = { ...last, metadata: { ...last.metadata, name: joiningName }, spec: { ...last.spec, validatorConfig } };
   const [replicaSet] = only(dbFile, 'PostgresReplicaSet');
   const [tenant] = only(tenantFile, 'Tenant');
   if (!replicaSet || !tenant) throw new Error('examples/ lacks the Tenant or the PostgresReplicaSet');

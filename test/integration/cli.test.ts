@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TASK_QUEUE } from '../../domain/names.js';
 import { networkSlug } from '../../domain/network.js';
 import { STOPPED_ANNOTATION } from '../../domain/stop-mark.js';
+import { localSeed } from '../../stack/local-seeds.js';
 import { startPoolTrigger } from '../../worker/resource-triggers.js';
 import { createWorker } from '../../worker/worker.js';
 import { createNamespace, eventually, kube, mergePatch, stack, temporalClient, uniqueName, workerKube } from './support.js';
@@ -53,7 +54,7 @@ describe('the steward CLI against the local stack', () => {
       kube().apply(`/apis/${group}/namespaces/${ns}/${plural}/${name}`, { apiVersion: group, kind, metadata: { name, namespace: ns }, spec });
     await apply('ReadOnlyPool', 'readonlypools', 'p', { network: 'Testnet', minReplicas: 1, targetReplicas: 1, loadBalancing: { updateIntervalSeconds: 1 } });
     await apply('Tenant', 'tenants', 't', { image: 'rustfs/rustfs:1.0.0', pools: [{ name: 'a', servers: 1, persistence: { volumesPerServer: 1 } }] }, 'rustfs.com/v1alpha1');
-    await kube().apply(`/api/v1/namespaces/${ns}/secrets/seeds`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'seeds', namespace: ns }, stringData: { seed: 'SBCLITESTSEED' } });
+    await kube().apply(`/api/v1/namespaces/${ns}/secrets/seeds`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'seeds', namespace: ns }, stringData: { seed: localSeed('stellar-steward cli test v') } });
     await apply('StellarNode', 'stellarnodes', 'v', { nodeType: 'Validator', network, storage: { size: '1Gi' }, validatorConfig: { seedSecretRef: { name: 'seeds', key: 'seed' } } });
     const pg = stack().postgres;
     if (!pg || pg.external) throw new Error('needs the local PostgreSQL cluster');

@@ -89,7 +89,7 @@ describe('readiness, query port and NetworkPolicy without a worker', () => {
     });
     const validator = validatorObjects({
       namespace: ns, name: 'v1', uid: node.metadata.uid, network: 'Testnet', version: 'latest', suspended: false,
-      seedSecret: { name: 'seeds', key: 'v1' }, storageSize: '1Gi', historyArchiveUrls: [],
+      seedSecret: { name: 'seeds', key: 'v1' }, storageSize: '1Gi', historyArchiveUrls: [], homeDomain: `${ns}.stellar-steward.local`, enableHistoryArchive: false,
     }, []);
     const pool = await kube().apply<{ metadata: { uid: string } }>(`/apis/stellar.org/v1alpha1/namespaces/${ns}/readonlypools/p`, {
       apiVersion: 'stellar.org/v1alpha1', kind: 'ReadOnlyPool', metadata: { name: 'p', namespace: ns }, spec: { network: 'Testnet', minReplicas: 1, maxReplicas: 1, targetReplicas: 1 },

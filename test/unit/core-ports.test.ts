@@ -18,7 +18,7 @@ const owner = { namespace: 'ns', name: 'pool', uid: 'uid-pool' };
 const spec = withDefaults({ network: 'Testnet', historyArchiveUrls: ['http://127.0.0.1:9/archive/testnet'] });
 const validator: ValidatorSpec = {
   namespace: 'ns', name: 'v1', uid: 'uid-v1', network: 'Testnet', version: 'latest', suspended: false,
-  seedSecret: { name: 'seeds', key: 'v1' }, storageSize: '1Gi', historyArchiveUrls: [],
+  seedSecret: { name: 'seeds', key: 'v1' }, storageSize: '1Gi', historyArchiveUrls: [], homeDomain: 'ns.stellar-steward.local', enableHistoryArchive: false,
 };
 const validatorSet = validatorObjects(validator, ['v2-0.v2-hl.ns.svc.cluster.local:11625']);
 const poolObjects = [
@@ -42,7 +42,7 @@ describe('query server configuration (docs/software/commands.md, src/main/Applic
   it('never writes HTTP_QUERY_PORT into a validator config, which stellar-core would refuse', () => {
     const [configMap] = byKind(validatorSet, 'ConfigMap');
     expect(configMap && Object.keys(config(configMap)).filter((k) => k.startsWith('QUERY') || k === 'HTTP_QUERY_PORT')).toEqual([]);
-    expect(() => renderCoreConfig({ network: 'Testnet', historyArchiveUrls: [], validator: true, queryServer: true })).toThrow(/HTTP_QUERY_PORT/);
+    expect(() => renderCoreConfig({ network: 'Testnet', historyArchiveUrls: [], validator: { homeDomain: 'ns.stellar-steward.local', historyArchive: false, unsafeQuorum: false }, queryServer: true })).toThrow(/HTTP_QUERY_PORT/);
   });
 });
 

@@ -9,8 +9,10 @@ describe('renderCoreConfig', () => {
     network: 'Mainnet',
     historyArchiveUrls: ['http://127.0.0.1:9/archive/mainnet/', 'https://history.example/prd'],
     knownPeers: ['pool-0.pool-hl.ns.svc.cluster.local:11625', 'core "quoted"'],
-    validators: [{ name: 'v1', homeDomain: 'example.org', publicKey: 'GABC', address: 'core.example.org' }],
-    homeDomains: [{ homeDomain: 'example.org', quality: 'HIGH' }],
+    quorumSet: {
+      validators: [{ name: 'v1', homeDomain: 'example.org', publicKey: 'GABC', address: 'core.example.org' }],
+      homeDomains: [{ homeDomain: 'example.org', quality: 'HIGH' }],
+    },
   });
   const parsed = parse(toml) as Record<string, unknown>;
 

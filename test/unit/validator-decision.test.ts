@@ -46,3 +46,25 @@ describe('decideValidators: connections and stellar-peers keys', () => {
     expect(decideValidators('Mainnet', observation([], { legacyPeersNetwork: 'Mainnet', peersConfigMap: map }), {}, 0).networkPeers).toEqual({ network: MAINNET, data: {} });
   });
 });
+
+describe('decideValidators: a config stellar-core refuses', () => {
+  const configOf = (decision: ReturnType<typeof decideValidators>, name: string): string | undefined =>
+    (decision.objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === `${name}-config`) as { data?: Record<string, string> } | undefined)?.data?.['stellar-core.cfg'];
+  const degraded = (decision: ReturnType<typeof decideValidators>, name: string) => decision.statuses.find((s) => s.name === name)?.status.conditions.find((c) => c.type === 'Degraded');
+  const live = configOf(decideValidators('Testnet', observation([node('a', 1, 'Testnet')]), {}, 0), 'a');
+
+  it.each<[string, string | undefined, boolean, string | undefined]>([
+    ['accepted: rolled out, no Degraded condition', 'CATCHUP_RECENT=60', true, undefined],
+    ['refused over a good live config: the live one is kept', 'INVARIANT_EXTRA_CHECKS=true', false, 'ConfigRefused'],
+  ])('%s', (_name, override, rolledOut, reason) => {
+    const decision = decideValidators('Testnet', observation([{ ...node('a', 1, 'Testnet'), coreConfigOverride: override, liveConfig: live }]), {}, 0);
+    expect(configOf(decision, 'a') === live).toBe(!rolledOut);
+    expect(degraded(decision, 'a')?.reason).toBe(reason);
+  });
+
+  it('the condition names the node, the rule and the key', () => {
+    const decision = decideValidators('Testnet', observation([{ ...node('a', 1, 'Testnet'), coreConfigOverride: 'INVARIANT_EXTRA_CHECKS=true' }]), {}, 0);
+    expect(degraded(decision, 'a')?.message).toMatch(/StellarNode ns\/a \(rule invariant-extra-checks, key INVARIANT_EXTRA_CHECKS\).*no good config to keep/);
+    expect(configOf(decision, 'a')).toMatch(/INVARIANT_EXTRA_CHECKS=true/);
+  });
+});

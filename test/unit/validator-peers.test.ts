@@ -79,7 +79,7 @@ describe('renderPeersConfigMap (before patch validator-peers-observed)', () => {
   });
 
   it('peers go into the stellar-core config as KNOWN_PEERS, an array of strings', () => {
-    const config = parse(renderCoreConfig({ network: 'Mainnet', historyArchiveUrls: [], knownPeers: mainnet.map((p) => `${p.dnsName}:${p.port}`), validator: true }));
+    const config = parse(renderCoreConfig({ network: 'Mainnet', historyArchiveUrls: [], knownPeers: mainnet.map((p) => `${p.dnsName}:${p.port}`), validator: { homeDomain: 'ns.example', historyArchive: false, unsafeQuorum: false } }));
     expect(config.KNOWN_PEERS).toEqual(['a-0.a-hl.ns.svc.cluster.local:11625', 'b-0.b-hl.ns.svc.cluster.local:11625']);
     expect(config.NODE_IS_VALIDATOR).toBe(true);
     expect(config.NODE_SEED).toBeUndefined();
