@@ -4,8 +4,11 @@
 import { localSeed } from '../stack/local-seeds.js';
 import type { Client } from '@temporalio/client';
 import type { KubeRest } from '../activities/kube/rest.js';
-import { validatorSetWorkflowId, workflowId } from '../domain/names.js';
+import { tenantPoolStatefulSetName, validatorSetWorkflowId, workflowId } from '../domain/names.js';
 import type { PostgresCluster } from '../stack/index.js';
+
+/** The StatefulSet of the fleet's tenant `t`, pool `a`. */
+const TENANT_STATEFULSET = tenantPoolStatefulSetName('t', 'a');
 
 /** One of the four managed things. */
 export type Target = 'pool' | 'validators' | 'tenant' | 'replicas';
@@ -100,8 +103,8 @@ export class ChaosFleet {
     const ready = (sts: StatefulSet | undefined, replicas: number): boolean => sts?.spec.replicas === replicas && sts.status?.readyReplicas === replicas;
     const pool = await this.statefulSet('pool');
     if (!ready(pool, this.poolReplicas)) return `StatefulSet pool: ${pool?.status?.readyReplicas ?? 0}/${pool?.spec.replicas} ready, want ${this.poolReplicas}`;
-    const tenant = await this.statefulSet('t-a');
-    if (!ready(tenant, 2) || !(await this.tenantShows())) return `StatefulSet t-a: ${tenant?.status?.readyReplicas ?? 0}/2 ready, image ${tenant?.spec.template.spec.containers[0]?.image}, want ${this.tenantImage}`;
+    const tenant = await this.statefulSet(TENANT_STATEFULSET);
+    if (!ready(tenant, 2) || !(await this.tenantShows())) return `StatefulSet ${TENANT_STATEFULSET}: ${tenant?.status?.readyReplicas ?? 0}/2 ready, image ${tenant?.spec.template.spec.containers[0]?.image}, want ${this.tenantImage}`;
     if (!(await this.routingShows())) return `Service db-read: port not ${this.routingPort}`;
     for (const name of this.validatorNames) {
       const sts = await this.statefulSet(name);
@@ -179,7 +182,7 @@ export class ChaosFleet {
   }
 
   private async tenantShows(): Promise<boolean> {
-    return (await this.statefulSet('t-a'))?.spec.template.spec.containers[0]?.image === this.tenantImage;
+    return (await this.statefulSet(TENANT_STATEFULSET))?.spec.template.spec.containers[0]?.image === this.tenantImage;
   }
 
   private version(name: string): string {

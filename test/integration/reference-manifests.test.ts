@@ -1,6 +1,7 @@
 // Manifests written for the reference operator (Stellar-K8s) on the real API server and the worker:
 // {Custom: passphrase} networks, camelCase strategies, alerting, a byte count as storage.size, and the
 // admission refusal of a size that is no quantity. Shards reach the pods as Downward API files.
+import { knownQuorumSet } from '../../domain/known-quorum-sets.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
 import YAML from 'yaml';
@@ -29,6 +30,9 @@ function referencePool(namespace: string, name: string, archive: string, extra: 
       historyArchiveUrls: [archive],
       storage: { size: 1073741824, retentionPolicy: 'Delete' },
       alerting: true,
+      // A custom network has no well-known quorum set, and stellar-core refuses a config without one: the
+      // custom network's validators (here SDF's Testnet three, as data) are the user's to name.
+      quorumSet: knownQuorumSet('Testnet'),
       ...extra,
     },
   };

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
+import { tenantPoolStatefulSetName } from '../../domain/names.js';
 import { bringBack, takeDown } from '../../stack/outage.js';
 import { installRuntime } from '../../worker/runtime.js';
 import { startWorkerService, type WorkerService } from '../../worker/service.js';
@@ -39,7 +40,7 @@ describe('the watches ride out a kube-apiserver outage', () => {
   });
 
   it('logs each watch lost and resumed once, not per retry, and a change made after the API returns reaches the StatefulSet', async () => {
-    const image = async () => (await kube().request<{ spec: { template: { spec: { containers: { image: string }[] } } } }>('GET', `/apis/apps/v1/namespaces/${ns}/statefulsets/t-a`)).spec.template.spec.containers[0]?.image;
+    const image = async () => (await kube().request<{ spec: { template: { spec: { containers: { image: string }[] } } } }>('GET', `/apis/apps/v1/namespaces/${ns}/statefulsets/${tenantPoolStatefulSetName('t', 'a')}`)).spec.template.spec.containers[0]?.image;
     await eventually(image, (i) => i === 'rustfs/rustfs:1.0.0', 60_000, 'the tenant\'s StatefulSet');
     await eventually(() => client.workflow.getHandle(`tenant/${ns}/t`).query(tenantStatusQuery), (v) => v.iterations > 0, 30_000, 'a first iteration');
     const before = lines.length;
