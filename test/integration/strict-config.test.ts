@@ -70,6 +70,14 @@ describe('strict stellar-core simulator: configs stellar-core refuses crash-loop
     stopTrigger?.();
     stopValidators?.();
     await client?.workflow.getHandle(validatorSetWorkflowId(network)).terminate().catch(() => undefined);
+    // The validator trigger watches every namespace, so it may have started other networks' validator sets
+    // (validator-set/testnet for another test's leftovers): none may outlive this file's worker, or a later
+    // file (the demo) attaches to a run nobody polls.
+    if (client && worker) {
+      for await (const w of client.workflow.list({ query: `TaskQueue = '${worker.taskQueue}' AND ExecutionStatus = 'Running'` })) {
+        await client.workflow.getHandle(w.workflowId).terminate('strict-config test done').catch(() => undefined);
+      }
+    }
     await worker?.stop();
     await client?.connection.close();
   });
