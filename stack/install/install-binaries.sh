@@ -2,7 +2,7 @@
 # Installs the pinned servers of the local stack into a cache outside the repository.
 # Every step is idempotent: a binary already in the cache is reused, so a second run takes seconds.
 # Sources: Debian packages (etcd, PostgreSQL 15) and the Go module proxy (Temporal CLI, Kubernetes, KWOK,
-# Traefik, the Gateway API CRDs).
+# Traefik, Helm, the Gateway API CRDs).
 set -euo pipefail
 
 CACHE="${STEWARD_CACHE:-$HOME/.cache/stellar-steward}"
@@ -19,6 +19,8 @@ GATEWAY_API_VERSION="v1.4.0"
 # DNS providers import), and its go.mod replaces github.com/traefik/traefik/dynamic/ext with a nested module that
 # the module zip leaves out and the proxy does not serve. v3.6.12 builds unchanged.
 TRAEFIK_VERSION="v3.6.12"
+# Renders, lints and installs the chart in deploy/helm (the Helm tests); 'go install' builds it unchanged.
+HELM_VERSION="v3.22.0"
 export GOFLAGS="-mod=mod"
 export CGO_ENABLED=0
 mkdir -p "$BIN"
@@ -94,6 +96,15 @@ install_traefik() {
   echo "$TRAEFIK_VERSION" > "$BIN/traefik.version"
 }
 
+install_helm() {
+  have_version helm "$HELM_VERSION" && return 0
+  step "building Helm $HELM_VERSION from the Go module proxy (first time only, a few minutes)"
+  # The version variable makes 'helm version' print the pin instead of the module's default.
+  GOBIN="$BIN" go install -trimpath -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" \
+    "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+  echo "$HELM_VERSION" > "$BIN/helm.version"
+}
+
 kube_staging_modules="api apiextensions-apiserver apimachinery apiserver cli-runtime client-go cloud-provider cluster-bootstrap code-generator component-base component-helpers controller-manager cri-api cri-client csi-translation-lib dynamic-resource-allocation endpointslice externaljwt kms kube-aggregator kube-controller-manager kube-proxy kube-scheduler kubectl kubelet metrics mount-utils pod-security-admission sample-apiserver sample-cli-plugin sample-controller"
 
 install_kubernetes() {
@@ -144,7 +155,8 @@ case "${1:-all}" in
   kubernetes) install_kubernetes ;;
   gateway-api) install_gateway_api ;;
   traefik) install_traefik ;;
-  all) install_debian_packages; install_temporal; install_kwok; install_kubernetes; install_gateway_api; install_traefik ;;
-  *) fail "unknown part '$1' (expected: debian, temporal, kwok, kubernetes, gateway-api, traefik, all)" ;;
+  helm) install_helm ;;
+  all) install_debian_packages; install_temporal; install_kwok; install_kubernetes; install_gateway_api; install_traefik; install_helm ;;
+  *) fail "unknown part '$1' (expected: debian, temporal, kwok, kubernetes, gateway-api, traefik, helm, all)" ;;
 esac
 step "binaries ready in $BIN"

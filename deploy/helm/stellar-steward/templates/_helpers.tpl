@@ -1,0 +1,91 @@
+{{/*
+The name of every object of a release: the release name when it contains the chart's name (so
+`helm install stellar-steward` names them as deploy/ does), else "<release>-stellar-steward".
+*/}}
+{{- define "stellar-steward.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The labels of every object, and the worker pods' selector. The name is fixed: the NetworkPolicies the worker
+writes admit the stellar-core admin port only from pods with this label (domain/network-policy.ts).
+*/}}
+{{- define "stellar-steward.labels" -}}
+app.kubernetes.io/name: stellar-steward
+{{- end -}}
+
+{{/* The namespace of the shared stellar-peers ConfigMap (activities/validator-activities.ts). */}}
+{{- define "stellar-steward.peersNamespace" -}}
+stellar-system
+{{- end -}}
+
+{{/* Refuses values the worker cannot honour, naming the value and what to do. */}}
+{{- define "stellar-steward.validate" -}}
+{{- if not (has .Values.rbac.mode (list "cluster" "namespaced")) -}}
+{{- fail (printf "rbac.mode=%s: set cluster or namespaced" (toString .Values.rbac.mode)) -}}
+{{- end -}}
+{{- if gt (len .Values.watchNamespaces) 1 -}}
+{{- fail (printf "watchNamespaces=%v: the worker watches one namespace at most (STEWARD_WATCH_NAMESPACE); list one, or none for all" .Values.watchNamespaces) -}}
+{{- end -}}
+{{- if and (eq .Values.rbac.mode "namespaced") (empty .Values.watchNamespaces) -}}
+{{- fail "rbac.mode=namespaced needs watchNamespaces: name the namespace whose resources the worker manages, or set rbac.mode=cluster" -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+What the worker does to namespaced objects, and nothing more (deploy/clusterrole.yaml says why each rule
+exists; test/unit/helm-chart.test.ts keeps the two equal).
+*/}}
+{{- define "stellar-steward.namespacedRules" -}}
+- apiGroups: [stellar.org]
+  resources: [readonlypools, stellarnodes, postgresreplicasets]
+  verbs: [get, list, watch]
+- apiGroups: [stellar.org]
+  resources: [readonlypools/status, stellarnodes/status, postgresreplicasets/status]
+  verbs: [patch]
+- apiGroups: [stellar.org]
+  resources: [postgresreplicasets]
+  verbs: [patch]
+- apiGroups: [rustfs.com]
+  resources: [tenants]
+  verbs: [get, list, watch]
+- apiGroups: [rustfs.com]
+  resources: [tenants/status]
+  verbs: [patch]
+- apiGroups: [apps]
+  resources: [statefulsets]
+  verbs: [get, list, watch, create, patch, delete]
+- apiGroups: [""]
+  resources: [services]
+  verbs: [get, list, watch, create, patch, delete]
+- apiGroups: [""]
+  resources: [configmaps]
+  verbs: [get, create, patch]
+- apiGroups: [networking.k8s.io]
+  resources: [networkpolicies]
+  verbs: [get, create, patch]
+- apiGroups: [gateway.networking.k8s.io]
+  resources: [httproutes]
+  verbs: [get, create, patch, delete]
+- apiGroups: [""]
+  resources: [pods]
+  verbs: [get, list, watch, patch]
+- apiGroups: [""]
+  resources: [events]
+  verbs: [create]
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [get]
+{{- end -}}
+
+{{/* The one cluster-scoped read: the shared peers ConfigMap's namespace is checked, never created. */}}
+{{- define "stellar-steward.namespaceRule" -}}
+- apiGroups: [""]
+  resources: [namespaces]
+  resourceNames: [{{ include "stellar-steward.peersNamespace" . }}]
+  verbs: [get]
+{{- end -}}
