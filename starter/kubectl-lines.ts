@@ -3,6 +3,7 @@ import path from 'node:path';
 import { POOL_LABEL, SERVING_LABEL } from '../domain/pool-names.js';
 import type { StackInfo } from '../stack/index.js';
 import { binDir } from '../stack/paths.js';
+import type { DemoResources } from './demo/resources.js';
 
 /** What a shell needs to run the local stack's kubectl against the stack's API server. */
 export interface KubectlSetup {
@@ -33,6 +34,12 @@ export interface DemoNames {
   validator: string;
   tenant: string;
   replicaSet: string;
+}
+
+/** The names of the demo's resources (the first validator stands for all of them). */
+export function demoNames(r: DemoResources): DemoNames {
+  const validator = r.validators[0] ?? r.joiningValidator;
+  return { namespace: r.namespace, pool: r.pool.metadata.name, validator: validator.metadata.name, tenant: r.tenant.metadata.name, replicaSet: r.replicaSet.metadata.name };
 }
 
 /** The kubectl commands to try on the demo's resources: the printer columns of each kind, then the conditions and Events of each. */

@@ -8,7 +8,7 @@ import { isRunning, startServer } from '../../stack/postgres.js';
 import { installRuntime } from '../../worker/runtime.js';
 import { startWorkerService } from '../../worker/service.js';
 import { stewardScopeFromEnv } from '../../worker/steward-scope.js';
-import { kubectlEnvLine, kubectlTryLines, stackKubectl } from '../kubectl-lines.js';
+import { demoNames, kubectlEnvLine, kubectlTryLines, stackKubectl } from '../kubectl-lines.js';
 import { UsageError, type CommandResult } from '../output.js';
 import { applyManifests, demoResources, manifestPath, type DemoResources } from './resources.js';
 import { demoSteps, until, type DemoContext } from './scenario.js';
@@ -87,8 +87,7 @@ export async function demoCommand(args: string[]): Promise<CommandResult> {
 function kubectlHints(info: StackInfo, r: DemoResources): string {
   const setup = stackKubectl(info);
   if (!setup) return '';
-  const names = { namespace: r.namespace, pool: r.pool.metadata.name, validator: r.validators[0]?.metadata.name ?? r.joiningValidator.metadata.name, tenant: r.tenant.metadata.name, replicaSet: r.replicaSet.metadata.name };
-  return ['and kubectl:', `  ${kubectlEnvLine(setup)}`, ...kubectlTryLines(names).map((line) => `  ${line}`)].join('\n');
+  return ['and kubectl:', `  ${kubectlEnvLine(setup)}`, ...kubectlTryLines(demoNames(r)).map((line) => `  ${line}`)].join('\n');
 }
 
 function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {

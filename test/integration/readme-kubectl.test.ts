@@ -10,6 +10,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import YAML from 'yaml';
 import { WorkerProcess } from '../../bench/worker-process.js';
+import { demoResources } from '../../starter/demo/resources.js';
+import { demoNames, kubectlTryLines } from '../../starter/kubectl-lines.js';
 import { describedConditions, describedEvents, parseTable, printedValue, readmeKubectlLines, type PrinterColumn } from '../support/kubectl-output.js';
 import { kube, stack, uniqueName } from './support.js';
 
@@ -17,6 +19,8 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..',
 const STEWARD = path.join(ROOT, 'bin', 'steward.js');
 const NS = 'stellar';
 const LINES = readmeKubectlLines(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'), 'ReadOnlyPool', 'Benchmarks');
+/** The lines `steward demo` prints to try; the demo's resources carry the examples' names, which the README lines apply. */
+const DEMO_LINES = kubectlTryLines(demoNames(demoResources('https://127.0.0.1:1', undefined)));
 /** Kinds whose example must have recorded an Event by the time `kubectl describe` shows it (unreachable replicas). */
 const KINDS_WITH_EVENTS = ['postgresreplicasets'];
 
@@ -206,7 +210,7 @@ describe("the README's kubectl lines run on the local stack and show the resourc
     expect([...new Set(LINES.map((l) => l.section))]).toEqual(['ReadOnlyPool', 'Validator set (StellarNode)', 'Tenant (RustFS storage pools)', 'PostgreSQL read replicas']);
   });
 
-  it.each(LINES.map((line) => [line.section, line.command]))('%s: %s', async (_section, command) => {
+  it.each([...LINES.map((line) => [line.section, line.command]), ...DEMO_LINES.map((command) => ['the demo prints', command])])('%s: %s', async (_section, command) => {
     const args = command.split(/\s+/);
     const crd = (args[1] === 'get' || args[1] === 'describe') && !outputFormat(args)?.match(/yaml|json|name/) ? CRDS.get(args[2]!) : undefined;
     const problems = await untilNoProblems(async () => {
