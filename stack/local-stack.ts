@@ -118,6 +118,7 @@ function installBinaries(parts: Set<StackPart>, log: (message: string) => void):
   if (parts.has('kube') && !process.env.KUBECONFIG) {
     if (!has('kube-apiserver') || !has('kube-controller-manager') || !has('kube-scheduler')) needed.push('kubernetes');
     if (!has('kwok')) needed.push('kwok');
+    if (!has('kubectl')) needed.push('kubectl');
     if (gatewayApiCrds().length === 0) needed.push('gateway-api');
     if (parts.has('gateway') && !has('traefik')) needed.push('traefik');
   }

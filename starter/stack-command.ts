@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { readStack, startStack, stopStack } from '../stack/index.js';
+import { kubectlEnvLine, stackKubectl } from './kubectl-lines.js';
 import { UsageError, type CommandResult } from './output.js';
 
 /** `steward stack up|down|status`: runs the local stack by hand. */
@@ -39,7 +40,8 @@ function describe(info: NonNullable<ReturnType<typeof readStack>>): string {
   if (info.simulator) lines.push(`simulator   ${info.simulator.controlUrl}  (archive and Horizon roots over https: ${info.simulator.httpsUrl})`);
   if (info.gateway) lines.push(`gateway     ${info.gateway.url}  (listeners on port ${info.gateway.listenerPort}, controllerName ${info.gateway.controllerName})`);
   lines.push('', `export TEMPORAL_ADDRESS=${info.temporal.address}`);
-  if (info.kube) lines.push(`export KUBECONFIG=${info.kube.kubeconfigPath}`);
+  const kubectl = stackKubectl(info);
+  if (kubectl) lines.push(kubectlEnvLine(kubectl));
   if (info.simulator) lines.push(`export STEWARD_CA_BUNDLE=${info.simulator.caBundle} STEWARD_EGRESS=loopback`);
   return lines.join('\n');
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the pinned servers of the local stack into a cache outside the repository.
 # Every step is idempotent: a binary already in the cache is reused, so a second run takes seconds.
-# Sources: Debian packages (etcd, PostgreSQL 15) and the Go module proxy (Temporal CLI, Kubernetes, KWOK,
+# Sources: Debian packages (etcd, PostgreSQL 15) and the Go module proxy (Temporal CLI, Kubernetes and kubectl, KWOK,
 # Traefik, Helm, the Gateway API CRDs).
 set -euo pipefail
 
@@ -107,11 +107,9 @@ install_helm() {
 
 kube_staging_modules="api apiextensions-apiserver apimachinery apiserver cli-runtime client-go cloud-provider cluster-bootstrap code-generator component-base component-helpers controller-manager cri-api cri-client csi-translation-lib dynamic-resource-allocation endpointslice externaljwt kms kube-aggregator kube-controller-manager kube-proxy kube-scheduler kubectl kubelet metrics mount-utils pod-security-admission sample-apiserver sample-cli-plugin sample-controller"
 
-install_kubernetes() {
-  local all=1
-  for b in kube-apiserver kube-controller-manager kube-scheduler; do have_version "$b" "$KUBERNETES_VERSION" || all=0; done
-  [ $all = 1 ] && return 0
-  step "building kube-apiserver, kube-controller-manager, kube-scheduler $KUBERNETES_VERSION from the Go module proxy (first time only, several minutes)"
+# The wrapper module that builds the Kubernetes commands: it requires k8s.io/kubernetes and replaces every staging
+# module with its published version (k8s.io/kubernetes's own go.mod points them at local directories).
+kube_module() {
   local mod="$CACHE/src/kube-$KUBERNETES_VERSION"
   mkdir -p "$mod"
   {
@@ -132,14 +130,26 @@ import (
 	_ "k8s.io/kubernetes/cmd/kube-apiserver"
 	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
 	_ "k8s.io/kubernetes/cmd/kube-scheduler"
+	_ "k8s.io/kubernetes/cmd/kubectl"
 )
 GO
+  (cd "$mod" && { go mod tidy -e >/dev/null 2>&1 || true; })
+  echo "$mod"
+}
+
+# Builds each named command of k8s.io/kubernetes/cmd/ that is missing from the cache, stamped with the pinned version
+# (both version packages, as hack/lib/version.sh does, or /version and 'kubectl version' say v0.0.0).
+build_kube_commands() {
+  local mod b
+  mod=$(kube_module)
   local minor="${KUBERNETES_VERSION#v1.}"; minor="${minor%%.*}"
-  local ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$KUBERNETES_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor"
+  local ldflags="-s -w"
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags="$ldflags -X $pkg.gitVersion=$KUBERNETES_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
+  done
   (
     cd "$mod"
-    go mod tidy -e >/dev/null 2>&1 || true
-    for b in kube-apiserver kube-controller-manager kube-scheduler; do
+    for b in "$@"; do
       have_version "$b" "$KUBERNETES_VERSION" && continue
       step "  go build $b"
       go build -tags tools -ldflags "$ldflags" -o "$BIN/$b" "k8s.io/kubernetes/cmd/$b"
@@ -148,15 +158,31 @@ GO
   )
 }
 
+install_kubernetes() {
+  local all=1
+  for b in kube-apiserver kube-controller-manager kube-scheduler; do have_version "$b" "$KUBERNETES_VERSION" || all=0; done
+  [ $all = 1 ] && return 0
+  step "building kube-apiserver, kube-controller-manager, kube-scheduler $KUBERNETES_VERSION from the Go module proxy (first time only, several minutes)"
+  build_kube_commands kube-apiserver kube-controller-manager kube-scheduler
+}
+
+# kubectl at the control plane's version, so that the README's kubectl lines can be run against the local stack.
+install_kubectl() {
+  have_version kubectl "$KUBERNETES_VERSION" && return 0
+  step "building kubectl $KUBERNETES_VERSION from the Go module proxy (first time only, a few minutes)"
+  build_kube_commands kubectl
+}
+
 case "${1:-all}" in
   debian) install_debian_packages ;;
   temporal) install_temporal ;;
   kwok) install_kwok ;;
   kubernetes) install_kubernetes ;;
+  kubectl) install_kubectl ;;
   gateway-api) install_gateway_api ;;
   traefik) install_traefik ;;
   helm) install_helm ;;
-  all) install_debian_packages; install_temporal; install_kwok; install_kubernetes; install_gateway_api; install_traefik; install_helm ;;
-  *) fail "unknown part '$1' (expected: debian, temporal, kwok, kubernetes, gateway-api, traefik, helm, all)" ;;
+  all) install_debian_packages; install_temporal; install_kwok; install_kubernetes; install_kubectl; install_gateway_api; install_traefik; install_helm ;;
+  *) fail "unknown part '$1' (expected: debian, temporal, kwok, kubernetes, kubectl, gateway-api, traefik, helm, all)" ;;
 esac
 step "binaries ready in $BIN"

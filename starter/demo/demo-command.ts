@@ -3,11 +3,12 @@ import { Client, Connection } from '@temporalio/client';
 import { createHttpClient, readCaBundle } from '../../activities/http-client.js';
 import { installCrds } from '../../activities/kube/crds.js';
 import { KubeRest } from '../../activities/kube/rest.js';
-import { startStack } from '../../stack/index.js';
+import { startStack, type StackInfo } from '../../stack/index.js';
 import { isRunning, startServer } from '../../stack/postgres.js';
 import { installRuntime } from '../../worker/runtime.js';
 import { startWorkerService } from '../../worker/service.js';
 import { stewardScopeFromEnv } from '../../worker/steward-scope.js';
+import { demoNames, kubectlEnvLine, kubectlTryLines, stackKubectl } from '../kubectl-lines.js';
 import { UsageError, type CommandResult } from '../output.js';
 import { applyManifests, demoResources, manifestPath, type DemoResources } from './resources.js';
 import { demoSteps, until, type DemoContext } from './scenario.js';
@@ -49,7 +50,8 @@ export async function demoCommand(args: string[]): Promise<CommandResult> {
   const client = new Client({ connection, namespace: info.temporal.namespace });
   const ui = info.temporal.uiUrl ?? 'the Web UI';
   const header = `Stellar Steward demo. Web UI: ${ui}/namespaces/default/workflows (filter: StewardNamespace = "${resources.namespace}")\n` +
-    `In another terminal: steward status [--watch], steward list, steward signal rebalance pool ${resources.namespace}/${resources.pool.metadata.name}`;
+    `In another terminal: steward status [--watch], steward list, steward signal rebalance pool ${resources.namespace}/${resources.pool.metadata.name}\n` +
+    kubectlHints(info, resources);
   const steps = demoSteps();
   const screen = new DemoScreen(client, header, steps.map((s) => s.title));
   const ctx: DemoContext = { kube, client, resources, simulatorUrl: info.simulator.controlUrl, postgres, cluster, note: (m) => screen.note(m) };
@@ -79,6 +81,13 @@ export async function demoCommand(args: string[]): Promise<CommandResult> {
   screen.stop();
   await connection.close();
   return { output: `demo stopped; the stack keeps running: steward stack down --name ${values.stack}`, exitCode: 0 };
+}
+
+/** The kubectl lines to try in another terminal: the stack's PATH/KUBECONFIG line, then commands on the demo's resources. */
+function kubectlHints(info: StackInfo, r: DemoResources): string {
+  const setup = stackKubectl(info);
+  if (!setup) return '';
+  return ['and kubectl:', `  ${kubectlEnvLine(setup)}`, ...kubectlTryLines(demoNames(r)).map((line) => `  ${line}`)].join('\n');
 }
 
 function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
