@@ -270,9 +270,9 @@ export class ReadReplicaRouter {
   async #pickCaughtUpReplica(context: ReadContext): Promise<Replica | undefined> {
     const waitMs = this.#options.causalWaitMs ?? ROUTER_DEFAULTS.causalWaitMs;
     const pollMs = this.#options.causalPollMs ?? ROUTER_DEFAULTS.causalPollMs;
-    const started = this.#now();
+    const started = performance.now();
     for (let probes = 0; ; probes += 1) {
-      const waitedMs = this.#now() - started;
+      const waitedMs = performance.now() - started;
       const candidates = this.#replicas.map((replica) => ({ healthy: replica.health.healthy, replayLsn: replica.replayLsn }));
       const decision = decideCausalRead({ token: context.position, positionUnknown: context.positionUnknown, candidates, probes, waitedMs }, { waitMs });
       if (decision.action === 'any-replica') return this.#pickAnyReplica();
