@@ -49,6 +49,15 @@ export interface RouterOptions extends ReplicaHealthOptions {
   lagToleranceBytes?: number;
   /** After a write, reads of the same context go to the primary for this long (ms). Default 0 (off). */
   readYourWritesMs?: number;
+  /**
+   * Causal reads: after a write, reads of the same context go only to replicas that have replayed the
+   * primary's WAL position read after the commit (see `ReadContext`). Default true.
+   */
+  causalReads?: boolean;
+  /** How long a causal read waits for a replica to replay the context's position before using the primary (ms). Default 100. */
+  causalWaitMs?: number;
+  /** Pause between two reads of the replicas' replay positions while a causal read waits (ms). Default 5. */
+  causalPollMs?: number;
   /** Whether replicas take reads before their first health check. Default true (failed reads fall back). */
   assumeHealthyAtStart?: boolean;
   /** The clock, in epoch ms. Default `Date.now`. */
@@ -64,6 +73,8 @@ export const ROUTER_DEFAULTS = {
   connectionTimeoutMillis: 5_000,
   idleTimeoutMillis: 30_000,
   lagToleranceBytes: 65_536,
+  causalWaitMs: 100,
+  causalPollMs: 5,
 } as const;
 
 /**
@@ -72,7 +83,8 @@ export const ROUTER_DEFAULTS = {
  * `{host, port, database?, user?, password?}`), `REPLICA_HEALTH_CHECK_INTERVAL` (ms, 30000),
  * `DB_POOL_MAX`, `DB_POOL_MIN`, `DB_POOL_CONNECT_TIMEOUT` (ms), `DB_POOL_IDLE` (ms); and these additions:
  * `DB_REPLICA_FAILURE_THRESHOLD` (3), `DB_REPLICA_MAX_LAG_BYTES`, `DB_REPLICA_MAX_LAG_SECONDS`,
- * `DB_READ_YOUR_WRITES_MS` (0). Throws `RouterConfigError` on a malformed value (its message never
+ * `DB_READ_YOUR_WRITES_MS` (0), `DB_CAUSAL_READS` (`true`; `false` turns causal reads off),
+ * `DB_CAUSAL_WAIT_MS` (100). Throws `RouterConfigError` on a malformed value (its message never
  * contains a password).
  */
 export function routerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): RouterOptions {
@@ -96,6 +108,8 @@ export function routerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Rout
     maxLagBytes: intVar(env, 'DB_REPLICA_MAX_LAG_BYTES'),
     maxLagSeconds: numberVar(env, 'DB_REPLICA_MAX_LAG_SECONDS'),
     readYourWritesMs: intVar(env, 'DB_READ_YOUR_WRITES_MS'),
+    causalReads: booleanVar(env, 'DB_CAUSAL_READS'),
+    causalWaitMs: intVar(env, 'DB_CAUSAL_WAIT_MS'),
   };
 }
 
@@ -148,4 +162,12 @@ function numberVar(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const value = Number(text);
   if (!Number.isFinite(value) || value < 0) throw new RouterConfigError(`${name} must be a non-negative number`);
   return value;
+}
+
+function booleanVar(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const text = env[name]?.trim().toLowerCase();
+  if (text === undefined || text === '') return undefined;
+  if (text === 'true' || text === '1') return true;
+  if (text === 'false' || text === '0') return false;
+  throw new RouterConfigError(`${name} must be true or false`);
 }

@@ -1,7 +1,8 @@
 // The application-facing PostgreSQL read/write router: one pg.Pool per server, statements classified
 // by domain/sql-statement.ts, replica health driven by the pure machine in domain/replica-health.ts.
 export { ReadReplicaRouter, type ClientMode, type QueryOptions } from './read-replica-router.js';
-export { ReadContext } from './read-context.js';
+export { CausalTokenError, ReadContext } from './read-context.js';
+export type { CausalReadOutcome } from '../domain/causal-read.js';
 export {
   parseReplicas,
   ROUTER_DEFAULTS,

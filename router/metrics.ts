@@ -1,3 +1,4 @@
+import type { CausalReadOutcome } from '../domain/causal-read.js';
 import type { ReplicaHealthReason } from '../domain/replica-health.js';
 
 /** One replica's status as `getReplicaStatus()` reports it (the original design's fields first). */
@@ -45,6 +46,8 @@ export interface RouterMetrics {
   healthyReplicaCount: number;
   /** Reads served by the primary: no healthy replica, read-your-writes, or a failover. */
   readsOnPrimary: number;
+  /** Reads of a context that had written (or imported a token), by where they went and why (see `CausalReadOutcome`). */
+  causalReads: Record<CausalReadOutcome, number>;
   primary: LatencySummary;
   replicas: ReplicaMetrics[];
 }

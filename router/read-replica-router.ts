@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { CAUSAL_READ_OUTCOMES, decideCausalRead, type CausalReadOutcome } from '../domain/causal-read.js';
 import { initialReplicaHealth, nextReplicaHealth, type ReplicaCheckResult, type ReplicaHealth, type ReplicaHealthOptions } from '../domain/replica-health.js';
 import { classifyStatement, type StatementClass, type StatementTarget } from '../domain/sql-statement.js';
 import { ROUTER_DEFAULTS, routerOptionsFromEnv, type RouterEvent, type RouterOptions, type ServerConfig } from './config.js';
@@ -7,6 +8,9 @@ import { checkReplica, clientConfig, readPrimaryLsn, type CheckTarget } from './
 import { LatencyStats, type ReplicaStatus, type RouterMetrics } from './metrics.js';
 import { ReadContext } from './read-context.js';
 import { chooseReplica } from './replica-choice.js';
+import { probeReplayPosition, readInsertPosition } from './wal-positions.js';
+import { observeCommits } from './write-client.js';
+import type { WalLsn } from '../domain/wal-lsn.js';
 
 /** Per-call options of `query` and `getClient`. */
 export interface QueryOptions {
@@ -28,6 +32,10 @@ interface Server {
 
 interface Replica extends Server {
   health: ReplicaHealth;
+  /** The last `pg_last_wal_replay_lsn()` a causal read saw; cleared when the replica fails. */
+  replayLsn?: WalLsn;
+  /** The probe of `replayLsn` in flight, shared by every read that waits. */
+  probing?: Promise<void>;
 }
 
 const CLASSIFICATION_CACHE_SIZE = 1000;
@@ -50,6 +58,7 @@ export class ReadReplicaRouter {
   readonly #defaultContext = new ReadContext();
   readonly #classified = new Map<string, StatementClass>();
   readonly #counters = { readQueries: 0, writeQueries: 0, replicaFailovers: 0, healthCheckFailures: 0, readsOnPrimary: 0 };
+  readonly #causalReads = Object.fromEntries(CAUSAL_READ_OUTCOMES.map((outcome) => [outcome, 0])) as Record<CausalReadOutcome, number>;
   #turn = 0;
   #timer: NodeJS.Timeout | undefined;
   #round: Promise<void> = Promise.resolve();
@@ -71,9 +80,14 @@ export class ReadReplicaRouter {
     if (interval > 0 && this.#replicas.length > 0) this.#startPeriodicChecks(interval);
   }
 
-  /** A new read-your-writes scope for one request or session (see `ReadContext`). */
-  createContext(): ReadContext {
-    return new ReadContext();
+  /**
+   * A new read-your-writes scope for one request or session (see `ReadContext`), optionally continuing
+   * from a token that `exportToken()` gave an earlier request. Throws `CausalTokenError` for a malformed token.
+   */
+  createContext(token?: string): ReadContext {
+    const context = new ReadContext();
+    if (token !== undefined) context.importToken(token);
+    return context;
   }
 
   /** Where `sql` would go and why (memoized per SQL text). */
@@ -97,7 +111,7 @@ export class ReadReplicaRouter {
     const target = options.target ?? this.classify(sql).target;
     if (target === 'primary') return this.#write<R>(sql, params, context);
     this.#counters.readQueries += 1;
-    const replica = this.#pickReplica(context);
+    const replica = this.#waitsForPosition(context) ? await this.#pickCaughtUpReplica(context) : this.#pickReplica(context);
     if (!replica) return this.#readOnPrimary<R>(sql, params);
     try {
       return await runOn<R>(replica, sql, params);
@@ -109,7 +123,9 @@ export class ReadReplicaRouter {
 
   /**
    * A pooled connection for a transaction; it stays on one server until you `release()` it. `write`
-   * connects to the primary (and counts as a write of the context for read-your-writes); `read` to a
+   * connects to the primary (and counts as a write of the context for read-your-writes; with causal
+   * reads, every statement that leaves the session outside a transaction, COMMIT included, records the
+   * primary's WAL position in the context before its promise resolves); `read` to a
    * healthy replica (statements that write then fail with 25006: use `write` for those), or to the
    * primary when none is healthy, the context is pinned, or the replica cannot be reached.
    * Throws `TypeError` on another mode, and `pg`'s error when the primary cannot be reached.
@@ -119,10 +135,12 @@ export class ReadReplicaRouter {
     const context = options.context ?? this.#defaultContext;
     if (mode === 'write') {
       context.markWrite(this.#now());
-      return this.#primary.pool.connect();
+      const client = await this.#primary.pool.connect();
+      if (!this.#causal) return client;
+      return observeCommits(client, (committed) => this.#recordPosition(context, committed));
     }
     if (mode !== 'read') throw new TypeError(`getClient mode must be 'read' or 'write', not ${String(mode)}`);
-    const replica = this.#pickReplica(context);
+    const replica = this.#waitsForPosition(context) ? await this.#pickCaughtUpReplica(context) : this.#pickReplica(context);
     if (!replica) return this.#primary.pool.connect();
     try {
       return await replica.pool.connect();
@@ -171,6 +189,7 @@ export class ReadReplicaRouter {
   getMetrics(): RouterMetrics {
     return {
       ...this.#counters,
+      causalReads: { ...this.#causalReads },
       replicaCount: this.#replicas.length,
       healthyReplicaCount: this.#replicas.filter((replica) => replica.health.healthy).length,
       primary: this.#primary.latency.summary(),
@@ -201,6 +220,21 @@ export class ReadReplicaRouter {
       return await runOn<R>(this.#primary, sql, params);
     } finally {
       context.markWrite(this.#now());
+      // An autocommit statement has committed when its result arrives: record the position right after it.
+      if (this.#causal) await this.#recordPosition(context, this.#primary.pool);
+    }
+  }
+
+  get #causal(): boolean {
+    return this.#options.causalReads ?? true;
+  }
+
+  /** Reads the primary's WAL position after a commit into `context`; never throws (an unread position pins reads to the primary). */
+  async #recordPosition(context: ReadContext, on: pg.Pool | pg.PoolClient): Promise<void> {
+    try {
+      context.recordPosition(await readInsertPosition(on));
+    } catch {
+      context.markPositionUnknown();
     }
   }
 
@@ -209,13 +243,66 @@ export class ReadReplicaRouter {
     return runOn<R>(this.#primary, sql, params);
   }
 
+  /** The replica for a read of `context` when no WAL position constrains it (the primary while the time window pins it). */
   #pickReplica(context: ReadContext): Replica | undefined {
     if (context.pinsToPrimary(this.#now(), this.#options.readYourWritesMs ?? 0)) return undefined;
+    return this.#pickAnyReplica();
+  }
+
+  /** True when a read of `context` must find a replica at or past its WAL position (kept off the hot path of other reads). */
+  #waitsForPosition(context: ReadContext): boolean {
+    if (!this.#causal || (context.position === undefined && !context.positionUnknown)) return false;
+    return !context.pinsToPrimary(this.#now(), this.#options.readYourWritesMs ?? 0);
+  }
+
+  #pickAnyReplica(): Replica | undefined {
     const strategy = this.#options.strategy ?? 'round-robin';
     const tolerance = this.#options.lagToleranceBytes ?? ROUTER_DEFAULTS.lagToleranceBytes;
     const index = chooseReplica(this.#replicas, this.#turn, strategy, tolerance);
     this.#turn += 1;
     return index === undefined ? undefined : this.#replicas[index];
+  }
+
+  /**
+   * A healthy replica that has replayed the context's position, waiting up to `causalWaitMs` for one
+   * (probing replay positions every `causalPollMs`), or undefined for the primary. Counts the outcome.
+   */
+  async #pickCaughtUpReplica(context: ReadContext): Promise<Replica | undefined> {
+    const waitMs = this.#options.causalWaitMs ?? ROUTER_DEFAULTS.causalWaitMs;
+    const pollMs = this.#options.causalPollMs ?? ROUTER_DEFAULTS.causalPollMs;
+    const started = performance.now();
+    for (let probes = 0; ; probes += 1) {
+      const waitedMs = performance.now() - started;
+      const candidates = this.#replicas.map((replica) => ({ healthy: replica.health.healthy, replayLsn: replica.replayLsn }));
+      const decision = decideCausalRead({ token: context.position, positionUnknown: context.positionUnknown, candidates, probes, waitedMs }, { waitMs });
+      if (decision.action === 'any-replica') return this.#pickAnyReplica();
+      if (decision.action === 'primary') {
+        this.#causalReads[decision.outcome] += 1;
+        return undefined;
+      }
+      if (decision.action === 'replica') {
+        this.#causalReads[decision.outcome] += 1;
+        const index = decision.eligible[this.#turn % decision.eligible.length];
+        this.#turn += 1;
+        return index === undefined ? undefined : this.#replicas[index];
+      }
+      if (probes > 0) await sleep(pollMs);
+      await this.#probeReplayPositions(Math.max(waitMs - waitedMs, pollMs));
+    }
+  }
+
+  /** Reads every healthy replica's replay position, joining a probe already in flight. */
+  async #probeReplayPositions(timeoutMs: number): Promise<void> {
+    const healthy = this.#replicas.filter((replica) => replica.health.healthy);
+    await Promise.all(healthy.map((replica) => (replica.probing ??= this.#probe(replica, timeoutMs))));
+  }
+
+  async #probe(replica: Replica, timeoutMs: number): Promise<void> {
+    try {
+      replica.replayLsn = await probeReplayPosition(replica.pool, timeoutMs);
+    } finally {
+      replica.probing = undefined;
+    }
   }
 
   /** Handles a replica failure: rethrows statement errors, else counts a failover (and a health failure when down). */
@@ -224,6 +311,7 @@ export class ReadReplicaRouter {
     if (kind === 'statement') throw error;
     this.#counters.replicaFailovers += 1;
     this.#emit({ type: 'failover', server: replica.name, message: `read retried on the primary: ${describeError(error)}` });
+    replica.replayLsn = undefined;
     if (kind === 'replica-down') this.#applyCheck(replica, { ok: false, at: this.#now(), error: describeError(error) });
   }
 
@@ -249,6 +337,8 @@ export class ReadReplicaRouter {
 
   #applyCheck(replica: Replica, result: ReplicaCheckResult): void {
     const before = replica.health;
+    // A replica that stopped answering may come back from an earlier point (a crash restart): forget its position.
+    if (!result.ok) replica.replayLsn = undefined;
     replica.health = nextReplicaHealth(before, result, this.#healthOptions());
     if (before.healthy && !replica.health.healthy) {
       this.#emit({ type: 'replica-unhealthy', server: replica.name, message: `${replica.health.reason}: ${replica.health.message}` });
@@ -288,6 +378,10 @@ export class ReadReplicaRouter {
   #assertOpen(): void {
     if (this.#closed) throw new Error('ReadReplicaRouter is closed');
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 async function runOn<R extends pg.QueryResultRow>(server: Server, sql: string, params: unknown[] | undefined): Promise<pg.QueryResult<R>> {
@@ -342,11 +436,11 @@ function replicaStatus(replica: Replica): ReplicaStatus {
 }
 
 function validateOptions(options: RouterOptions): void {
-  const { failureThreshold, healthCheckIntervalMs, healthCheckTimeoutMs, readYourWritesMs } = options;
+  const { failureThreshold, healthCheckIntervalMs, healthCheckTimeoutMs, readYourWritesMs, causalWaitMs, causalPollMs } = options;
   if (failureThreshold !== undefined && (!Number.isInteger(failureThreshold) || failureThreshold < 1)) {
     throw new RouterConfigError('failureThreshold must be an integer of at least 1');
   }
-  for (const [name, value] of Object.entries({ healthCheckIntervalMs, healthCheckTimeoutMs, readYourWritesMs })) {
+  for (const [name, value] of Object.entries({ healthCheckIntervalMs, healthCheckTimeoutMs, readYourWritesMs, causalWaitMs, causalPollMs })) {
     if (value !== undefined && (!Number.isFinite(value) || value < 0)) throw new RouterConfigError(`${name} must be a non-negative number`);
   }
   if (healthCheckTimeoutMs === 0) throw new RouterConfigError('healthCheckTimeoutMs must be above 0');
