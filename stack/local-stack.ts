@@ -69,6 +69,7 @@ export async function startStack(options: StackOptions): Promise<StackInfo> {
   const parts = new Set(options.parts ?? DEFAULT_PARTS);
   const log = options.log ?? ((message: string): void => console.error(`[stack] ${message}`));
   fs.mkdirSync(stateDir, { recursive: true });
+  const earlier = readStack(options.name);
   installBinaries(parts, log);
   const started = Date.now();
   const timed = async <T>(what: string, start: () => Promise<T>): Promise<T> => {
@@ -88,6 +89,10 @@ export async function startStack(options: StackOptions): Promise<StackInfo> {
   }
   if (parts.has('gateway') && kube && !kube.external) {
     info.gateway = await timed('gateway (traefik)', () => startGateway(stateDir, kube.kubeconfigPath, log));
+  } else if (earlier?.gateway) {
+    // Attaching without asking for the optional gateway (the demo on the suite's stack) leaves a running
+    // one as it is, and in stack.json: `stack down` still stops it, and its users still find it.
+    info.gateway = earlier.gateway;
   }
   fs.writeFileSync(path.join(stateDir, 'stack.json'), JSON.stringify(info, null, 2));
   log(`stack up in ${((Date.now() - started) / 1000).toFixed(1)} s (state in ${stateDir})`);

@@ -75,14 +75,15 @@ describe('the worker process (dist/worker/main.js, the container entrypoint) und
   it('serves the Temporal SDK metrics and Steward\'s own: lag, fresh replicas, pool states, replica health, reconcile time', async () => {
     const ours = (s: Sample) => s.labels.resource_namespace === ns;
     const samples = await eventually(async () => parseMetrics(await (await fetch(metricsUrl)).text()),
-      (all) => all.some((s) => s.name === 'steward_pool_fresh_replicas' && ours(s) && s.value === 2)
+      (all) => all.some((s) => s.name === 'steward_pool_fresh_replicas' && ours(s) && s.labels.resource === 'p' && s.value === 2)
         && all.some((s) => s.name === 'steward_tenant_pool_state' && ours(s) && s.labels.state === 'PoolRolloutComplete' && s.value === 1)
         && all.filter((s) => s.name === 'steward_db_replica_healthy' && ours(s) && s.value === 1).length === 2,
       90_000, 'metrics of the pool, the tenant and the replica set');
-    const lag = samples.filter((s) => s.name === 'steward_replica_lag_ledgers' && ours(s));
+    // Pool p's replicas (pool q, whose pod labels are refused, still observes and may report its replica too).
+    const lag = samples.filter((s) => s.name === 'steward_replica_lag_ledgers' && ours(s) && s.labels.resource === 'p');
     expect(lag.map((s) => s.labels.replica).sort()).toEqual(['p-0', 'p-1']);
     expect(lag.every((s) => s.value >= 0 && s.value < 20)).toBe(true);
-    expect(samples.find((s) => s.name === 'steward_pool_replicas' && ours(s))?.value).toBe(2);
+    expect(samples.find((s) => s.name === 'steward_pool_replicas' && ours(s) && s.labels.resource === 'p')?.value).toBe(2);
     expect(samples.find((s) => s.name === 'steward_tenant_pool_state' && ours(s) && s.labels.state === 'PoolRolloutFailed')?.value).toBe(0);
     const reconciles = samples.filter((s) => s.name === 'steward_reconcile_duration_count' && s.labels.taskQueue === taskQueue);
     expect(new Set(reconciles.map((s) => s.labels.kind))).toEqual(new Set(['readonlypool', 'tenant', 'postgres-replicas']));
