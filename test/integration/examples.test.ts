@@ -137,14 +137,17 @@ describe('examples/, applied unchanged, converge on the local stack with no inte
     expect(condition(status, 'Degraded')?.message).toMatch(/egress is limited to loopback/);
   });
 
-  it('the validators converge: each one connected to the two others, the peers ConfigMap lists three', async () => {
+  it('the validators converge: each one connected to the two others, the peers ConfigMap lists the three', async () => {
     const nodes = manifests.filter((m) => m.manifest.kind === 'StellarNode').map((m) => m.manifest.metadata.name);
     expect(nodes).toHaveLength(3);
+    // The validator set spans the cluster's Testnet validators: earlier tests may leave others, so the three
+    // must be among the listed peers (not necessarily all of them).
+    const dns = nodes.map((name) => `${name}-0.${name}-hl.${NS}.svc.cluster.local`);
     const peers = await eventually(
       () => kube().getOptional<{ data?: Record<string, string> }>('/api/v1/namespaces/stellar-system/configmaps/stellar-peers'),
-      (cm) => cm?.data?.['peer_count-testnet'] === '3',
-      180_000,
-      'three Testnet peers in stellar-system/stellar-peers',
+      (cm) => dns.every((name) => cm?.data?.['peers-testnet.txt']?.includes(name) ?? false),
+      120_000,
+      'the three Testnet validators in stellar-system/stellar-peers',
     );
     for (const name of nodes) expect(peers?.data?.['peers-testnet.txt']).toContain(`${name}-0.${name}-hl.${NS}.svc.cluster.local`);
     // What the nodes show, not what the workflow believes: each node's /peers lists the two others.
