@@ -98,8 +98,11 @@ export function createValidatorActivities(kube: KubeRest, options: ValidatorActi
           pod: pod ? { uid: pod.metadata.uid, ip: pod.status?.podIP, ready } : undefined,
         };
         if (view.seedSecret && node.spec.nodeType === 'Validator') {
-          view.publicKey = await publicKeyOf(kube, node.metadata.namespace, view.seedSecret);
-          const configMap = await kube.getOptional<{ data?: Record<string, string> }>(`/api/v1/namespaces/${node.metadata.namespace}/configmaps/${node.metadata.name}-config`);
+          const [publicKey, configMap] = await Promise.all([
+            publicKeyOf(kube, node.metadata.namespace, view.seedSecret),
+            kube.getOptional<{ data?: Record<string, string> }>(`/api/v1/namespaces/${node.metadata.namespace}/configmaps/${node.metadata.name}-config`),
+          ]);
+          view.publicKey = publicKey;
           view.liveConfig = configMap?.data?.['stellar-core.cfg'];
         }
         if (pod && ready) view.probe = await probeReplica({ name: node.metadata.name, ip: pod.status?.podIP, ready });

@@ -146,3 +146,22 @@ export async function waitFor(check: () => Promise<boolean>, options: WaitOption
     await sleep(options.intervalMs ?? 200);
   }
 }
+
+/**
+ * Stops `server` on the first SIGTERM or SIGINT (later ones are ignored while it stops), then exits 0, or
+ * 1 with the error printed when stopping failed: the entry points of the stack's own servers.
+ */
+export function stopOnSignals(server: { stop(): Promise<void> }, log: (message: string) => void): void {
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      log(`${signal}: stopping`);
+      server.stop().then(() => process.exit(0), (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      });
+    });
+  }
+}

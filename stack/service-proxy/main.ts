@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { startServiceProxy } from './proxy.js';
+import { stopOnSignals } from '../process.js';
 
 // The local stack's kube-proxy stand-in:
 //   node dist/stack/service-proxy/main.js --kubeconfig PATH [--poll-interval-ms N]
@@ -21,15 +22,4 @@ const proxy = await startServiceProxy({ kubeconfigPath: values.kubeconfig, pollI
 await proxy.synced();
 console.log('service proxy ready');
 
-let stopping = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: stopping`);
-    proxy.stop().then(() => process.exit(0), (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    });
-  });
-}
+stopOnSignals(proxy, log);

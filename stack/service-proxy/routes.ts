@@ -1,3 +1,5 @@
+import { isLoopbackIPv4 } from '../simulator/pod-record.js';
+
 /** The fields of a Service the proxy reads. */
 export interface ServiceSnapshot {
   metadata: { namespace: string; name: string };
@@ -24,11 +26,8 @@ export interface ServiceRoute {
   targets: { pod: string; ip: string; port: number }[];
 }
 
-/** True for a dotted IPv4 address inside 127.0.0.0/8. */
-export function isLoopbackIPv4(ip: string | undefined): ip is string {
-  const parts = ip?.split('.') ?? [];
-  return parts.length === 4 && parts[0] === '127' && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
-}
+/** The stack's one loopback test (the simulator's), for the proxy's callers. */
+export { isLoopbackIPv4 };
 
 /**
  * The routes kube-proxy would program for these Services: every TCP port of a Service with a selector

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startSimulator } from './server.js';
+import { stopOnSignals } from '../process.js';
 
 // Standalone stellar-core simulator for the local stack:
 //   node dist/stack/simulator/main.js --kubeconfig PATH [--ledger-interval-ms N] [--control-port N]
@@ -44,18 +45,7 @@ const simulator = await startSimulator({
 });
 console.log(`simulator ready control=${simulator.controlUrl}${simulator.httpsUrl ? ` https=${simulator.httpsUrl}` : ''}`);
 
-let stopping = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: stopping`);
-    simulator.stop().then(() => process.exit(0), (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    });
-  });
-}
+stopOnSignals(simulator, log);
 
 /** A positive integer flag, or undefined when absent; exits with a usage error when malformed. */
 function optionalNumber(name: string, text: string | undefined): number | undefined {

@@ -84,7 +84,10 @@ export function podRecordOf(pod: PodLike, defaultNetwork: string): PodRecord | u
   };
 }
 
-/** True for an IPv4 address inside 127.0.0.0/8, the only addresses the simulator binds. */
-export function isLoopbackIPv4(ip: string): boolean {
-  return isIPv4(ip) && ip.startsWith('127.');
+/**
+ * True for an IPv4 address inside 127.0.0.0/8: the only addresses the simulator binds and the service
+ * proxy serves or dials.
+ */
+export function isLoopbackIPv4(ip: string | undefined): ip is string {
+  return ip !== undefined && isIPv4(ip) && ip.startsWith('127.');
 }

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import pg from 'pg';
 import { ReadReplicaRouter, type ReadContext, type RouterOptions } from '../../router/index.js';
 import { connectionString, type PostgresCluster, type PostgresServer } from '../../stack/index.js';
-import { eventually, stack } from './support.js';
+import { eventually, postgresCluster, replicaAt as replicaOf } from './support.js';
 
 // Causal reads on the local primary and its two streaming replicas, with replay paused on one replica
 // (pg_wal_replay_pause()): the paused replica stays healthy for the router (no lag bound is set), so
@@ -16,17 +16,8 @@ interface Seen {
 const PAIRS = 1000;
 const WORKERS = 8;
 
-function cluster(): PostgresCluster {
-  const postgres = stack().postgres;
-  if (!postgres || postgres.external) throw new Error('the causal-read tests need the local PostgreSQL cluster');
-  return postgres;
-}
-
-function replicaAt(index: number): PostgresServer {
-  const replica = cluster().replicas[index];
-  if (!replica) throw new Error(`the local cluster has no replica ${index}`);
-  return replica;
-}
+const cluster = (): PostgresCluster => postgresCluster('the causal-read tests');
+const replicaAt = (index: number): PostgresServer => replicaOf(index, 'the causal-read tests');
 
 function makeRouter(overrides: Partial<RouterOptions> = {}): ReadReplicaRouter {
   const c = cluster();

@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { KubeApiError, KubeRest } from '../../activities/kube/rest.js';
+import { KubeRest } from '../../activities/kube/rest.js';
 import { writeServiceAccountKubeconfig } from '../../stack/deploy.js';
 import { chartDir, helm } from '../../stack/helm.js';
-import { createNamespace, eventually, kube, stack, temporalClient, uniqueName } from './support.js';
+import { apiStatusOf as statusOf, createNamespace, eventually, kube, stack, temporalClient, uniqueName } from './support.js';
 
 // `helm install` of deploy/helm/stellar-steward into the suite's API server (real kube-apiserver and
 // controllers, pods on KWOK nodes), in both RBAC modes; each release names its objects after itself, so
@@ -58,16 +58,6 @@ function runWorker(kubeconfig: string, watched: string, taskQueue: string): () =
     stderr += chunk.toString();
   });
   return () => stderr;
-}
-
-async function statusOf(call: Promise<unknown>): Promise<number> {
-  try {
-    await call;
-    return 200;
-  } catch (error) {
-    if (error instanceof KubeApiError) return error.status;
-    throw error;
-  }
 }
 
 afterAll(async () => {

@@ -1,16 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { KubeApiError } from '../../activities/kube/rest.js';
-import { eventually, kube, workerKube } from './support.js';
-
-async function statusOf(call: Promise<unknown>): Promise<number> {
-  try {
-    await call;
-    return 200;
-  } catch (error) {
-    if (error instanceof KubeApiError) return error.status;
-    throw error;
-  }
-}
+import { apiStatusOf as statusOf, eventually, kube, workerKube } from './support.js';
 
 describe('the shipped least-privilege ClusterRole (deploy/clusterrole.yaml)', () => {
   it('lets the worker read what it manages', async () => {

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { ReadReplicaRouter, routerOptionsFromEnv, type RouterEvent, type RouterOptions } from '../../router/index.js';
 import { connectionString, type PostgresCluster, type PostgresServer } from '../../stack/index.js';
 import { startServer, stopServer } from '../../stack/postgres.js';
-import { eventually, stack } from './support.js';
+import { eventually, postgresCluster, replicaAt as replicaOf } from './support.js';
 
 interface Where {
   recovery: boolean;
@@ -12,17 +12,8 @@ interface Where {
 
 const WHERE_SQL = 'SELECT pg_is_in_recovery() AS recovery, inet_server_port() AS port';
 
-function cluster(): PostgresCluster {
-  const postgres = stack().postgres;
-  if (!postgres || postgres.external) throw new Error('the router tests need the local PostgreSQL cluster');
-  return postgres;
-}
-
-function replicaAt(index: number): PostgresServer {
-  const replica = cluster().replicas[index];
-  if (!replica) throw new Error(`the local cluster has no replica ${index}`);
-  return replica;
-}
+const cluster = (): PostgresCluster => postgresCluster('the router tests');
+const replicaAt = (index: number): PostgresServer => replicaOf(index, 'the router tests');
 
 /** A router over the local cluster with periodic checks off (tests drive `checkHealthNow`). */
 function makeRouter(overrides: Partial<RouterOptions> = {}, events: RouterEvent[] = []): ReadReplicaRouter {

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { HttpClient } from '../../activities/http-client.js';
-import { KubeRest } from '../../activities/kube/rest.js';
-import type { StackInfo } from '../../stack/index.js';
+import { KubeApiError, KubeRest } from '../../activities/kube/rest.js';
+import type { PostgresCluster, PostgresServer, StackInfo } from '../../stack/index.js';
 import { createWorker } from '../../worker/worker.js';
 
 /** The running suite stack's connection info (written by global-setup). */
@@ -143,5 +143,30 @@ function quietRuntime(): void {
     Runtime.install({ logger: new DefaultLogger('WARN') });
   } catch {
     // already installed by an earlier worker in this process
+  }
+}
+
+/** The suite stack's own PostgreSQL cluster; throws naming `what` needs it when the stack has none (or an external one). */
+export function postgresCluster(what: string): PostgresCluster {
+  const postgres = stack().postgres;
+  if (!postgres || postgres.external) throw new Error(`${what} need the local PostgreSQL cluster`);
+  return postgres;
+}
+
+/** Replica `index` of the suite's PostgreSQL cluster. */
+export function replicaAt(index: number, what: string): PostgresServer {
+  const replica = postgresCluster(what).replicas[index];
+  if (!replica) throw new Error(`the local cluster has no replica ${index}`);
+  return replica;
+}
+
+/** The HTTP status of an API call: 200 when it succeeds, the API's status when it is refused. */
+export async function apiStatusOf(call: Promise<unknown>): Promise<number> {
+  try {
+    await call;
+    return 200;
+  } catch (error) {
+    if (error instanceof KubeApiError) return error.status;
+    throw error;
   }
 }

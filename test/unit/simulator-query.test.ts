@@ -1,29 +1,17 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeLedgerKey } from '../../stack/simulator/ledger-key.js';
-import { SIM_NETWORKS } from '../../stack/simulator/network.js';
 import type { SimPod } from '../../stack/simulator/node-state.js';
 import { podRecordOf, type PodRecord } from '../../stack/simulator/pod-record.js';
 import { staticPodSource } from '../../stack/simulator/pod-source.js';
 import { answerQuery, postParams, QUERY_ERRORS, QUERY_NOT_FOUND_BODY } from '../../stack/simulator/query-responses.js';
 import { BOOTING_BODY } from '../../stack/simulator/responses.js';
-import { parseScenario } from '../../stack/simulator/scenario.js';
 import { startSimulatorWith, type SimulatorHandle } from '../../stack/simulator/server.js';
+import { clock, NOW, simPod, TESTNET, TIP } from '../support/sim-pods.js';
 
 // stellar-core's query server as the simulator serves it (src/main/QueryServer.cpp, lib/httpthreaded/server.cpp).
-const TESTNET = 'Test SDF Network ; September 2015';
-const clock = { epochMs: 1_700_000_000_000, ledgerIntervalMs: 200 };
-const BASE = SIM_NETWORKS.testnet.baseLedger;
-/** 10 s after the epoch: the Testnet tip is BASE + 50; the pod started at the epoch (BASE). */
-const NOW = clock.epochMs + 10_000;
-const TIP = BASE + 50;
-
-function pod(scenarioText = '', overrides: Partial<SimPod> = {}): SimPod {
-  return {
-    key: 'ns/pool-0', uid: 'uid-0', ip: '127.1.0.7', network: TESTNET, scenarioText, queryPort: 11627,
-    scenario: parseScenario(scenarioText).scenario, scenarioSinceMs: clock.epochMs, startedOnMs: clock.epochMs, ...overrides,
-  };
-}
+/** A pool pod serving its query port; it started at the epoch (BASE). */
+const pod = (scenarioText = '', overrides: Partial<SimPod> = {}): SimPod => simPod(scenarioText, { key: 'ns/pool-0', queryPort: 11627, ...overrides });
 
 const int = (n: number): Buffer => Buffer.from([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]);
 const bytes32 = (fill: number): Buffer => Buffer.alloc(32, fill);

@@ -6,22 +6,11 @@ import { SIM_NETWORKS } from '../../stack/simulator/network.js';
 import { ledgerHash, type SimPod } from '../../stack/simulator/node-state.js';
 import { answerCore, answerDelayMs, BOOTING_BODY, CONNECT_USAGE } from '../../stack/simulator/responses.js';
 import { parseScenario } from '../../stack/simulator/scenario.js';
+import { BASE, clock, NOW, simPod, TESTNET, TIP } from '../support/sim-pods.js';
 
 const MAINNET = 'Public Global Stellar Network ; September 2015';
-const TESTNET = 'Test SDF Network ; September 2015';
-const clock = { epochMs: 1_700_000_000_000, ledgerIntervalMs: 200 };
-const BASE = SIM_NETWORKS.testnet.baseLedger;
-/** 10 s after the epoch: the Testnet tip is BASE + 50. */
-const NOW = clock.epochMs + 10_000;
-const TIP = BASE + 50;
-
-function pod(scenarioText = '', overrides: Partial<SimPod> = {}): SimPod {
-  return {
-    key: 'ns/core-0', uid: 'uid-0', ip: '127.1.0.7', network: TESTNET, scenarioText,
-    scenario: parseScenario(scenarioText).scenario, scenarioSinceMs: clock.epochMs + 2_000, startedOnMs: clock.epochMs,
-    ...overrides,
-  };
-}
+/** A pod in `scenarioText` since 2 s after the epoch. */
+const pod = (scenarioText = '', overrides: Partial<SimPod> = {}): SimPod => simPod(scenarioText, { scenarioSinceMs: clock.epochMs + 2_000, ...overrides });
 
 /** The parts of an /info body these tests read. */
 interface Info {
