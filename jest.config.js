@@ -1,5 +1,6 @@
 // Tests are compiled by `tsc` into dist/ first (ESM), then run natively by jest without a transform.
-const common = { transform: {}, testEnvironment: 'node', moduleFileExtensions: ['js'] };
+// Every test process refuses connections beyond loopback (the network rule): test/support/loopback-only.ts.
+const common = { transform: {}, testEnvironment: 'node', moduleFileExtensions: ['js'], setupFiles: ['<rootDir>/dist/test/support/loopback-only.js'] };
 
 export default {
   // Integration tests wait on real servers; jest reads the timeout only at the top level.
