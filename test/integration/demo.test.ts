@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { TASK_QUEUE } from '../../domain/names.js';
-import { stack, temporalClient } from './support.js';
+import { stack, temporalClient, terminateRunning } from './support.js';
 
 const BIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..', 'bin', 'steward.js');
 
@@ -11,9 +11,7 @@ describe('steward demo --once on the suite stack', () => {
     // The demo leaves its workflows running for the Web UI; on the shared suite stack, later files
     // start workflows with the same IDs (validator-set/testnet) on their own task queues.
     const client = await temporalClient();
-    for await (const w of client.workflow.list({ query: `TaskQueue = '${TASK_QUEUE}' AND ExecutionStatus = 'Running'` })) {
-      await client.workflow.getHandle(w.workflowId).terminate('demo test done').catch(() => undefined);
-    }
+    await terminateRunning(client, TASK_QUEUE, 'demo test done');
     await client.connection.close();
   });
 

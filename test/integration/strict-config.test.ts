@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
-import { validatorSetWorkflowId } from '../../domain/names.js';
 import type { PoolStatus } from '../../domain/pool-status.js';
 import { localSeed } from '../../stack/local-seeds.js';
 import { startPoolTrigger, startValidatorTrigger } from '../../worker/resource-triggers.js';
@@ -69,15 +68,7 @@ describe('strict stellar-core simulator: configs stellar-core refuses crash-loop
   afterAll(async () => {
     stopTrigger?.();
     stopValidators?.();
-    await client?.workflow.getHandle(validatorSetWorkflowId(network)).terminate().catch(() => undefined);
-    // The validator trigger watches every namespace, so it may have started other networks' validator sets
-    // (validator-set/testnet for another test's leftovers): none may outlive this file's worker, or a later
-    // file (the demo) attaches to a run nobody polls.
-    if (client && worker) {
-      for await (const w of client.workflow.list({ query: `TaskQueue = '${worker.taskQueue}' AND ExecutionStatus = 'Running'` })) {
-        await client.workflow.getHandle(w.workflowId).terminate('strict-config test done').catch(() => undefined);
-      }
-    }
+    // The worker's stop terminates every run its all-namespace validator trigger started.
     await worker?.stop();
     await client?.connection.close();
   });

@@ -59,11 +59,22 @@ export async function startWorker(kubeClient: KubeRest = workerKube(), http?: Ht
   const taskQueue = uniqueName('test-queue');
   const worker = await createWorker({ address, namespace, connection: { address } }, { kube: kubeClient, http }, taskQueue);
   const running = worker.run();
+  // No run may outlive its worker: nothing else polls this queue, and a later test (or the demo) would
+  // attach to a run of the same workflow id that never moves (validator-set/<network> is cluster-wide).
   const stop = async (): Promise<void> => {
+    const client = await temporalClient();
+    await terminateRunning(client, taskQueue, 'the test worker stopped').finally(() => client.connection.close());
     worker.shutdown();
     await running;
   };
   return { worker, taskQueue, stop };
+}
+
+/** Terminates every running workflow of `taskQueue`. */
+export async function terminateRunning(client: Client, taskQueue: string, reason: string): Promise<void> {
+  for await (const w of client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` })) {
+    await client.workflow.getHandle(w.workflowId).terminate(reason).catch(() => undefined);
+  }
 }
 
 /** Polls `read` until `accept` holds; throws with the last value seen after `timeoutMs`. */
