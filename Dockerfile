@@ -6,6 +6,7 @@ COPY package.json package-lock.json ./
 RUN npm install --no-audit --no-fund
 COPY tsconfig.json ./
 COPY activities ./activities
+COPY kube ./kube
 COPY domain ./domain
 COPY router ./router
 COPY stack ./stack

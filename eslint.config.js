@@ -25,7 +25,7 @@ export default tseslint.config(
           name,
           message: 'workflow code is deterministic: do I/O in activities',
         })),
-        patterns: [{ group: ['../activities/**', '../stack/**', '../worker/**'], allowTypeImports: true, message: 'workflows import only activity types' }],
+        patterns: [{ group: ['../activities/**', '../kube/**', '../stack/**', '../worker/**'], allowTypeImports: true, message: 'workflows import only activity types' }],
       }],
     },
   },

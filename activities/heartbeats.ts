@@ -1,5 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { KubeApiError } from './kube/rest.js';
+import { KubeApiError } from '../kube/rest.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ActivityFunction = (...args: any[]) => Promise<unknown>;

@@ -1,7 +1,7 @@
 // Activities: every piece of I/O the workflows need (Kubernetes, stellar-core, PostgreSQL), created
 // from a factory over their clients so that tests and the worker wire the real ones.
 import { defaultHttpClient, type HttpClient } from './http-client.js';
-import type { KubeRest } from './kube/rest.js';
+import type { KubeRest } from '../kube/rest.js';
 import { createPoolActivities } from './pool-activities.js';
 import { createValidatorActivities } from './validator-activities.js';
 import { createPostgresActivities } from './postgres-activities.js';

@@ -9,9 +9,9 @@ import type { PodPatch, PoolEvent } from '../domain/pool-decision.js';
 import type { ObservedPod, PoolObservation } from '../domain/pool-observation.js';
 import type { PoolSpecInput } from '../domain/pool-spec.js';
 import type { PoolStatus } from '../domain/pool-status.js';
-import { applyObjects, unlessGone, type ApplyResult } from './kube/apply-objects.js';
-import { recordEvents } from './kube/events.js';
-import type { KubeRest } from './kube/rest.js';
+import { applyObjects, unlessGone, type ApplyResult } from '../kube/apply-objects.js';
+import { recordEvents } from '../kube/events.js';
+import type { KubeRest } from '../kube/rest.js';
 import { defaultHttpClient, type HttpClient, type HttpResult } from './http-client.js';
 import { probeReplica } from './stellar-core-client.js';
 

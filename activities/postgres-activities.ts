@@ -4,9 +4,9 @@ import {
   routeLabel, routeLabelProblem, validateReplicaSetSpec, type PodRoute, type Refusal, type ReplicaSetObservation, type ReplicaSetSpec,
   type ReplicaSetStatus,
 } from '../domain/replica-set.js';
-import { applyObjects, unlessGone } from './kube/apply-objects.js';
-import { recordEvents, type KubeEvent } from './kube/events.js';
-import type { KubeRest } from './kube/rest.js';
+import { applyObjects, unlessGone } from '../kube/apply-objects.js';
+import { recordEvents, type KubeEvent } from '../kube/events.js';
+import type { KubeRest } from '../kube/rest.js';
 import { checkReplicaServers } from './postgres-checks.js';
 import { ensureFinalizer, observeRoutePods, refusalOf, releaseFinalizer, replicaSetPath, setRouteLabel } from './postgres-routing.js';
 

@@ -3,7 +3,7 @@ import type { CheckRefusalReason, ReplicaCheckResult } from '../domain/replica-h
 import { serverKey, type ReplicaSetSpec } from '../domain/replica-set.js';
 import { checkReplica, readPrimaryLsn } from '../router/health-check.js';
 import { egressFromEnv, hostRefusal } from './egress.js';
-import { KubeApiError, type KubeRest } from './kube/rest.js';
+import { KubeApiError, type KubeRest } from '../kube/rest.js';
 
 const CHECK_TIMEOUT_MS = 2000;
 

@@ -1,7 +1,7 @@
 import type { ResourceRef } from '../domain/names.js';
 import { ROUTE_LABEL_PREFIX, ROUTE_LABELS_FINALIZER, type ObservedRoutePod, type Refusal, type ReplicaSetSpec } from '../domain/replica-set.js';
-import { unlessGone } from './kube/apply-objects.js';
-import { KubeApiError, type KubeRest } from './kube/rest.js';
+import { unlessGone } from '../kube/apply-objects.js';
+import { KubeApiError, type KubeRest } from '../kube/rest.js';
 
 interface PodMeta {
   metadata: { name: string; labels?: Record<string, string> };

@@ -1,8 +1,8 @@
 import type { Condition } from '../domain/conditions.js';
 import { stallShown, withStall, type Stall } from '../domain/stall.js';
-import { recordEvents, type KubeEvent } from './kube/events.js';
-import { unlessGone } from './kube/apply-objects.js';
-import type { KubeRest } from './kube/rest.js';
+import { recordEvents, type KubeEvent } from '../kube/events.js';
+import { unlessGone } from '../kube/apply-objects.js';
+import type { KubeRest } from '../kube/rest.js';
 
 /** A custom resource the loop reports on. */
 export interface StallTarget {

@@ -5,9 +5,9 @@ import type { KubeObject } from '../domain/pool-objects.js';
 import type { ObservedTenantPool, TenantEvent, TenantStatus } from '../domain/tenant-decision.js';
 import type { TenantSpec } from '../domain/tenant-objects.js';
 import type { PoolPodView, StatefulSetView } from '../domain/tenant-pool-state.js';
-import { applyObjects, unlessGone, type ApplyResult } from './kube/apply-objects.js';
-import { recordEvents } from './kube/events.js';
-import type { KubeRest } from './kube/rest.js';
+import { applyObjects, unlessGone, type ApplyResult } from '../kube/apply-objects.js';
+import { recordEvents } from '../kube/events.js';
+import type { KubeRest } from '../kube/rest.js';
 
 interface OwnerReference {
   kind: string;

@@ -9,8 +9,8 @@ import type { CoreConfigOverride } from '../domain/stellar-core-config.js';
 import { NODE_LABEL } from '../domain/validator-objects.js';
 import { publicKeyOfSeed } from './node-key.js';
 import type { PeerPush } from '../domain/validator-peers.js';
-import { applyObjects, unlessGone, type ApplyResult } from './kube/apply-objects.js';
-import { FIELD_MANAGER, KubeApiError, type KubeRest } from './kube/rest.js';
+import { applyObjects, unlessGone, type ApplyResult } from '../kube/apply-objects.js';
+import { FIELD_MANAGER, KubeApiError, type KubeRest } from '../kube/rest.js';
 import { connectPeer, probeReplica, readCorePeers } from './stellar-core-client.js';
 import { activityLog } from './activity-log.js';
 

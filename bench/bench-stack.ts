@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
-import { installCrds } from '../activities/kube/crds.js';
-import { KubeRest, type RequestOptions } from '../activities/kube/rest.js';
+import { installCrds } from '../kube/crds.js';
+import { KubeRest, type RequestOptions } from '../kube/rest.js';
 import { startStack, type StackInfo } from '../stack/index.js';
 import { createWorker } from '../worker/worker.js';
 

@@ -3,7 +3,7 @@
 // objects counted per owner, and workflow runs that failed.
 import { localSeed } from '../stack/local-seeds.js';
 import type { Client } from '@temporalio/client';
-import type { KubeRest } from '../activities/kube/rest.js';
+import type { KubeRest } from '../kube/rest.js';
 import { tenantPoolStatefulSetName, validatorSetWorkflowId, workflowId } from '../domain/names.js';
 import type { PostgresCluster } from '../stack/index.js';
 

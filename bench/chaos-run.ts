@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import type { KubeRest } from '../activities/kube/rest.js';
+import type { KubeRest } from '../kube/rest.js';
 import type { PostgresCluster } from '../stack/index.js';
 import { sleep } from '../stack/process.js';
 import { ChaosFleet, failedWorkflows } from './chaos-fleet.js';

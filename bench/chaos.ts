@@ -6,8 +6,8 @@
 // (starts the named stack with persistent Temporal history if needed)
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { installCrds } from '../activities/kube/crds.js';
-import { KubeRest } from '../activities/kube/rest.js';
+import { installCrds } from '../kube/crds.js';
+import { KubeRest } from '../kube/rest.js';
 import { applyAll, deployDir, loadKustomization, writeServiceAccountKubeconfig } from '../stack/deploy.js';
 import { gatewayApiCrds, startStack } from '../stack/index.js';
 import { resultTable } from './chaos-faults.js';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { KubeRest } from '../activities/kube/rest.js';
+import { KubeRest } from '../kube/rest.js';
 import { binDir } from './paths.js';
 import { freePort } from './ports.js';
 import { runningPid, startServer, stopServers, waitFor } from './process.js';

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
-import { KubeRest } from '../activities/kube/rest.js';
+import { KubeRest } from '../kube/rest.js';
 import { isAlive, runningPid, sleep, startServer, stopServers, waitFor } from './process.js';
 import { temporalAnswers } from './temporal.js';
 

@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { KubeApiError, KubeRest } from '../activities/kube/rest.js';
+import { KubeApiError, KubeRest } from '../kube/rest.js';
 import { readStack } from '../stack/index.js';
 import { temporalSettings, type TemporalSettings } from '../worker/temporal-settings.js';
 import { NotFoundError } from './output.js';

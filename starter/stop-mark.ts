@@ -1,4 +1,4 @@
-import { KubeApiError, type KubeRest } from '../activities/kube/rest.js';
+import { KubeApiError, type KubeRest } from '../kube/rest.js';
 import { networkSlug, type NetworkInput } from '../domain/network.js';
 import { isMarkedStopped, STOPPED_ANNOTATION, stopMarkPatch } from '../domain/stop-mark.js';
 import { kubeGet } from './connections.js';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { KubeRest } from '../activities/kube/rest.js';
+import type { KubeRest } from '../kube/rest.js';
 import { networkSlug, normalizeNetwork, type NetworkInput } from '../domain/network.js';
 import { isMarkedStopped, STOPPED_ANNOTATION } from '../domain/stop-mark.js';
 import { startOptions } from '../worker/start-options.js';

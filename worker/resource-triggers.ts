@@ -1,12 +1,12 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { KubeRest } from '../activities/kube/rest.js';
+import type { KubeRest } from '../kube/rest.js';
 import { subjectWorkflowId, TASK_QUEUE, type WorkflowSubject } from '../domain/names.js';
 import { resourceChangedSignal, type ReadOnlyPoolInput, type TenantInput, type ValidatorSetInput } from '../workflows/contract.js';
-import { watchCollection, type WatchedChange, type WatchOptions } from './resource-watcher.js';
+import { watchCollection, type WatchedChange, type WatchOptions } from '../kube/resource-watcher.js';
 import { startOptions } from './start-options.js';
 import type { StewardScope } from './steward-scope.js';
-import { resourceChangeMatters, snapshotOf, subjectStopped, type IndexedResource } from './trigger-rules.js';
-import { TRIGGERS, type TriggerSpec, type WatchSpec } from './trigger-specs.js';
+import { resourceChangeMatters, snapshotOf, subjectStopped, type IndexedResource } from '../kube/trigger-rules.js';
+import { TRIGGERS, type TriggerSpec, type WatchSpec } from '../kube/trigger-specs.js';
 
 /** Options of a trigger. */
 export interface TriggerOptions<Input = object> {

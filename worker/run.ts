@@ -1,4 +1,4 @@
-import { KubeRest } from '../activities/kube/rest.js';
+import { KubeRest } from '../kube/rest.js';
 import { installRuntime, runtimeOptionsFromEnv } from './runtime.js';
 import { startWorkerService } from './service.js';
 import { stewardScopeFromEnv } from './steward-scope.js';

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { HttpClient } from '../activities/http-client.js';
-import type { KubeRest } from '../activities/kube/rest.js';
+import type { KubeRest } from '../kube/rest.js';
 import { TASK_QUEUE } from '../domain/names.js';
 import type { ReadOnlyPoolInput, TenantInput, ValidatorSetInput } from '../workflows/contract.js';
 import { ensureSearchAttributes } from './search-attributes.js';

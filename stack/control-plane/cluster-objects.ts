@@ -1,4 +1,4 @@
-import type { KubeRest } from '../../activities/kube/rest.js';
+import type { KubeRest } from '../../kube/rest.js';
 
 /** The default StorageClass of the local stack, served by its provisioner. */
 export const STORAGE_CLASS = 'steward-local';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
-import { KubeRest } from '../../activities/kube/rest.js';
+import { KubeRest } from '../../kube/rest.js';
 import { freePort } from '../ports.js';
 import { runningPid, startServer, stopServers, waitFor, type ServerHandle } from '../process.js';
 import { writeKubeconfig } from './kubeconfig.js';

@@ -1,6 +1,6 @@
 // The local volume provisioner as its own process: `node provisioner-main.js --kubeconfig F --volume-root D`.
 import { parseArgs } from 'node:util';
-import { KubeRest } from '../../activities/kube/rest.js';
+import { KubeRest } from '../../kube/rest.js';
 import { provisionOnce } from './provisioner.js';
 
 const { values } = parseArgs({ options: { kubeconfig: { type: 'string' }, 'volume-root': { type: 'string' } } });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { KubeRest } from '../../activities/kube/rest.js';
+import type { KubeRest } from '../../kube/rest.js';
 import { STORAGE_CLASS } from './cluster-objects.js';
 
 interface Claim {

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { KubeRest } from '../../activities/kube/rest.js';
+import { KubeRest } from '../../kube/rest.js';
 import { sleep } from '../process.js';
 import { isLoopbackUrl } from '../simulator/kube-pod-source.js';
 import { serviceRoutes, type PodSnapshot, type ServiceRoute, type ServiceSnapshot } from './routes.js';

@@ -2,7 +2,7 @@ import * as k8s from '@kubernetes/client-node';
 import { sleep } from '../process.js';
 import { PodConfigCheck } from './config-check.js';
 import { podRecordOf, STELLAR_CORE_SELECTOR, type PodRecord } from './pod-record.js';
-import { KubeRest } from '../../activities/kube/rest.js';
+import { KubeRest } from '../../kube/rest.js';
 import type { PodSource, ReadyTarget } from './pod-source.js';
 
 /** Options of `kubePodSource`. */

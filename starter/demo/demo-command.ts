@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { createHttpClient, readCaBundle } from '../../activities/http-client.js';
-import { installCrds } from '../../activities/kube/crds.js';
-import { KubeRest } from '../../activities/kube/rest.js';
+import { installCrds } from '../../kube/crds.js';
+import { KubeRest } from '../../kube/rest.js';
 import { startStack, type StackInfo } from '../../stack/index.js';
 import { isRunning, startServer } from '../../stack/postgres.js';
 import { installRuntime } from '../../worker/runtime.js';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { objectPath } from '../../activities/kube/paths.js';
-import type { KubeRest } from '../../activities/kube/rest.js';
+import { objectPath } from '../../kube/paths.js';
+import type { KubeRest } from '../../kube/rest.js';
 import type { PostgresCluster } from '../../stack/index.js';
 
 const EXAMPLES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..', 'examples');

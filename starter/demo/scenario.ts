@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { KubeRest } from '../../activities/kube/rest.js';
+import type { KubeRest } from '../../kube/rest.js';
 import { validatorSetWorkflowId, workflowId } from '../../domain/names.js';
 import { SERVING_LABEL } from '../../domain/pool-names.js';
 import { validatorDnsName } from '../../domain/validator-peers.js';

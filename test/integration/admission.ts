@@ -1,6 +1,6 @@
 // Refusals on demand: a ValidatingAdmissionPolicy and its binding, scoped to one namespace, that make the
 // real API server refuse a write with 422 (Invalid) or 403 (Forbidden), as a cluster's policy would.
-import { KubeApiError } from '../../activities/kube/rest.js';
+import { KubeApiError } from '../../kube/rest.js';
 import { kube } from './support.js';
 
 const API = '/apis/admissionregistration.k8s.io/v1';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import { installCrds } from '../../activities/kube/crds.js';
-import { KubeRest } from '../../activities/kube/rest.js';
+import { installCrds } from '../../kube/crds.js';
+import { KubeRest } from '../../kube/rest.js';
 import path from 'node:path';
 import { applyAll, deployDir, loadKustomization, writeServiceAccountKubeconfig } from '../../stack/deploy.js';
 import { DEFAULT_PARTS, gatewayApiCrds, startStack, stackDir, stopStack, type StackPart } from '../../stack/index.js';

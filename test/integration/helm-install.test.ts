@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { KubeRest } from '../../activities/kube/rest.js';
+import { KubeRest } from '../../kube/rest.js';
 import { writeServiceAccountKubeconfig } from '../../stack/deploy.js';
 import { chartDir, helm } from '../../stack/helm.js';
 import { apiStatusOf as statusOf, createNamespace, eventually, kube, stack, temporalClient, uniqueName } from './support.js';

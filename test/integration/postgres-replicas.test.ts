@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
 import pg from 'pg';
-import { KubeApiError } from '../../activities/kube/rest.js';
+import { KubeApiError } from '../../kube/rest.js';
 import { ROUTE_LABELS_FINALIZER, type ReplicaSetStatus } from '../../domain/replica-set.js';
 import { connectionString, type PostgresCluster } from '../../stack/index.js';
 import { startServer, stopServer } from '../../stack/postgres.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { objectPath } from '../../activities/kube/paths.js';
+import { objectPath } from '../../kube/paths.js';
 import { HTTP_PORT } from '../../domain/stellar-core-config.js';
 import { SERVING_LABEL } from '../../domain/pool-names.js';
 import { poolConfigMap, poolHeadlessService, poolNetworkPolicy, poolReadService, poolStatefulSet, type KubeObject } from '../../domain/pool-objects.js';

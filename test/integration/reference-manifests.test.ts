@@ -5,7 +5,7 @@ import { knownQuorumSet } from '../../domain/known-quorum-sets.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
 import YAML from 'yaml';
-import { KubeApiError } from '../../activities/kube/rest.js';
+import { KubeApiError } from '../../kube/rest.js';
 import type { PoolStatus } from '../../domain/pool-status.js';
 import { networkSlug as simulatorSlug } from '../../stack/simulator/index.js';
 import { startPoolTrigger } from '../../worker/resource-triggers.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
-import { KubeRest, type RequestOptions } from '../../activities/kube/rest.js';
+import { KubeRest, type RequestOptions } from '../../kube/rest.js';
 import { workflowId } from '../../domain/names.js';
 import { replicaSetStatusQuery, statusQuery, tenantStatusQuery } from '../../workflows/contract.js';
 import { postgresReplicasWorkflow } from '../../workflows/postgres-replicas.js';

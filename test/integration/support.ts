@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { HttpClient } from '../../activities/http-client.js';
-import { KubeApiError, KubeRest } from '../../activities/kube/rest.js';
+import { KubeApiError, KubeRest } from '../../kube/rest.js';
 import type { PostgresCluster, PostgresServer, StackInfo } from '../../stack/index.js';
 import { createWorker } from '../../worker/worker.js';
 

@@ -80,7 +80,7 @@ describe('Dockerfile', () => {
 
 describe('production dependencies', () => {
   const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
-  const productionDirs = ['activities', 'domain', 'router', 'stack', 'starter', 'worker', 'workflows'];
+  const productionDirs = ['activities', 'domain', 'kube', 'router', 'stack', 'starter', 'worker', 'workflows'];
 
   function jsFiles(dir: string): string[] {
     return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>

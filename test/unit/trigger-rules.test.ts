@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import type { WorkflowSubject } from '../../domain/names.js';
 import { STOPPED_ANNOTATION } from '../../domain/stop-mark.js';
-import { resourceChangeMatters, snapshotOf, subjectStopped, type MetadataSnapshot } from '../../worker/trigger-rules.js';
-import { TRIGGERS } from '../../worker/trigger-specs.js';
-import type { WatchedChange } from '../../worker/resource-watcher.js';
+import { resourceChangeMatters, snapshotOf, subjectStopped, type MetadataSnapshot } from '../../kube/trigger-rules.js';
+import { TRIGGERS } from '../../kube/trigger-specs.js';
+import type { WatchedChange } from '../../kube/resource-watcher.js';
 
 const base: MetadataSnapshot = { generation: 3, labels: { app: 'x' }, annotations: { note: 'a' } };
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createValidatorActivities } from '../../activities/validator-activities.js';
-import type { KubeRest } from '../../activities/kube/rest.js';
+import type { KubeRest } from '../../kube/rest.js';
 import { readCorePeers } from '../../activities/stellar-core-client.js';
 import type { PeerConnect } from '../../domain/validator-connections.js';
 import { staticPodSource } from '../../stack/simulator/pod-source.js';

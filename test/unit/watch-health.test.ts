@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { backoffDelay, WATCH_BACKOFF, watchFailed, watchListed, type WatchHealth } from '../../worker/watch-health.js';
+import { backoffDelay, WATCH_BACKOFF, watchFailed, watchListed, type WatchHealth } from '../../kube/watch-health.js';
 
 describe('backoffDelay (1 s doubling to 30 s, up to half taken off at random)', () => {
   it.each([

@@ -1,4 +1,4 @@
-import type { ResourceRef } from '../../domain/names.js';
+import type { ResourceRef } from '../domain/names.js';
 import type { KubeRest } from './rest.js';
 
 /** A Kubernetes Event to record on an object. */

@@ -1,6 +1,6 @@
-import { holdsSubset } from '../../domain/subset.js';
-import type { KubeObject } from '../../domain/pool-objects.js';
-import { activityLog } from '../activity-log.js';
+import { holdsSubset } from '../domain/subset.js';
+import type { KubeObject } from '../domain/pool-objects.js';
+import { activityLog } from '../activities/activity-log.js';
 import { objectPath } from './paths.js';
 import { KubeApiError, type KubeRest } from './rest.js';
 

@@ -1,5 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
-import type { KubeRest } from '../activities/kube/rest.js';
+import type { KubeRest } from './rest.js';
 import { WATCH_BACKOFF, watchFailed, watchListed, type BackoffPolicy, type WatchHealth } from './watch-health.js';
 
 /** A change seen on a watched collection. */

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../domain/pool-objects.js';
+import type { KubeObject } from '../domain/pool-objects.js';
 
 const PLURALS: Record<string, string> = {
   ConfigMap: 'configmaps', Service: 'services', StatefulSet: 'statefulsets', Pod: 'pods', Secret: 'secrets',
@@ -11,7 +11,7 @@ const PLURALS: Record<string, string> = {
 /** The REST path of an object from its apiVersion, kind, namespace and name. Throws for an unknown kind. */
 export function objectPath(object: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): string {
   const plural = PLURALS[object.kind];
-  if (!plural) throw new Error(`no REST path known for kind ${object.kind}: add it to activities/kube/paths.ts`);
+  if (!plural) throw new Error(`no REST path known for kind ${object.kind}: add it to kube/paths.ts`);
   const base = object.apiVersion.includes('/') ? `/apis/${object.apiVersion}` : `/api/${object.apiVersion}`;
   const ns = object.metadata.namespace ? `/namespaces/${object.metadata.namespace}` : '';
   return `${base}${ns}/${plural}/${object.metadata.name}`;
