@@ -40,6 +40,8 @@ function startHeartbeats(): NodeJS.Timeout | undefined {
   } catch {
     return undefined;
   }
+  // A local activity runs inside its workflow task and cannot heartbeat.
+  if (context.info.isLocal) return undefined;
   return setInterval(() => context.heartbeat(), HEARTBEAT_MS);
 }
 

@@ -1,6 +1,7 @@
 // Activities: every piece of I/O the workflows need (Kubernetes, stellar-core, PostgreSQL), created
 // from a factory over their clients so that tests and the worker wire the real ones.
 import { defaultHttpClient, type HttpClient } from './http-client.js';
+import type { KubeReader } from '../kube/object-cache.js';
 import type { KubeRest } from '../kube/rest.js';
 import { createPoolActivities } from './pool-activities.js';
 import { createValidatorActivities } from './validator-activities.js';
@@ -14,12 +15,14 @@ export interface ActivityDeps {
   kube: KubeRest;
   /** The HTTP client for sources and nodes (default: from STEWARD_EGRESS and STEWARD_CA_BUNDLE). */
   http?: HttpClient;
+  /** Where steady passes read the cluster (the worker's shared watch cache); default: the API every time. */
+  cache?: KubeReader;
 }
 
 /** Creates every activity of the project over the given clients, each heartbeating while it runs. */
 export function createActivities(deps: ActivityDeps) {
   return withHeartbeats({
-    ...createPoolActivities(deps.kube, deps.http ?? defaultHttpClient()),
+    ...createPoolActivities(deps.kube, deps.http ?? defaultHttpClient(), deps.cache),
     ...createValidatorActivities(deps.kube),
     ...createPostgresActivities(deps.kube),
     ...createTenantActivities(deps.kube),

@@ -9,7 +9,12 @@ import type { PodPatch, PoolEvent } from '../domain/pool-decision.js';
 import type { ObservedPod, PoolObservation } from '../domain/pool-observation.js';
 import type { PoolSpecInput } from '../domain/pool-spec.js';
 import type { PoolStatus } from '../domain/pool-status.js';
+import { digestOf } from '../domain/digest.js';
+import { podHolds, type OwnedRef } from '../domain/pool-apply-check.js';
+import type { LeanPoolObservation, PoolObjects, PoolReadings } from '../domain/pool-observation.js';
 import { applyObjects, unlessGone, type ApplyResult } from '../kube/apply-objects.js';
+import { apiReader, type KubeReader } from '../kube/object-cache.js';
+import { objectPath } from '../kube/paths.js';
 import { recordEvents } from '../kube/events.js';
 import type { KubeRest } from '../kube/rest.js';
 import { defaultHttpClient, type HttpClient, type HttpResult } from './http-client.js';
@@ -31,52 +36,39 @@ interface PodResource {
  * apply desired objects only where they differ, write status, record Events. `http` reaches the pods and
  * the sources (default: the environment's client, see `httpClientFromEnv`).
  */
-export function createPoolActivities(kube: KubeRest, http: HttpClient = defaultHttpClient()) {
+export function createPoolActivities(kube: KubeRest, http: HttpClient = defaultHttpClient(), cache?: KubeReader) {
+  const api = apiReader(kube);
+  const cached = cache ?? api;
   return {
     /**
      * Reads the pool, its StatefulSet, ConfigMap and pods, probes every pod and the archives; undefined when
      * the pool is gone. A pod or source that cannot be read is data in the observation (`probes`, `sourceErrors`).
      */
     async observePool(ref: ResourceRef): Promise<PoolObservation | undefined> {
-      const pool = await kube.getOptional<PoolResource>(`/apis/stellar.org/v1alpha1/namespaces/${ref.namespace}/readonlypools/${ref.name}`);
-      if (!pool) return undefined;
-      const names = poolNames(ref);
-      const selector = Object.entries(names.selector).map(([k, v]) => `${k}=${v}`).join(',');
-      const [statefulSet, podList, serviceList, httpRoute, configMap] = await Promise.all([
-        kube.getOptional<{ spec: { replicas: number; volumeClaimTemplates?: LiveClaimTemplate[] } }>(`/apis/apps/v1/namespaces/${ref.namespace}/statefulsets/${names.statefulSet}`),
-        kube.request<{ items: PodResource[] }>('GET', `/api/v1/namespaces/${ref.namespace}/pods`, { query: { labelSelector: selector } }),
-        kube.request<{ items: ServiceResource[] }>('GET', `/api/v1/namespaces/${ref.namespace}/services`, { query: { labelSelector: selector } }),
-        readHttpRoute(kube, ref.namespace, names.httpRoute),
-        kube.getOptional<{ data?: Record<string, string> }>(`/api/v1/namespaces/${ref.namespace}/configmaps/${names.configMap}`),
-      ]);
-      // Per-replica Services select one pod by name; only those this pool controls are its to remove.
-      const replicaServices = serviceList.items
-        .filter((s) => s.spec?.selector?.[POD_NAME_LABEL] && s.metadata.ownerReferences?.some((o) => o.controller && o.uid === pool.metadata.uid))
-        .map((s) => s.metadata.name);
-      const pods = podList.items.filter((p) => !p.metadata.deletionTimestamp).map(observedPod);
-      const [probes, archives] = await Promise.all([
-        Promise.all(pods.map((pod) => probeReplica(pod, http))),
-        readArchiveTips(http, pool.spec.historyArchiveUrls ?? [], pool.spec.horizonUrl),
-      ]);
-      return {
-        pool: { namespace: ref.namespace, name: ref.name, uid: pool.metadata.uid, generation: pool.metadata.generation, spec: pool.spec, status: pool.status },
-        replicaServices,
-        httpRoute: httpRoute?.metadata.ownerReferences?.some((o) => o.controller && o.uid === pool.metadata.uid) ?? false,
-        statefulSetReplicas: statefulSet?.spec.replicas,
-        statefulSetClaimTemplates: statefulSet && liveClaimTemplates(statefulSet.spec.volumeClaimTemplates),
-        liveConfig: configMap?.data?.[POOL_CONFIG_KEY],
-        pods,
-        probes: probes satisfies ReplicaProbe[],
-        tipSources: archives.sources,
-        sourceErrors: archives.errors,
-      };
+      const objects = await readPoolObjects(api, ref);
+      return objects && { ...objects, ...(await readPoolReadings(http, objects)) };
+    },
+
+    /**
+     * The lean pass's observation: the objects from the worker's cache (from the API when `fresh`: right
+     * after a write or a wake-up by a change), sent back only when their digest differs from `heldDigest`;
+     * the readings (probes, tips) always; the fingerprint of the named `owned` objects. Undefined when the
+     * pool is gone.
+     */
+    async observePoolLean(input: { ref: ResourceRef; fresh: boolean; heldDigest?: string; owned: OwnedRef[] }): Promise<LeanPoolObservation | undefined> {
+      const reader = input.fresh ? api : cached;
+      const objects = await readPoolObjects(reader, input.ref);
+      if (!objects) return undefined;
+      const [readings, ownedDigest] = await Promise.all([readPoolReadings(http, objects), ownedFingerprint(reader, input.ref, input.owned)]);
+      const objectsDigest = digestOf(objects);
+      return { v: 1, objectsDigest, ...(objectsDigest === input.heldDigest ? {} : { objects }), readings, ownedDigest };
     },
 
     /**
      * Applies objects by server-side apply, skipping each one that already holds every desired field,
      * and pod label/annotation patches that already hold: a steady pool makes no write.
      */
-    async applyPool(input: { namespace: string; objects: KubeObject[]; obsoleteServices?: string[]; obsoleteRoute?: string; podPatches: PodPatch[]; observedPods: ObservedPod[] }): Promise<ApplyResult> {
+    async applyPool(input: { namespace: string; objects: KubeObject[]; obsoleteServices?: string[]; obsoleteRoute?: string; podPatches: PodPatch[]; observedPods: ObservedPod[]; fingerprint?: { ref: ResourceRef; owned: OwnedRef[] } }): Promise<ApplyResult & { ownedDigest?: string }> {
       const result = await applyObjects(kube, input.objects);
       if (input.obsoleteRoute) {
         await unlessGone(() => kube.delete(`${HTTP_ROUTES}/namespaces/${input.namespace}/httproutes/${input.obsoleteRoute}`));
@@ -99,7 +91,9 @@ export function createPoolActivities(kube: KubeRest, http: HttpClient = defaultH
           result.applied.push(`Pod/${patch.pod}`);
         });
       }
-      return result;
+      // Read after the writes, from the API: the fingerprint the next steady observation must see again.
+      if (!input.fingerprint) return result;
+      return { ...result, ownedDigest: await ownedFingerprint(api, input.fingerprint.ref, input.fingerprint.owned) };
     },
 
     /** Writes the pool's status through the status subresource (a pool deleted meanwhile is skipped). */
@@ -117,12 +111,54 @@ export function createPoolActivities(kube: KubeRest, http: HttpClient = defaultH
 }
 
 const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
-const HTTP_ROUTES = '/apis/gateway.networking.k8s.io/v1';
 
-/** The pool's HTTPRoute, or undefined when it is absent (or the cluster has no Gateway API: also a 404). */
-function readHttpRoute(kube: KubeRest, namespace: string, name: string): Promise<ServiceResource | undefined> {
-  return kube.getOptional<ServiceResource>(`${HTTP_ROUTES}/namespaces/${namespace}/httproutes/${name}`);
+/** Reads the pool, its StatefulSet, ConfigMap, Services, HTTPRoute and pods; undefined when the pool is gone. */
+async function readPoolObjects(reader: KubeReader, ref: ResourceRef): Promise<PoolObjects | undefined> {
+  const pool = await reader.get<PoolResource>(`/apis/stellar.org/v1alpha1/namespaces/${ref.namespace}/readonlypools/${ref.name}`);
+  if (!pool) return undefined;
+  const names = poolNames(ref);
+  const selector = Object.entries(names.selector).map(([k, v]) => `${k}=${v}`).join(',');
+  const owned = { labelSelector: selector };
+  const [statefulSet, pods, services, httpRoute, configMap] = await Promise.all([
+    reader.get<{ spec: { replicas: number; volumeClaimTemplates?: LiveClaimTemplate[] } }>(`/apis/apps/v1/namespaces/${ref.namespace}/statefulsets/${names.statefulSet}`, owned),
+    reader.list<PodResource>(`/api/v1/namespaces/${ref.namespace}/pods`, owned),
+    reader.list<ServiceResource>(`/api/v1/namespaces/${ref.namespace}/services`, owned),
+    reader.get<ServiceResource>(`${HTTP_ROUTES}/namespaces/${ref.namespace}/httproutes/${names.httpRoute}`, owned),
+    reader.get<{ data?: Record<string, string> }>(`/api/v1/namespaces/${ref.namespace}/configmaps/${names.configMap}`, owned),
+  ]);
+  // Per-replica Services select one pod by name; only those this pool controls are its to remove.
+  const replicaServices = services
+    .filter((s) => s.spec?.selector?.[POD_NAME_LABEL] && s.metadata.ownerReferences?.some((o) => o.controller && o.uid === pool.metadata.uid))
+    .map((s) => s.metadata.name)
+    .sort();
+  return {
+    pool: { namespace: ref.namespace, name: ref.name, uid: pool.metadata.uid, generation: pool.metadata.generation, spec: pool.spec, status: pool.status },
+    replicaServices,
+    httpRoute: httpRoute?.metadata.ownerReferences?.some((o) => o.controller && o.uid === pool.metadata.uid) ?? false,
+    statefulSetReplicas: statefulSet?.spec.replicas,
+    statefulSetClaimTemplates: statefulSet && liveClaimTemplates(statefulSet.spec.volumeClaimTemplates),
+    liveConfig: configMap?.data?.[POOL_CONFIG_KEY],
+    pods: pods.filter((p) => !p.metadata.deletionTimestamp).map(observedPod).sort((a, b) => (a.name < b.name ? -1 : 1)),
+  };
 }
+
+/** Probes every pod's `/info` and reads the sources' roots: what changes from one pass to the next. */
+async function readPoolReadings(http: HttpClient, objects: PoolObjects): Promise<PoolReadings> {
+  const [probes, archives] = await Promise.all([
+    Promise.all(objects.pods.map((pod) => probeReplica(pod, http))),
+    readArchiveTips(http, objects.pool.spec.historyArchiveUrls ?? [], objects.pool.spec.horizonUrl),
+  ]);
+  return { probes: probes satisfies ReplicaProbe[], tipSources: archives.sources, sourceErrors: archives.errors };
+}
+
+/** Digest of the fingerprints (Steward's fields, uid) of the pool's owned objects; undefined when none are named. */
+async function ownedFingerprint(reader: KubeReader, ref: ResourceRef, owned: readonly OwnedRef[]): Promise<string | undefined> {
+  if (owned.length === 0) return undefined;
+  const labelSelector = Object.entries(poolNames(ref).selector).map(([k, v]) => `${k}=${v}`).join(',');
+  const prints = await Promise.all(owned.map((o) => reader.fieldsDigest(objectPath({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, namespace: ref.namespace } }), { labelSelector })));
+  return digestOf(prints);
+}
+const HTTP_ROUTES = '/apis/gateway.networking.k8s.io/v1';
 
 interface ServiceResource {
   metadata: { name: string; ownerReferences?: { uid: string; controller?: boolean }[] };
@@ -132,12 +168,6 @@ interface ServiceResource {
 function observedPod(pod: PodResource): ObservedPod {
   const ready = pod.status?.phase === 'Running' && (pod.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
   return { name: pod.metadata.name, ready, ip: pod.status?.podIP, labels: pod.metadata.labels ?? {}, annotations: pod.metadata.annotations ?? {} };
-}
-
-const MANAGED_POD_KEYS = ['stellar.org/serving', 'stellar.org/shard-id', 'stellar.org/archive-url', 'stellar.org/ledger-range'];
-
-function podHolds(pod: ObservedPod, patch: PodPatch): boolean {
-  return MANAGED_POD_KEYS.every((key) => (pod.labels[key] ?? pod.annotations[key]) === (patch.labels[key] ?? patch.annotations[key]));
 }
 
 /** Limits of a source read: archives and Horizon may be far away, so 5 s in all; their roots are small. */

@@ -44,3 +44,32 @@ export interface PoolObservation {
   /** Archive fetch failures, reported in status. */
   sourceErrors: string[];
 }
+
+/** What changes every pass: the replicas' `/info` answers and the sources' tips. */
+export type PoolReadings = Pick<PoolObservation, 'probes' | 'tipSources' | 'sourceErrors'>;
+
+/** What changes only when the cluster does: the pool, its objects and pods. */
+export type PoolObjects = Omit<PoolObservation, 'probes' | 'tipSources' | 'sourceErrors'>;
+
+/**
+ * The observation a lean pass records in its history: the readings always, the objects only when their
+ * digest differs from the one the workflow already holds (a steady pool's objects do not change, so a
+ * steady pass records a few hundred bytes), and the fingerprint of the owned objects the last apply left.
+ */
+export interface LeanPoolObservation {
+  /** Shape version of this record. */
+  v: 1;
+  /** Digest of `objects` (present or not). */
+  objectsDigest: string;
+  /** Omitted when `objectsDigest` is the digest the workflow said it holds. */
+  objects?: PoolObjects;
+  readings: PoolReadings;
+  /** Digest of the fingerprints of the owned objects the workflow named; undefined when it named none. */
+  ownedDigest?: string;
+}
+
+/** The whole observation from a lean one and the objects the workflow holds (undefined when it must ask again). */
+export function fullObservation(lean: LeanPoolObservation, held: { digest: string; objects: PoolObjects } | undefined): PoolObservation | undefined {
+  const objects = lean.objects ?? (held?.digest === lean.objectsDigest ? held.objects : undefined);
+  return objects && { ...objects, ...lean.readings };
+}

@@ -18,9 +18,23 @@ export interface WatchTarget {
   labelSelector?: string;
 }
 
+/** A running watch. */
+export interface RunningWatch {
+  /** Ends the watch for good. */
+  stop: () => void;
+  /** Cuts the current watch connection as a network failure would: the loop backs off, then relists. */
+  interrupt: () => void;
+}
+
 /** Options of a watch's retry loop (tests shorten the backoff). */
 export interface WatchOptions {
   backoff?: BackoffPolicy;
+  /** Called after each successful list, once its changes were emitted (the collection is complete again). */
+  onListed?: () => void;
+  /** Called when the watch or a list fails: what was emitted may be stale until the next `onListed`. */
+  onLost?: () => void;
+  /** Called with the error of a failed list (before `onLost`), e.g. a 404 for a kind the cluster does not serve. */
+  onListFailed?: (error: unknown) => void;
 }
 
 interface Item {
@@ -40,13 +54,14 @@ interface Listed {
  * resumes, never per retry. A successful list resets the backoff; its ADDED events wake every workflow
  * after an outage. Runs until `stop()`.
  */
-export function watchCollection(kube: KubeRest, target: WatchTarget, onChange: (change: WatchedChange) => void, log: (message: string) => void, options: WatchOptions = {}): { stop: () => void } {
+export function watchCollection(kube: KubeRest, target: WatchTarget, onChange: (change: WatchedChange) => void, log: (message: string) => void, options: WatchOptions = {}): RunningWatch {
   const policy = options.backoff ?? WATCH_BACKOFF;
   const what = target.labelSelector ? `${target.path}?labelSelector=${target.labelSelector}` : target.path;
   const watch = new k8s.Watch(kube.config);
   const known = new Map<string, Item>();
   let health: WatchHealth = { state: 'up' };
   let stopped = false;
+  let interrupted = false;
   let abort: AbortController | undefined;
   let wakeSleeper: (() => void) | undefined;
 
@@ -59,6 +74,7 @@ export function watchCollection(kube: KubeRest, target: WatchTarget, onChange: (
   });
   const failed = async (reason: string): Promise<void> => {
     if (stopped) return;
+    options.onLost?.();
     const step = watchFailed(health, what, reason, Date.now(), Math.random(), policy);
     health = step.health;
     if (step.message) log(step.message);
@@ -93,6 +109,7 @@ export function watchCollection(kube: KubeRest, target: WatchTarget, onChange: (
       try {
         listed = await kube.request<Listed>('GET', target.path, { query: { labelSelector: target.labelSelector } });
       } catch (error) {
+        options.onListFailed?.(error);
         await failed((error as Error).message);
         continue;
       }
@@ -101,8 +118,12 @@ export function watchCollection(kube: KubeRest, target: WatchTarget, onChange: (
       health = step.health;
       if (step.message) log(step.message);
       relisted(listed.items);
+      options.onListed?.();
       const ended = await watchOnce(listed.metadata.resourceVersion);
-      if (ended && !stopped) await failed(ended.message);
+      if (interrupted && !stopped) {
+        interrupted = false;
+        await failed('the watch connection was cut');
+      } else if (ended && !stopped) await failed(ended.message);
     }
   };
   void loop();
@@ -111,6 +132,10 @@ export function watchCollection(kube: KubeRest, target: WatchTarget, onChange: (
       stopped = true;
       abort?.abort();
       wakeSleeper?.();
+    },
+    interrupt: () => {
+      interrupted = true;
+      abort?.abort();
     },
   };
 }

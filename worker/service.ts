@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { HttpClient } from '../activities/http-client.js';
+import { ObjectCache } from '../kube/object-cache.js';
 import type { KubeRest } from '../kube/rest.js';
 import { TASK_QUEUE } from '../domain/names.js';
 import type { ReadOnlyPoolInput, TenantInput, ValidatorSetInput } from '../workflows/contract.js';
@@ -41,7 +42,9 @@ export interface WorkerService {
 export async function startWorkerService(options: WorkerServiceOptions): Promise<WorkerService> {
   const { settings, kube } = options;
   const taskQueue = options.taskQueue ?? TASK_QUEUE;
-  const worker = await createWorker(settings, { kube, http: options.http }, taskQueue);
+  // One cache for every activity of this worker: steady passes read it instead of the API.
+  const cache = new ObjectCache(kube, { namespaces: options.namespace ? [options.namespace] : undefined, maxObjects: cacheMaxObjects(), log: options.log });
+  const worker = await createWorker(settings, { kube, http: options.http, cache }, taskQueue);
   const connection = await Connection.connect(settings.connection);
   const client = new Client({ connection, namespace: settings.namespace });
   const { log, namespace, cluster } = options;
@@ -64,6 +67,7 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
   const running = worker.run();
   const done = running.finally(async () => {
     for (const stop of stops) stop();
+    cache.stop();
     await connection.close();
     // The worker's own connection: once closed, the Temporal runtime is idle and shuts down, which
     // releases its log forwarding (without this the process would not exit after SIGTERM).
@@ -78,4 +82,13 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
       await done;
     },
   };
+}
+
+/** STEWARD_CACHE_MAX_OBJECTS: the most objects the worker's read cache holds (default 50,000). */
+function cacheMaxObjects(): number | undefined {
+  const text = process.env.STEWARD_CACHE_MAX_OBJECTS;
+  if (!text) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`STEWARD_CACHE_MAX_OBJECTS=${text}: expected a whole number of objects (0 turns the cache off)`);
+  return value;
 }

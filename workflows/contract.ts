@@ -1,6 +1,7 @@
 // Signals, queries and the workflow inputs, defined once and shared by workflows, worker and starter.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { AutoscalerTiming } from '../domain/autoscaler.js';
+import type { AppliedFingerprint } from '../domain/pool-apply-check.js';
 import type { PoolMemory } from '../domain/pool-decision.js';
 import type { PushLedger } from '../domain/validator-peers.js';
 import type { ReplicaHealth } from '../domain/replica-health.js';
@@ -25,6 +26,8 @@ export interface ReadOnlyPoolInput {
   paused?: boolean;
   /** A `rebalance` not yet applied (carried across continue-as-new). */
   rebalanceRequested?: boolean;
+  /** What the last apply left (lean passes skip the apply while the cluster still shows it). */
+  applied?: AppliedFingerprint;
   /** Passes per run before continue-as-new (default 200). */
   passesPerRun?: number;
 }

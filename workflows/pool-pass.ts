@@ -1,31 +1,55 @@
-import { patched } from '@temporalio/workflow';
+import { ApplicationFailure, patched } from '@temporalio/workflow';
 import { memoryForObject } from '../domain/object-memory.js';
 import { decidePool } from '../domain/pool-decision.js';
 import { withDefaults } from '../domain/pool-spec.js';
 import { sameJson } from '../domain/pool-status.js';
 import { refusalOutcome } from '../domain/stall.js';
 import { poolApplySummary, poolStatusSummary } from '../domain/summaries.js';
-import { loopActivities as pool, summarized } from './activities.js';
+import { applyReason, desiredDigest, ownedRefs } from '../domain/pool-apply-check.js';
+import { fullObservation, type PoolObjects, type PoolObservation } from '../domain/pool-observation.js';
+import { localLoopActivities as localPool, loopActivities as pool, summarized } from './activities.js';
 import type { ReadOnlyPoolInput, ReadOnlyPoolView } from './contract.js';
 import { recordPool } from './metrics.js';
 import { updatePoolView } from './pool-view.js';
-import type { PassOutcome } from './reconcile-loop.js';
-import { MEMORY_PER_OBJECT_PATCH } from './versions.js';
+import type { PassOutcome, PassWake } from './reconcile-loop.js';
+import { LEAN_POOL_PASS_PATCH, MEMORY_PER_OBJECT_PATCH } from './versions.js';
 
 /** What a pool's loop carries: its input (memory and pending requests included) and the query's view. */
 export interface PoolState {
   input: ReadOnlyPoolInput;
   view: ReadOnlyPoolView;
+  /** The objects of the last lean observation, by digest (not carried across continue-as-new). */
+  held?: { digest: string; objects: PoolObjects };
+  /** The last pass wrote to the cluster: the next one reads the API, not the cache. */
+  wrote?: boolean;
+}
+
+/** The observation of a pass, and the owned objects' fingerprint when the lean pass read it. */
+async function observe(state: PoolState, wake: PassWake, lean: boolean): Promise<{ observed?: PoolObservation; ownedDigest?: string }> {
+  const { namespace, name } = state.input;
+  if (!lean) {
+    return { observed: await pool.observePool.executeWithOptions(summarized(`observe pool ${namespace}/${name}: read it, its StatefulSet and pods, probe each replica's /info`), [{ namespace, name }]) };
+  }
+  const fresh = wake.signalled || state.wrote === true;
+  const observation = await localPool.observePoolLean({ ref: { namespace, name }, fresh, heldDigest: state.held?.digest, owned: state.input.applied?.owned ?? [] });
+  if (!observation) return {};
+  if (observation.objects) state.held = { digest: observation.objectsDigest, objects: observation.objects };
+  const observed = fullObservation(observation, state.held);
+  // The activity omits the objects only when told this digest is held, so they are always at hand.
+  if (!observed) throw ApplicationFailure.nonRetryable(`pool ${namespace}/${name}: the observation named objects ${observation.objectsDigest} that the workflow does not hold`);
+  return { observed, ownedDigest: observation.ownedDigest };
 }
 
 /**
  * One pass of a ReadOnlyPool: observe, decide (`decidePool`), apply unless paused (a pending rebalance is
  * claimed by the apply), write status when it changed (refusals as Stalled), record Events.
  */
-export async function poolPass(state: PoolState): Promise<PassOutcome> {
+export async function poolPass(state: PoolState, wake: PassWake): Promise<PassOutcome> {
   const { namespace, name, paused, rebalanceRequested } = state.input;
-  const observed = await pool.observePool.executeWithOptions(summarized(`observe pool ${namespace}/${name}: read it, its StatefulSet and pods, probe each replica's /info`), [{ namespace, name }]);
+  const lean = patched(LEAN_POOL_PASS_PATCH);
+  const { observed, ownedDigest } = await observe(state, wake, lean);
   state.view.iterations += 1;
+  state.wrote = false;
   if (!observed) {
     state.view.deleted = true;
     return { done: true, requeueAfterMs: 0 };
@@ -38,18 +62,29 @@ export async function poolPass(state: PoolState): Promise<PassOutcome> {
   const ledgerRefreshMs = state.input.ledgerRefreshSeconds === undefined ? undefined : state.input.ledgerRefreshSeconds * 1000;
   const rebalanceNow = !paused && rebalanceRequested === true;
   const decision = decidePool(observed, state.input.memory ?? { autoscaler: {} }, { now, rebalanceRequested: rebalanceNow, autoscalerTiming: state.input.autoscalerTiming, ledgerRefreshMs });
-  let refused;
+  let refused: { object: string; message: string }[] | undefined;
   if (!paused) {
     // A rebalance this decision used is claimed by its apply; one that arrived during the pass (after the
     // flag was read) stays requested for the next pass.
     if (rebalanceNow) state.input = { ...state.input, rebalanceRequested: false };
-    const applied = await pool.applyPool.executeWithOptions(summarized(poolApplySummary(decision)), [{ namespace, objects: decision.objects, obsoleteServices: decision.obsoleteServices, obsoleteRoute: decision.obsoleteRoute, podPatches: decision.podPatches, observedPods: observed.pods }])
-      .catch((error: unknown) => {
-        if (rebalanceNow) state.input = { ...state.input, rebalanceRequested: true };
-        throw error;
-      });
-    state.view.lastApplied = applied.applied;
-    refused = applied.refused;
+    // A lean pass applies only when something could change; the apply then writes only what differs.
+    const reason = lean ? applyReason(decision, observed.pods, ownedDigest, state.input.applied) : 'every pass';
+    if (reason) {
+      const fingerprint = lean ? { ref: { namespace, name }, owned: ownedRefs(decision.objects) } : undefined;
+      const applied = await pool.applyPool.executeWithOptions(summarized(poolApplySummary(decision)), [{ namespace, objects: decision.objects, obsoleteServices: decision.obsoleteServices, obsoleteRoute: decision.obsoleteRoute, podPatches: decision.podPatches, observedPods: observed.pods, ...(fingerprint ? { fingerprint } : {}) }])
+        .catch((error: unknown) => {
+          if (rebalanceNow) state.input = { ...state.input, rebalanceRequested: true };
+          throw error;
+        });
+      state.view.lastApplied = applied.applied;
+      refused = applied.refused;
+      state.wrote = applied.applied.length > 0;
+      // A refused object does not hold what was desired: the next pass must try again.
+      const holds = fingerprint && applied.ownedDigest !== undefined && !refused?.length && applied.skipped.length === 0;
+      state.input = { ...state.input, applied: holds ? { desired: desiredDigest(decision), owned: fingerprint.owned, ownedDigest: applied.ownedDigest as string } : undefined };
+    } else {
+      state.view.lastApplied = [];
+    }
     state.input = { ...state.input, memory: decision.memory };
   }
   const previous = observed.pool.status?.conditions;
@@ -58,6 +93,7 @@ export async function poolPass(state: PoolState): Promise<PassOutcome> {
   if (decision.writeStatus || !sameJson(previous, status.conditions)) {
     await pool.writePoolStatus.executeWithOptions(summarized(poolStatusSummary(decision)), [{ namespace, name, status }]);
     state.view.statusWrites += 1;
+    state.wrote = true;
     state.input = { ...state.input, memory: { ...(state.input.memory ?? { autoscaler: {} }), lastStatusWriteAt: now } };
   }
   const events = [...(paused ? [] : decision.events), ...refusal.events];

@@ -13,6 +13,12 @@ export interface PassOutcome {
   requeueAfterMs: number;
 }
 
+/** Why a pass runs. */
+export interface PassWake {
+  /** A signal ended the wait before it (or it is the run's first pass). */
+  signalled: boolean;
+}
+
 /**
  * One kind of managed thing, as the loop sees it. `State` is everything the kind carries from one pass to
  * the next and across continue-as-new: its memory and its pending requests (signals not yet acted on).
@@ -22,8 +28,12 @@ export interface ReconcileKind<State, Result> {
   name: string;
   /** Registers the kind's own signals and queries; a signal mutates `state` and calls `wake`. */
   handlers(state: State, wake: () => void): void;
-  /** One level-based pass. Throws only when an activity failed for good (its retries are spent). */
-  pass(state: State): Promise<PassOutcome>;
+  /**
+   * One level-based pass. Throws only when an activity failed for good (its retries are spent). `wake`
+   * says what started it: a signal (a change seen, a request) or the run's first pass, rather than the
+   * requeue time running out (a steady pass, which may read the cluster from the worker's cache).
+   */
+  pass(state: State, wake: PassWake): Promise<PassOutcome>;
   /** Puts a pass that failed for good on the resource (best effort); `message` is already sanitized. */
   reportFailure(state: State, message: string): Promise<void>;
   /** The value the workflow returns when it ends. */
@@ -50,12 +60,13 @@ export async function runReconcileLoop<State, Result>(kind: ReconcileKind<State,
   setHandler(resourceChangedSignal, wake);
   kind.handlers(state, wake);
   let failures = 0;
+  let signalled = true;
   for (let pass = 0; pass < passesPerRun; pass += 1) {
     woken = false;
     const startedAt = Date.now();
     let requeueAfterMs: number;
     try {
-      const outcome = await kind.pass(state);
+      const outcome = await kind.pass(state, { signalled });
       if (outcome.done) return kind.result(state);
       failures = 0;
       requeueAfterMs = outcome.requeueAfterMs;
@@ -65,7 +76,7 @@ export async function runReconcileLoop<State, Result>(kind: ReconcileKind<State,
       await reportQuietly(kind, state, failureText(error));
     }
     recordReconcile(kind.name, startedAt);
-    await condition(() => woken, requeueAfterMs);
+    signalled = await condition(() => woken, requeueAfterMs);
     if (workflowInfo().continueAsNewSuggested) break;
   }
   await condition(allHandlersFinished);

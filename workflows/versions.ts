@@ -17,3 +17,9 @@ export const MEMORY_PER_OBJECT_PATCH = 'memory-per-object';
 
 /** A validator set retries missing pushes with a growing wait (1 s doubling up to the resync) instead of every second. */
 export const PUSH_BACKOFF_PATCH = 'push-backoff';
+
+/**
+ * A pool pass observes with one local activity (from the worker's cache unless a change or its own write
+ * woke it; the objects only when they changed) and runs the apply only when something could change.
+ */
+export const LEAN_POOL_PASS_PATCH = 'lean-pool-pass';

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { HttpClient } from '../../activities/http-client.js';
+import { ObjectCache } from '../../kube/object-cache.js';
 import { KubeApiError, KubeRest } from '../../kube/rest.js';
 import type { PostgresCluster, PostgresServer, StackInfo } from '../../stack/index.js';
 import { createWorker } from '../../worker/worker.js';
@@ -53,11 +54,13 @@ export async function createNamespace(prefix = 'test'): Promise<string> {
  * Starts a worker on a task queue of its own (as the worker's ServiceAccount by default, with the HTTP
  * client of the environment global-setup prepared unless `http` is given); call `stop` when done.
  */
-export async function startWorker(kubeClient: KubeRest = workerKube(), http?: HttpClient): Promise<{ worker: Worker; taskQueue: string; stop: () => Promise<void> }> {
+export async function startWorker(kubeClient: KubeRest = workerKube(), http?: HttpClient): Promise<{ worker: Worker; taskQueue: string; cache: ObjectCache; stop: () => Promise<void> }> {
   quietRuntime();
   const { address, namespace } = stack().temporal;
   const taskQueue = uniqueName('test-queue');
-  const worker = await createWorker({ address, namespace, connection: { address } }, { kube: kubeClient, http }, taskQueue);
+  // As the worker process does: steady passes read this worker's watch cache.
+  const cache = new ObjectCache(kubeClient);
+  const worker = await createWorker({ address, namespace, connection: { address } }, { kube: kubeClient, http, cache }, taskQueue);
   const running = worker.run();
   // No run may outlive its worker: nothing else polls this queue, and a later test (or the demo) would
   // attach to a run of the same workflow id that never moves (validator-set/<network> is cluster-wide).
@@ -66,8 +69,9 @@ export async function startWorker(kubeClient: KubeRest = workerKube(), http?: Ht
     await terminateRunning(client, taskQueue, 'the test worker stopped').finally(() => client.connection.close());
     worker.shutdown();
     await running;
+    cache.stop();
   };
-  return { worker, taskQueue, stop };
+  return { worker, taskQueue, cache, stop };
 }
 
 /** Terminates every running workflow of `taskQueue`. */

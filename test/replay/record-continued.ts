@@ -3,6 +3,8 @@
 // the run that continued-as-new is saved as `<id>-can.json`, the run after it as `<id>.json`.
 //
 //   npm run build && STEWARD_STACK_DIR=/var/tmp/stellar-steward/test node dist/test/replay/record-continued.js
+//   ... record-continued.js --only readonlypool --label lean   (one type, saved as <id>-lean.json and <id>-lean-can.json,
+//   so that the histories of an earlier version stay as fixtures next to those of a new patch)
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
@@ -23,7 +25,18 @@ const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '
 const NAMESPACE = 'replay';
 const TASK_QUEUE = 'replay-recording';
 
+/** `--only <id prefix>` and `--label <name>` from the command line. */
+function options(args: string[]): { only?: string; label: string } {
+  const value = (flag: string): string | undefined => {
+    const at = args.indexOf(flag);
+    return at >= 0 ? args[at + 1] : undefined;
+  };
+  const label = value('--label');
+  return { only: value('--only'), label: label ? `-${label}` : '' };
+}
+
 async function main(): Promise<void> {
+  const { only, label } = options(process.argv.slice(2));
   const dir = process.env.STEWARD_STACK_DIR;
   if (!dir) throw new Error('set STEWARD_STACK_DIR to a running local stack (e.g. /var/tmp/stellar-steward/test)');
   const info = JSON.parse(fs.readFileSync(path.join(dir, 'stack.json'), 'utf8')) as StackInfo;
@@ -55,12 +68,16 @@ async function main(): Promise<void> {
   await validators.signal(resyncSignal);
   fs.mkdirSync(FIXTURES, { recursive: true });
   for (const handle of handles) {
+    if (only && !handle.workflowId.startsWith(only)) {
+      await handle.terminate('not recorded');
+      continue;
+    }
     const first = (await handle.describe()).runId;
     const second = await waitForNextRun(client, handle.workflowId, first);
     if (handle === pool) await client.workflow.getHandle(handle.workflowId).signal(resumeSignal);
     await new Promise((resolve) => setTimeout(resolve, 2500));
-    await save(client, handle.workflowId, first, '-can');
-    await save(client, handle.workflowId, second, '');
+    await save(client, handle.workflowId, first, `${label}-can`);
+    await save(client, handle.workflowId, second, label);
     await client.workflow.getHandle(handle.workflowId).terminate('recorded');
   }
   worker.shutdown();

@@ -30,6 +30,13 @@ describe('workflow replay of recorded histories', () => {
     expect(typesWhere((h) => h.events.some((e) => e.workflowExecutionContinuedAsNewEventAttributes !== undefined))).toEqual(WORKFLOW_TYPES);
   });
 
+  it('has pool histories of the lean pass (its patch marker and its local observation)', () => {
+    const lean = histories.filter((h) => typeOf(h.history) === 'readOnlyPoolWorkflow' && h.history.events.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch'
+      && [...JSON.stringify(e.markerRecordedEventAttributes.details).matchAll(/"data":"([^"]+)"/g)].some((m) => Buffer.from(m[1] ?? '', 'base64').toString('utf8').includes('lean-pool-pass'))));
+    expect(lean.map((h) => h.file).sort()).toEqual(['loop__readonlypool__replay__testnet-pool-lean-can.json', 'loop__readonlypool__replay__testnet-pool-lean.json']);
+    for (const h of lean) expect(h.history.events.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toBe(true);
+  });
+
   it('replays every recorded history without a nondeterminism error', async () => {
     const failures: string[] = [];
     let replayed = 0;

@@ -1,0 +1,224 @@
+// The worker's shared read cache: one list+watch per collection, held in memory and read by every
+// activity, as controller-runtime's cached client reads its informers' stores. A steady reconcile pass
+// then reads the cluster without an API request; a read that must be fresh goes to the API (`KubeReader`
+// over `KubeRest`). Objects are kept without `managedFields` (the bulk of a small object); what a pass
+// needs of them, the fingerprint of Steward's own fields, is computed once when an object arrives.
+import { parseCollectionPath, parseObjectPath, selectorKeys, selectorMatches, type CollectionRef } from './object-paths.js';
+import { watchCollection, type RunningWatch, type WatchedChange, type WatchOptions } from './resource-watcher.js';
+import { KubeApiError, type KubeRest } from './rest.js';
+import { stewardFieldsDigest } from './steward-fields.js';
+
+/** What a reconcile pass reads the cluster through: the API itself, or the cache. */
+export interface KubeReader {
+  /** The object at `path`, or undefined when it does not exist. `labelSelector` hints which watch holds it. */
+  get<T>(path: string, options?: { labelSelector?: string }): Promise<T | undefined>;
+  /** The objects of a namespaced collection path (`.../namespaces/<ns>/<plural>`) that match `labelSelector`. */
+  list<T>(path: string, options?: { labelSelector?: string }): Promise<T[]>;
+  /** The fingerprint of Steward's own fields of the object at `path` (see `stewardFieldsDigest`), or 'absent'. */
+  fieldsDigest(path: string, options?: { labelSelector?: string }): Promise<string>;
+}
+
+/** Reads that go to the API server every time: right after a write, or where no cache runs. */
+export function apiReader(kube: KubeRest): KubeReader {
+  return {
+    get: (path) => kube.getOptional(path),
+    async list<T>(path: string, options: { labelSelector?: string } = {}): Promise<T[]> {
+      try {
+        return (await kube.request<{ items: T[] }>('GET', path, { query: { labelSelector: options.labelSelector } })).items;
+      } catch (error) {
+        // A kind the cluster does not serve (e.g. no Gateway API) has no objects.
+        if (error instanceof KubeApiError && error.status === 404) return [];
+        throw error;
+      }
+    },
+    async fieldsDigest(path) {
+      const object = await kube.getOptional<unknown>(path);
+      return object === undefined ? 'absent' : stewardFieldsDigest(object);
+    },
+  };
+}
+
+/** Options of the cache. */
+export interface ObjectCacheOptions {
+  /** At most this many objects in all (default 50,000): a collection that would pass it is not cached. */
+  maxObjects?: number;
+  /** Cache only these namespaces (the worker's watched namespaces); reads elsewhere go to the API. */
+  namespaces?: readonly string[];
+  /** Where the watches report being lost and resumed (once per state change). */
+  log?: (message: string) => void;
+  /** The watches' retry options (tests shorten or lengthen the backoff). */
+  watch?: WatchOptions;
+}
+
+/** Counters of the cache, for metrics and tests. */
+export interface CacheStats {
+  collections: number;
+  objects: number;
+  /** Reads answered from memory. */
+  hits: number;
+  /** Reads sent to the API because the collection was not (or no longer) complete. */
+  misses: number;
+  /** Completed lists, the first of each collection included: more than `collections` means relists. */
+  lists: number;
+}
+
+interface Entry {
+  object: unknown;
+  fieldsDigest: string;
+}
+
+interface Collection {
+  ref: CollectionRef;
+  /** True between a complete list and the next failure of the watch. */
+  synced: boolean;
+  /** Too many objects: reads of this collection go to the API. */
+  overflow: boolean;
+  /** The cluster does not serve this kind (its list answered 404, e.g. no Gateway API): no objects. */
+  unserved: boolean;
+  objects: Map<string, Entry>;
+  watch: RunningWatch;
+}
+
+/**
+ * A shared, bounded cache of Kubernetes objects keyed by collection, namespace and name. A collection is
+ * watched from its first read on; until its first list completes, and whenever its watch is lost, reads
+ * of it go to the API (a belief is not an observation), and from the next complete list on they are served
+ * from memory. Returned objects are shared: callers must not change them.
+ */
+export class ObjectCache implements KubeReader {
+  private readonly collections = new Map<string, Collection>();
+  private readonly api: KubeReader;
+  private readonly maxObjects: number;
+  private readonly counters = { hits: 0, misses: 0, lists: 0 };
+  private stopped = false;
+
+  constructor(private readonly kube: KubeRest, private readonly options: ObjectCacheOptions = {}) {
+    this.api = apiReader(kube);
+    this.maxObjects = options.maxObjects ?? 50_000;
+  }
+
+  async get<T>(path: string, options: { labelSelector?: string } = {}): Promise<T | undefined> {
+    const entry = this.entry(path, options.labelSelector);
+    if (entry === 'miss') return this.api.get<T>(path);
+    return entry?.object as T | undefined;
+  }
+
+  async list<T>(path: string, options: { labelSelector?: string } = {}): Promise<T[]> {
+    const parsed = parseCollectionPath(path);
+    const collection = parsed && this.collection(parsed, options.labelSelector);
+    if (!parsed || !collection?.synced || collection.overflow) {
+      this.counters.misses += 1;
+      return this.api.list<T>(path, options);
+    }
+    this.counters.hits += 1;
+    const items: T[] = [];
+    for (const entry of collection.objects.values()) {
+      const metadata = (entry.object as { metadata: { namespace?: string; labels?: Record<string, string> } }).metadata;
+      if (metadata.namespace === parsed.namespace && selectorMatches(options.labelSelector, metadata.labels ?? {})) items.push(entry.object as T);
+    }
+    return items;
+  }
+
+  async fieldsDigest(path: string, options: { labelSelector?: string } = {}): Promise<string> {
+    const entry = this.entry(path, options.labelSelector);
+    if (entry === 'miss') return this.api.fieldsDigest(path);
+    return entry?.fieldsDigest ?? 'absent';
+  }
+
+  /** What the cache holds and how often it answered. */
+  stats(): CacheStats {
+    let objects = 0;
+    for (const collection of this.collections.values()) objects += collection.objects.size;
+    return { collections: this.collections.size, objects, ...this.counters };
+  }
+
+  /** Cuts every watch connection, as a network failure would (tests: the relist that follows). */
+  interruptWatches(): void {
+    for (const collection of this.collections.values()) collection.watch.interrupt();
+  }
+
+  /** Ends every watch; later reads go to the API. */
+  stop(): void {
+    this.stopped = true;
+    for (const collection of this.collections.values()) collection.watch.stop();
+    this.collections.clear();
+  }
+
+  /** The cached entry at `path` (undefined: absent), or 'miss' when the cache cannot answer. */
+  private entry(path: string, labelSelector: string | undefined): Entry | undefined | 'miss' {
+    const parsed = parseObjectPath(path);
+    const collection = parsed && this.collection(parsed.collection, labelSelector);
+    if (!parsed || !collection?.synced || collection.overflow) {
+      this.counters.misses += 1;
+      return 'miss';
+    }
+    this.counters.hits += 1;
+    const entry = collection.objects.get(`${parsed.collection.namespace}/${parsed.name}`);
+    // A selector-filtered watch holds only labelled objects: one that lost its labels reads as absent, and
+    // the pass that then re-applies it puts them back.
+    if (entry && !selectorMatches(labelSelector, ((entry.object as { metadata: { labels?: Record<string, string> } }).metadata.labels ?? {}))) return undefined;
+    return entry;
+  }
+
+  /**
+   * The collection that holds objects like `ref` under `labelSelector`: its watch lists every namespace
+   * (or the one namespace, when the cache is scoped) filtered by the existence of the selector's keys, so
+   * that all pools' pods share one watch while other pods stay out. Started on first use.
+   */
+  private collection(ref: CollectionRef, labelSelector: string | undefined): Collection | undefined {
+    if (this.stopped) return undefined;
+    const scoped = this.options.namespaces;
+    if (scoped && !scoped.includes(ref.namespace)) return undefined;
+    const keys = selectorKeys(labelSelector);
+    const watchPath = scoped ? `${ref.prefix}/namespaces/${ref.namespace}/${ref.plural}` : `${ref.prefix}/${ref.plural}`;
+    const key = `${watchPath}?${keys.join(',')}`;
+    const known = this.collections.get(key);
+    if (known) return known;
+    const objects = new Map<string, Entry>();
+    const collection: Collection = {
+      ref, synced: false, overflow: false, unserved: false, objects,
+      watch: undefined as unknown as RunningWatch,
+    };
+    this.collections.set(key, collection);
+    const onChange = (change: WatchedChange): void => {
+      const id = `${change.namespace}/${change.name}`;
+      if (change.type === 'DELETED') {
+        objects.delete(id);
+        return;
+      }
+      if (!objects.has(id) && this.stats().objects >= this.maxObjects) {
+        if (!collection.overflow) this.options.log?.(`cache: more than ${this.maxObjects} objects; ${watchPath} is read from the API from now on (raise STEWARD_CACHE_MAX_OBJECTS)`);
+        collection.overflow = true;
+        objects.clear();
+        return;
+      }
+      if (!collection.overflow) objects.set(id, { object: withoutManagedFields(change.object), fieldsDigest: stewardFieldsDigest(change.object) });
+    };
+    collection.watch = watchCollection(this.kube, { path: watchPath, labelSelector: keys.length ? keys.join(',') : undefined }, onChange, this.options.log ?? (() => undefined), {
+      ...this.options.watch,
+      onListed: () => {
+        collection.synced = true;
+        collection.unserved = false;
+        this.counters.lists += 1;
+        this.options.watch?.onListed?.();
+      },
+      onListFailed: (error) => {
+        collection.unserved = error instanceof KubeApiError && error.status === 404;
+      },
+      onLost: () => {
+        // A kind the cluster does not serve reads as empty while the watch keeps checking for it.
+        collection.synced = collection.unserved;
+        this.options.watch?.onLost?.();
+      },
+    });
+    return collection;
+  }
+}
+
+/** The object without `metadata.managedFields`, which can be larger than the rest of it. */
+function withoutManagedFields(object: unknown): unknown {
+  const { metadata } = object as { metadata?: Record<string, unknown> };
+  if (!metadata || !('managedFields' in metadata)) return object;
+  const { managedFields: _dropped, ...rest } = metadata;
+  return { ...(object as object), metadata: rest };
+}

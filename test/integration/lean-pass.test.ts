@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { workflowId } from '../../domain/names.js';
+import { KubeRest, type RequestOptions } from '../../kube/rest.js';
+import { statusQuery } from '../../workflows/contract.js';
+import { readOnlyPoolWorkflow } from '../../workflows/readonlypool.js';
+import { archiveUrl, createNamespace, eventually, kube, startWorker, temporalClient, workerKube } from './support.js';
+
+// A steady ReadOnlyPool pass is lean: one local activity (a marker event), at most 9 history events and
+// 2 KiB of history, and no API request (the worker's cache answers). It is still level-based: a change
+// another manager makes to an owned object, or a deleted owned object, is seen and undone.
+
+const EventType = temporal.api.enums.v1.EventType;
+const WINDOW_MS = 5000;
+
+/** The worker's client, keeping every request it sends (watch streams aside). */
+class RequestLog extends KubeRest {
+  requests: string[] = [];
+  override async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    this.requests.push(`${method} ${path}`);
+    return super.request<T>(method, path, options);
+  }
+}
+
+describe('a steady pool pass is lean', () => {
+  let client: Client;
+  let counting: RequestLog;
+  let worker: Awaited<ReturnType<typeof startWorker>>;
+  let namespace: string;
+
+  beforeAll(async () => {
+    client = await temporalClient();
+    counting = new RequestLog(workerKube().config);
+    worker = await startWorker(counting);
+    namespace = await createNamespace('lean');
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await client?.connection.close();
+  });
+
+  const poolPath = (name: string): string => `/apis/stellar.org/v1alpha1/namespaces/${namespace}/readonlypools/${name}`;
+
+  async function settledPool(name: string) {
+    await kube().apply(poolPath(name), {
+      apiVersion: 'stellar.org/v1alpha1', kind: 'ReadOnlyPool', metadata: { name, namespace },
+      spec: { network: 'Testnet', minReplicas: 1, maxReplicas: 1, targetReplicas: 1, loadBalancing: { lagThreshold: 50 }, historyArchiveUrls: [archiveUrl('testnet')], storage: { size: '1Gi' } },
+    });
+    const handle = await client.workflow.start(readOnlyPoolWorkflow, { workflowId: workflowId('readonlypool', { namespace, name }), taskQueue: worker.taskQueue, args: [{ namespace, name, intervalSeconds: 1 }] });
+    await eventually(() => handle.query(statusQuery), (v) => v.fresh === 1 && v.lastApplied.length === 0 && v.iterations > 4, 90_000, 'a settled pool');
+    return handle;
+  }
+
+  it('records one local activity, at most 9 events and 2 KiB per steady pass, and sends no API request', async () => {
+    const handle = await settledPool('steady');
+    const before = await handle.fetchHistory();
+    const passesBefore = (await handle.query(statusQuery)).iterations;
+    counting.requests = [];
+    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
+    const requests = [...counting.requests];
+    const passes = (await handle.query(statusQuery)).iterations - passesBefore;
+    const after = await handle.fetchHistory();
+    const added = (after.events ?? []).slice((before.events ?? []).length);
+    const bytes = added.reduce((sum, event) => sum + temporal.api.history.v1.HistoryEvent.encode(event).finish().length, 0);
+    const types = added.map((event) => event.eventType);
+
+    expect(passes).toBeGreaterThanOrEqual(3);
+    expect(requests).toEqual([]);
+    expect(types).not.toContain(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
+    // One marker per pass: the local observation (a pass that ran while the window closed may add one).
+    const markers = types.filter((t) => t === EventType.EVENT_TYPE_MARKER_RECORDED).length;
+    expect(markers).toBeGreaterThanOrEqual(passes - 1);
+    expect(markers).toBeLessThanOrEqual(passes + 1);
+    expect(added.length / passes).toBeLessThanOrEqual(9);
+    expect(bytes / passes).toBeLessThanOrEqual(2048);
+    await handle.terminate('test done');
+  });
+
+  it('undoes another manager\'s change of an owned StatefulSet and re-creates a deleted ConfigMap', async () => {
+    const handle = await settledPool('drift');
+    const statefulSet = `/apis/apps/v1/namespaces/${namespace}/statefulsets/drift`;
+    // `kubectl scale` as another manager: Steward's fingerprint of the StatefulSet changes.
+    await kube().request('PATCH', statefulSet, { body: { spec: { replicas: 3 } }, contentType: 'application/merge-patch+json', query: { fieldManager: 'kubectl-scale' } });
+    await eventually(() => kube().request<{ spec: { replicas: number } }>('GET', statefulSet), (s) => s.spec.replicas === 1, 30_000, 'the StatefulSet back at 1 replica');
+    const configMaps = await kube().request<{ items: { metadata: { name: string } }[] }>('GET', `/api/v1/namespaces/${namespace}/configmaps`, { query: { labelSelector: 'stellar.org/pool=drift' } });
+    const config = configMaps.items.map((c) => c.metadata.name).find((n) => n.startsWith('drift'));
+    expect(config).toBeDefined();
+    await kube().delete(`/api/v1/namespaces/${namespace}/configmaps/${config}`);
+    await eventually(() => kube().getOptional(`/api/v1/namespaces/${namespace}/configmaps/${config}`), (c) => c !== undefined, 30_000, 'the ConfigMap re-created');
+    await handle.terminate('test done');
+  });
+});

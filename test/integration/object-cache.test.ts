@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ObjectCache } from '../../kube/object-cache.js';
+import { KubeRest, type RequestOptions } from '../../kube/rest.js';
+import { createNamespace, eventually, kube, workerKube } from './support.js';
+
+// The worker's shared read cache against the real API server: a write shows in it once the watch brings
+// it, a reader sees no stale object after the watch fails (reads go to the API until the relist), the
+// relist drops what was deleted meanwhile, and a synced collection is read without any API request.
+
+/** A client that counts the requests it sends (watch streams aside: they do not go through `request`). */
+class CountingKube extends KubeRest {
+  requests: string[] = [];
+  override async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    this.requests.push(`${method} ${path}`);
+    return super.request<T>(method, path, options);
+  }
+}
+
+const LABELS = 'stellar.org/pool=cache-test';
+
+function configMap(namespace: string, name: string, value: string): unknown {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels: { 'stellar.org/pool': 'cache-test' } }, data: { value } };
+}
+
+describe('the shared object cache', () => {
+  let counting: CountingKube;
+  let cache: ObjectCache;
+  let namespace: string;
+  let lost = 0;
+
+  beforeAll(async () => {
+    namespace = await createNamespace('cache');
+    counting = new CountingKube(workerKube().config);
+    // A 2 s first retry: long enough to change the cluster between a cut watch and its relist.
+    cache = new ObjectCache(counting, { watch: { backoff: { initialMs: 2000, maxMs: 2000, factor: 1, jitter: 0 }, onLost: () => { lost += 1; } } });
+  });
+  afterAll(() => cache?.stop());
+
+  const collection = (): string => `/api/v1/namespaces/${namespace}/configmaps`;
+  const synced = async (): Promise<void> => {
+    await cache.list(collection(), { labelSelector: LABELS });
+    await eventually(async () => cache.stats().lists, (lists) => lists >= 1, 15_000, 'the first list');
+  };
+
+  it('shows an object after it is written, and its change after it is changed', async () => {
+    await synced();
+    await kube().apply(`${collection()}/a`, configMap(namespace, 'a', 'one'));
+    const seen = await eventually(() => cache.get<{ data: { value: string } }>(`${collection()}/a`, { labelSelector: LABELS }), (o) => o?.data.value === 'one', 10_000, 'a in the cache');
+    expect(seen && 'managedFields' in (seen as unknown as { metadata: object }).metadata).toBe(false);
+    const before = await cache.fieldsDigest(`${collection()}/a`, { labelSelector: LABELS });
+    // Another manager changes a field Steward set (as `kubectl edit` would): Steward's fingerprint changes.
+    await kube().request('PATCH', `${collection()}/a`, { body: { data: { value: 'two' } }, contentType: 'application/merge-patch+json', query: { fieldManager: 'kubectl-edit' } });
+    await eventually(() => cache.get<{ data: { value: string } }>(`${collection()}/a`, { labelSelector: LABELS }), (o) => o?.data.value === 'two', 10_000, 'the change in the cache');
+    expect(await cache.fieldsDigest(`${collection()}/a`, { labelSelector: LABELS })).not.toBe(before);
+    await kube().delete(`${collection()}/a`);
+    await eventually(() => cache.get(`${collection()}/a`, { labelSelector: LABELS }), (o) => o === undefined, 10_000, 'a gone from the cache');
+  });
+
+  it('reads a synced collection without a request to the API server', async () => {
+    await synced();
+    await kube().apply(`${collection()}/b`, configMap(namespace, 'b', 'b'));
+    await eventually(() => cache.list(collection(), { labelSelector: LABELS }), (items) => items.length === 1, 10_000, 'b listed');
+    counting.requests = [];
+    for (let i = 0; i < 20; i += 1) {
+      await cache.get(`${collection()}/b`, { labelSelector: LABELS });
+      await cache.list(collection(), { labelSelector: LABELS });
+      await cache.fieldsDigest(`${collection()}/missing`, { labelSelector: LABELS });
+    }
+    expect(counting.requests).toEqual([]);
+    // Another namespace of the same collection is in the same watch: also no request, and not mixed in.
+    expect(await cache.list(`/api/v1/namespaces/${namespace}-other/configmaps`, { labelSelector: LABELS })).toEqual([]);
+    expect(counting.requests).toEqual([]);
+  });
+
+  it('after its watch fails, reads go to the API until the relist, which drops what was deleted meanwhile', async () => {
+    await synced();
+    await kube().apply(`${collection()}/c`, configMap(namespace, 'c', 'c'));
+    await eventually(() => cache.list<{ metadata: { name: string } }>(collection(), { labelSelector: LABELS }), (items) => items.some((i) => i.metadata.name === 'c'), 10_000, 'c listed');
+    const lists = cache.stats().lists;
+    const lostBefore = lost;
+    cache.interruptWatches();
+    await eventually(async () => lost, (n) => n > lostBefore, 5000, 'the watch noticed as lost');
+    // Deleted while no watch runs: no event will ever say so.
+    await kube().delete(`${collection()}/c`);
+    counting.requests = [];
+    const during = await cache.list<{ metadata: { name: string } }>(collection(), { labelSelector: LABELS });
+    expect(during.map((i) => i.metadata.name)).not.toContain('c');
+    expect(counting.requests.length).toBeGreaterThan(0);
+    // The relist brings the collection back, from memory, without c.
+    await eventually(async () => cache.stats().lists, (n) => n > lists, 15_000, 'the relist');
+    counting.requests = [];
+    const after = await cache.list<{ metadata: { name: string } }>(collection(), { labelSelector: LABELS });
+    expect(after.map((i) => i.metadata.name)).toEqual(['b']);
+    expect(counting.requests).toEqual([]);
+  });
+
+  it('reads a kind the cluster does not serve as empty', async () => {
+    // As an administrator: RBAC answers 403 before the API server can say 404 for an unknown group.
+    const admin = new CountingKube(kube().config);
+    const adminCache = new ObjectCache(admin);
+    try {
+      const path = `/apis/nothing.example.com/v1/namespaces/${namespace}/widgets`;
+      expect(await adminCache.list(path)).toEqual([]);
+      await eventually(async () => {
+        admin.requests = [];
+        const item = await adminCache.get(`${path}/w`);
+        return { item, requests: admin.requests.length };
+      }, (r) => r.item === undefined && r.requests === 0, 15_000, 'an unserved kind answered from the cache');
+    } finally {
+      adminCache.stop();
+    }
+  });
+});
