@@ -25,7 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPoolActivities(deps.kube, deps.http ?? defaultHttpClient(), deps.cache),
     ...createValidatorActivities(deps.kube),
     ...createPostgresActivities(deps.kube),
-    ...createTenantActivities(deps.kube),
+    ...createTenantActivities(deps.kube, deps.cache),
     ...createStallActivities(deps.kube),
   });
 }

@@ -7,6 +7,7 @@ import type { TenantSpec } from '../domain/tenant-objects.js';
 import type { PoolPodView, StatefulSetView } from '../domain/tenant-pool-state.js';
 import { applyObjects, unlessGone, type ApplyResult } from '../kube/apply-objects.js';
 import { recordEvents } from '../kube/events.js';
+import { apiReader, type KubeReader } from '../kube/object-cache.js';
 import type { KubeRest } from '../kube/rest.js';
 
 interface OwnerReference {
@@ -44,7 +45,8 @@ export interface ObservedTenant {
 }
 
 /** Tenant activities: observe the tenant with its StatefulSets and pods, apply, write status, remove a pool. */
-export function createTenantActivities(kube: KubeRest) {
+export function createTenantActivities(kube: KubeRest, cache?: KubeReader) {
+  const api = apiReader(kube);
   const tenantPath = (ref: ResourceRef): string => `/apis/rustfs.com/v1alpha1/namespaces/${ref.namespace}/tenants/${ref.name}`;
   return {
     /**
@@ -52,23 +54,26 @@ export function createTenantActivities(kube: KubeRest) {
      * undefined when the tenant is gone. For a pool with no StatefulSet, it also reads the names the pool could
      * take (the one its status remembers, and `<tenant>-<pool>-<hash>`) and reports those another object holds.
      */
-    async observeTenant(ref: ResourceRef): Promise<ObservedTenant | undefined> {
-      const tenant = await kube.getOptional<{ metadata: { uid: string; generation: number }; spec: TenantSpec; status?: TenantStatus }>(tenantPath(ref));
+    async observeTenant(ref: ResourceRef & { fresh?: boolean }): Promise<ObservedTenant | undefined> {
+      // A pass that the requeue time started reads the worker's cache; one that a change or its own write
+      // woke reads the API (workflows of older versions send no `fresh`: the API, as before).
+      const reader = cache && ref.fresh === false ? cache : api;
+      const tenant = await reader.get<{ metadata: { uid: string; generation: number }; spec: TenantSpec; status?: TenantStatus }>(tenantPath(ref));
       if (!tenant) return undefined;
       const uid = tenant.metadata.uid;
       const selector = `rustfs.tenant=${ref.name}`;
       const [sets, pods] = await Promise.all([
-        kube.request<{ items: StatefulSetResource[] }>('GET', statefulSetsPath(ref.namespace), { query: { labelSelector: selector } }),
-        kube.request<{ items: PodResource[] }>('GET', `/api/v1/namespaces/${ref.namespace}/pods`, { query: { labelSelector: selector } }),
+        reader.list<StatefulSetResource>(statefulSetsPath(ref.namespace), { labelSelector: selector }),
+        reader.list<PodResource>(`/api/v1/namespaces/${ref.namespace}/pods`, { labelSelector: selector }),
       ]);
-      const owned = sets.items.filter((set) => controller(set.metadata.ownerReferences)?.uid === uid);
+      const owned = sets.filter((set) => controller(set.metadata.ownerReferences)?.uid === uid);
       const ownedUids = new Set(owned.map((set) => set.metadata.uid));
       const pools: Record<string, ObservedTenantPool> = {};
       for (const set of owned) {
         const pool = set.metadata.labels?.['rustfs.pool'];
         if (pool) pools[pool] = { statefulSet: statefulSetView(set), statefulSetName: set.metadata.name, pods: [], claimTemplates: liveClaimTemplates(set.spec.volumeClaimTemplates) };
       }
-      for (const pod of pods.items) {
+      for (const pod of pods) {
         const pool = pod.metadata.labels?.['rustfs.pool'];
         const owner = controller(pod.metadata.ownerReferences);
         if (pool && !(owner?.kind === 'StatefulSet' && !ownedUids.has(owner.uid))) (pools[pool] ??= { pods: [] }).pods.push(podView(pod));
@@ -83,8 +88,8 @@ export function createTenantActivities(kube: KubeRest) {
     },
 
     /** Applies the pools' StatefulSets where they differ. */
-    async applyTenant(objects: KubeObject[]): Promise<ApplyResult> {
-      return applyObjects(kube, objects);
+    async applyTenant(objects: KubeObject[], options: { fresh?: boolean } = {}): Promise<ApplyResult> {
+      return applyObjects(kube, objects, 8, cache && options.fresh === false ? cache : undefined);
     },
 
     /** Writes the tenant status (skipped when the tenant was deleted meanwhile). */

@@ -2,6 +2,7 @@ import { holdsSubset } from '../domain/subset.js';
 import type { KubeObject } from '../domain/pool-objects.js';
 import { activityLog } from '../activities/activity-log.js';
 import { objectPath } from './paths.js';
+import type { KubeReader } from './object-cache.js';
 import { KubeApiError, type KubeRest } from './rest.js';
 
 /** What an apply did: the objects written, how many already held their desired fields, and skips. */
@@ -17,22 +18,26 @@ export interface ApplyResult {
 /**
  * Server-side applies each object that does not already hold every desired field (compared with the
  * live object), so that applying an unchanged desired state writes nothing and a hand edit is undone.
- * Objects are independent, so up to `concurrency` (default 8) are handled at once.
+ * Objects are independent, so up to `concurrency` (default 8) are handled at once. The live objects are
+ * read through `reader` when given (a steady pass: the worker's cache, watched by the desired labels' keys;
+ * an object the cache shows stale is written again, which changes nothing, or found changed by a later
+ * pass), else from the API.
  */
-export async function applyObjects(kube: KubeRest, objects: readonly KubeObject[], concurrency = 8): Promise<ApplyResult> {
+export async function applyObjects(kube: KubeRest, objects: readonly KubeObject[], concurrency = 8, reader?: KubeReader): Promise<ApplyResult> {
   const result: ApplyResult = { applied: [], unchanged: 0, skipped: [] };
   const queue = [...objects];
   const lane = async (): Promise<void> => {
-    for (let object = queue.shift(); object; object = queue.shift()) await applyOne(kube, object, result);
+    for (let object = queue.shift(); object; object = queue.shift()) await applyOne(kube, object, result, reader);
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, objects.length) }, lane));
   return result;
 }
 
-async function applyOne(kube: KubeRest, object: KubeObject, result: ApplyResult): Promise<void> {
+async function applyOne(kube: KubeRest, object: KubeObject, result: ApplyResult, reader: KubeReader | undefined): Promise<void> {
   {
     const path = objectPath(object);
-    const current = await kube.getOptional<unknown>(path);
+    const labels = Object.entries(object.metadata.labels ?? {}).map(([key, value]) => `${key}=${value}`).join(',');
+    const current = reader ? await reader.get<unknown>(path, { labelSelector: labels || undefined }) : await kube.getOptional<unknown>(path);
     if (current && holdsSubset(object, current)) {
       result.unchanged += 1;
       return;

@@ -42,8 +42,21 @@ interface Item {
 }
 
 interface Listed {
+  apiVersion?: string;
+  kind?: string;
   metadata: { resourceVersion: string };
   items: Item[];
+}
+
+/**
+ * A list's items lack `apiVersion` and `kind` (the list names them once, as `<Kind>List`), while watch
+ * events carry them: give listed items the same shape, so that a listed object compares equal to the object
+ * it is.
+ */
+function typedItems(listed: Listed): Item[] {
+  const kind = listed.kind?.endsWith('List') ? listed.kind.slice(0, -'List'.length) : undefined;
+  if (!kind || !listed.apiVersion) return listed.items;
+  return listed.items.map((item) => ({ apiVersion: listed.apiVersion, kind, ...item }));
 }
 
 /**
@@ -117,7 +130,7 @@ export function watchCollection(kube: KubeRest, target: WatchTarget, onChange: (
       const step = watchListed(health, what, Date.now());
       health = step.health;
       if (step.message) log(step.message);
-      relisted(listed.items);
+      relisted(typedItems(listed));
       options.onListed?.();
       const ended = await watchOnce(listed.metadata.resourceVersion);
       if (interrupted && !stopped) {

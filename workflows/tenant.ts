@@ -8,7 +8,7 @@ import { loopActivities as tenants, reportFailure, stallTarget, summarized } fro
 import { confirmRemoveSignal, tenantStatusQuery, type TenantInput, type TenantView } from './contract.js';
 import { tenantWorkflowV1 } from './legacy/tenant.js';
 import { recordTenant } from './metrics.js';
-import { runReconcileLoop, type PassOutcome, type ReconcileKind } from './reconcile-loop.js';
+import { runReconcileLoop, type PassOutcome, type PassWake, type ReconcileKind } from './reconcile-loop.js';
 import { MEMORY_PER_OBJECT_PATCH, onReconcileLoop } from './versions.js';
 
 const RECENT_TRANSITIONS = 20;
@@ -16,6 +16,8 @@ const RECENT_TRANSITIONS = 20;
 interface TenantState {
   input: TenantInput;
   view: TenantView;
+  /** The last pass wrote to the cluster: the next one reads the API, not the worker's cache. */
+  wrote?: boolean;
 }
 
 /**
@@ -43,9 +45,12 @@ const tenantKind: ReconcileKind<TenantState, TenantView> = {
   carry: (state) => ({ ...state.input, transitions: state.view.transitions }),
 };
 
-async function tenantPass(state: TenantState): Promise<PassOutcome> {
+async function tenantPass(state: TenantState, wake: PassWake): Promise<PassOutcome> {
   const { namespace, name } = state.input;
-  const observed = await tenants.observeTenant.executeWithOptions(summarized(`observe tenant ${namespace}/${name}: its StatefulSets and pods`), [{ namespace, name }]);
+  // Only the activities' inputs change (not the commands): histories of earlier passes replay as they are.
+  const fresh = wake.signalled || state.wrote === true;
+  state.wrote = false;
+  const observed = await tenants.observeTenant.executeWithOptions(summarized(`observe tenant ${namespace}/${name}: its StatefulSets and pods`), [{ namespace, name, fresh }]);
   if (!observed) {
     state.view.deleted = true;
     return { done: true, requeueAfterMs: 0 };
@@ -58,14 +63,19 @@ async function tenantPass(state: TenantState): Promise<PassOutcome> {
   const now = Date.now();
   const decision = decideTenant({ namespace, name, uid: observed.uid, generation: observed.generation, spec: observed.spec, previousConditions: observed.conditions, previousStatus: observed.status }, observed.pools, observed.existingPools, state.input.memory ?? {}, now);
   state.input = { ...state.input, memory: decision.memory };
-  const applied = await tenants.applyTenant.executeWithOptions(summarized(tenantApplySummary(decision)), [decision.objects]);
+  const applied = await tenants.applyTenant.executeWithOptions(summarized(tenantApplySummary(decision)), [decision.objects, { fresh }]);
+  if (applied.applied.length > 0) state.wrote = true;
   const refusal = refusalOutcome(observed.conditions, decision.status.conditions, applied.refused, observed.generation, new Date(now).toISOString());
   const status = { ...decision.status, conditions: refusal.conditions, currentState: applied.refused?.length ? ('Blocked' as const) : decision.status.currentState };
   for (const pool of decision.removalPending.filter((p) => state.input.confirmedRemovals?.includes(p))) {
     await tenants.removeTenantPool.executeWithOptions(summarized(`delete pool ${pool} (removal confirmed)`), [{ namespace, name, pool }]);
+    state.wrote = true;
     state.input = { ...state.input, confirmedRemovals: state.input.confirmedRemovals?.filter((p) => p !== pool) };
   }
-  if (!sameJson(observed.status, status)) await tenants.writeTenantStatus.executeWithOptions(summarized(tenantStatusSummary(decision)), [{ namespace, name, status }]);
+  if (!sameJson(observed.status, status)) {
+    await tenants.writeTenantStatus.executeWithOptions(summarized(tenantStatusSummary(decision)), [{ namespace, name, status }]);
+    state.wrote = true;
+  }
   const events = [...decision.events, ...refusal.events];
   if (events.length > 0) await tenants.recordTenantEvents.executeWithOptions(summarized(`record events: ${events.map((e) => e.reason).join(', ')}`), [{ namespace, name, uid: observed.uid, events }]);
   state.view.iterations += 1;

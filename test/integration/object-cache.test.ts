@@ -92,6 +92,8 @@ describe('the shared object cache', () => {
     const after = await cache.list<{ metadata: { name: string } }>(collection(), { labelSelector: LABELS });
     expect(after.map((i) => i.metadata.name)).toEqual(['b']);
     expect(counting.requests).toEqual([]);
+    // Listed items have the shape of watched ones and of a GET (a list names its kind only once).
+    expect(after[0]).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap' });
   });
 
   it('reads a kind the cluster does not serve as empty', async () => {

@@ -16,11 +16,12 @@ import type { TenantStatus } from '../../domain/tenant-decision.js';
 
 const WINDOW_MS = 6000;
 
-/** The worker's client, keeping every write it sends (method and path). */
+/** The worker's client, keeping every write and every read it sends (method and path; watch streams aside). */
 class WriteLog extends KubeRest {
   writes: string[] = [];
+  reads: string[] = [];
   override async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    if (method !== 'GET') this.writes.push(`${method} ${path}`);
+    (method === 'GET' ? this.reads : this.writes).push(`${method} ${path}`);
     return super.request<T>(method, path, options);
   }
 }
@@ -43,11 +44,12 @@ describe('steady resources make no writes', () => {
   });
 
   /** Passes and writes during the window, once `settled` holds. */
-  async function measure(passes: () => Promise<number>): Promise<{ passes: number; writes: string[] }> {
+  async function measure(passes: () => Promise<number>): Promise<{ passes: number; writes: string[]; reads: string[] }> {
     const before = await passes();
     counting.writes = [];
+    counting.reads = [];
     await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
-    return { passes: (await passes()) - before, writes: counting.writes };
+    return { passes: (await passes()) - before, writes: counting.writes, reads: counting.reads };
   }
 
   it('a settled ReadOnlyPool passes every second and writes nothing', async () => {
@@ -59,6 +61,7 @@ describe('steady resources make no writes', () => {
     await eventually(() => handle.query(statusQuery), (v) => v.fresh === 2 && v.lastApplied.length === 0 && v.iterations > 5, 90_000, 'a settled pool');
     const steady = await measure(async () => (await handle.query(statusQuery)).iterations);
     expect(steady.writes).toEqual([]);
+    expect(steady.reads).toEqual([]);
     // About one pass a second: a hot loop would make many more.
     expect(steady.passes).toBeGreaterThanOrEqual(2);
     expect(steady.passes).toBeLessThanOrEqual(WINDOW_MS / 1000 + 2);
@@ -125,7 +128,7 @@ describe('steady resources make no writes', () => {
     await again.terminate('test done');
   });
 
-  it('a settled Tenant passes every second and writes nothing', async () => {
+  it('a settled Tenant passes every second, writes nothing and reads only the worker\'s cache', async () => {
     await kube().apply(`/apis/rustfs.com/v1alpha1/namespaces/${namespace}/tenants/calm`, {
       apiVersion: 'rustfs.com/v1alpha1', kind: 'Tenant', metadata: { name: 'calm', namespace },
       spec: { image: 'rustfs/rustfs:1.0.0', pools: [{ name: 'a', servers: 2, persistence: { volumesPerServer: 1 } }] },
@@ -134,6 +137,7 @@ describe('steady resources make no writes', () => {
     await eventually(() => handle.query(tenantStatusQuery), (v) => v.status?.currentState === 'Ready' && v.iterations > 3, 90_000, 'a Ready tenant');
     const steady = await measure(async () => (await handle.query(tenantStatusQuery)).iterations);
     expect(steady.writes).toEqual([]);
+    expect(steady.reads).toEqual([]);
     expect(steady.passes).toBeGreaterThanOrEqual(2);
     expect(steady.passes).toBeLessThanOrEqual(WINDOW_MS / 1000 + 2);
 
