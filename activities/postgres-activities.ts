@@ -77,17 +77,18 @@ export function createPostgresActivities(kube: KubeRest) {
       const valid = validateReplicaSetSpec(ref.name, set.spec).length === 0;
       const [pods, checks] = await Promise.all([
         valid ? observeRoutePods(kube, ref.namespace, routeLabel(ref.name), set.spec) : [],
-        checkReplicaServers(kube, ref.namespace, set.spec),
+        checkReplicaServers(kube, ref.namespace, set.spec, ref.name),
       ]);
       return { ...base, deleting: false, pods, checks, refusals: refusal ? [refusal] : [] };
     },
 
     /**
      * Health-checks every replica of `spec` (see `observeReplicaSet`, which does this too). A failing
-     * replica, and a missing or forbidden Secret, are results, not errors.
+     * replica, and a missing, forbidden or not opted-in Secret, are results, not errors. Recorded histories
+     * pass no `name`: no Secret opts in to a set it cannot name, so their checks are refused.
      */
-    async checkReplicas(input: { namespace: string; spec: ReplicaSetSpec }): Promise<Record<string, ReplicaCheckResult>> {
-      return checkReplicaServers(kube, input.namespace, input.spec);
+    async checkReplicas(input: { namespace: string; name?: string; spec: ReplicaSetSpec }): Promise<Record<string, ReplicaCheckResult>> {
+      return checkReplicaServers(kube, input.namespace, input.spec, input.name);
     },
 
     /**
