@@ -149,7 +149,7 @@ export class ChaosFleet {
     const expected: Record<string, Record<string, number>> = {
       'ReadOnlyPool/pool': { StatefulSet: 1, Service: 2, ConfigMap: 2 }, // the config and the alert rules (<pool>-alerts)
       'Tenant/t': { StatefulSet: 1, Service: 2, ConfigMap: 0 },
-      'PostgresReplicaSet/db': { StatefulSet: 0, Service: 1, ConfigMap: 0 },
+      'PostgresReplicaSet/db': { StatefulSet: 0, Service: 1, ConfigMap: 1 }, // the published health (<set>-health)
       ...Object.fromEntries(this.validatorNames.map((name) => [`StellarNode/${name}`, { StatefulSet: 1, Service: 2, ConfigMap: 1 }])),
     };
     const found: string[] = [];

@@ -2,6 +2,7 @@
 // to change, the status (and whether it is worth a write) and the Events.
 import { mergeConditions, type Condition } from './conditions.js';
 import { effectivePodSelector, selectorText, selectsPod } from './replica-set-access.js';
+import { healthConfigMapName, publishedHealthText } from './replica-set-health.js';
 import { isRefusal, nextReplicaHealth, type ReplicaCheckResult, type ReplicaHealth, type ReplicaHealthReason } from './replica-health.js';
 import { serverKey, validateReplicaSetSpec, type ReplicaSetSpec, type ReplicaSetStatus, type ReplicaStatus } from './replica-set-spec.js';
 import { DEFAULT_STATUS_REFRESH_MS, lastWrittenAt, replicaSetConditions, statusWriteDue, type Refusal } from './replica-set-status.js';
@@ -37,6 +38,11 @@ export interface ReplicaSetObservation extends ObservedReplicaSet {
   checks: Record<string, ReplicaCheckResult>;
   /** What observing was refused (adding the finalizer, listing pods). */
   refusals: Refusal[];
+  /**
+   * The `<name>-health` ConfigMap: its published document and whether this set controls it. Absent when
+   * there is none (and in observations recorded before health was published).
+   */
+  healthConfigMap?: { text?: string; owned: boolean };
 }
 
 /** What the workflow carries from one pass to the next, and across continue-as-new. */
@@ -82,6 +88,8 @@ export interface ReplicaSetDecision {
   events: ReplicaSetEvent[];
   /** Why the resource is stalled (empty when it is not). */
   refusals: Refusal[];
+  /** The health document to publish in the `<name>-health` ConfigMap; undefined when it already holds it. */
+  publishHealth?: string;
 }
 
 /**
@@ -89,7 +97,8 @@ export interface ReplicaSetDecision {
  * (unhealthy after `failureThreshold` consecutive failures or lag over the bounds, healthy again after one
  * good check; a refused check changes nothing). Reads are routed to the healthy replicas, else to the
  * primary; every other pod carrying the route label loses it, and so does a pod outside the set's pod
- * selector (see `effectivePodSelector`). Refusals (invalid spec, a missing, unreadable or not opted-in
+ * selector (see `effectivePodSelector`). The verdicts are published in the `<name>-health` ConfigMap
+ * (`publishHealth`) when they differ from what it holds. Refusals (invalid spec, a missing, unreadable or not opted-in
  * Secret, a named pod outside the selector, a refused write) set Stalled=True and Ready=False with a message naming the object and
  * what to do, and a Warning Event when they start or change. The status is written only when it changed
  * materially, or when readings are older than the refresh period. Pure.
@@ -104,7 +113,8 @@ export function decideReplicaSet(observed: ReplicaSetObservation, memory: Replic
   const routed = healthy.length > 0 ? healthy : [spec.primary];
   const unselected = unselectedPods(observed);
   const routedPods = routed.flatMap((s) => (s.podName && !unselected.has(s.podName) ? [s.podName] : []));
-  const refusals = [...observed.refusals, ...checkRefusals(observed), ...podRefusals(observed, unselected), ...(memory.applyRefusals ?? [])];
+  const foreign = observed.healthConfigMap?.owned === false;
+  const refusals = [...observed.refusals, ...checkRefusals(observed), ...podRefusals(observed, unselected), ...healthMapRefusals(observed, foreign), ...(memory.applyRefusals ?? [])];
   const conditions = replicaSetConditions({ generation: observed.generation, replicas, refusals });
   const status: ReplicaSetStatus = {
     observedGeneration: observed.generation,
@@ -115,7 +125,10 @@ export function decideReplicaSet(observed: ReplicaSetObservation, memory: Replic
     conditions: mergeConditions(previous?.conditions, conditions, new Date(options.now).toISOString()),
   };
   const podRoutes = observed.pods.flatMap((pod) => (pod.routed === routedPods.includes(pod.name) ? [] : [{ pod: pod.name, routed: !pod.routed }]));
-  return finish(observed, memory, options, { status, routedPods, podRoutes, refusals, health: health.after, events: [...health.events, ...unrouteEvents(spec, podRoutes)] });
+  const text = publishedHealthText(observed.namespace, observed.name, status);
+  const publishHealth = foreign || observed.healthConfigMap?.text === text ? undefined : text;
+  const events = [...health.events, ...unrouteEvents(spec, podRoutes)];
+  return finish(observed, memory, options, { status, routedPods, podRoutes, refusals, health: health.after, events, publishHealth });
 }
 
 type Decided = Omit<ReplicaSetDecision, 'memory' | 'writeStatus'> & { health: Record<string, ReplicaHealth> };
@@ -168,6 +181,12 @@ function podRefusals(observed: ReplicaSetObservation, unselected: ReadonlySet<st
   return named.filter((pod) => unselected.has(pod)).map((pod) => ({
     reason: 'PodNotSelected', object: `Pod ${observed.namespace}/${pod}`, detail: `it lacks the labels ${selector}`,
   }));
+}
+
+/** A refusal when the `<name>-health` ConfigMap exists and belongs to something else: it is left alone. */
+function healthMapRefusals(observed: ReplicaSetObservation, foreign: boolean): Refusal[] {
+  if (!foreign) return [];
+  return [{ reason: 'NotOwned', object: `ConfigMap ${observed.namespace}/${healthConfigMapName(observed.name)}` }];
 }
 
 /** Refused checks, one per reason (a missing Secret refuses every replica's check alike). */
