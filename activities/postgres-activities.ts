@@ -4,6 +4,7 @@ import {
   routeLabel, routeLabelProblem, validateReplicaSetSpec, type PodRoute, type Refusal, type ReplicaSetObservation, type ReplicaSetSpec,
   type ReplicaSetStatus,
 } from '../domain/replica-set.js';
+import { HEALTH_KEY, healthConfigMapName } from '../domain/replica-set-health.js';
 import { applyObjects, unlessGone } from '../kube/apply-objects.js';
 import { recordEvents, type KubeEvent } from '../kube/events.js';
 import type { KubeRest } from '../kube/rest.js';
@@ -38,6 +39,44 @@ function routingService(ref: ResourceRef & { uid: string }, service: NonNullable
   };
 }
 
+/** The `<name>-health` ConfigMap holding the published health document, owned by the set. */
+function healthConfigMap(ref: ResourceRef & { uid: string }, text: string) {
+  return {
+    apiVersion: 'v1', kind: 'ConfigMap',
+    metadata: {
+      name: healthConfigMapName(ref.name), namespace: ref.namespace, labels: { 'app.kubernetes.io/managed-by': 'stellar-steward' },
+      ownerReferences: [{ apiVersion: 'stellar.org/v1alpha1', kind: 'PostgresReplicaSet', name: ref.name, uid: ref.uid, controller: true, blockOwnerDeletion: true }],
+    },
+    data: { [HEALTH_KEY]: text },
+  };
+}
+
+interface ConfigMapObject {
+  metadata: { ownerReferences?: { uid: string; controller?: boolean }[] };
+  data?: Record<string, string>;
+}
+
+/** The set's health ConfigMap as the decision needs it: its document and whether the set controls it. */
+async function observeHealthConfigMap(kube: KubeRest, ref: ResourceRef, uid: string): Promise<ReplicaSetObservation['healthConfigMap']> {
+  const map = await kube.getOptional<ConfigMapObject>(`/api/v1/namespaces/${ref.namespace}/configmaps/${healthConfigMapName(ref.name)}`);
+  if (!map) return undefined;
+  const owned = (map.metadata.ownerReferences ?? []).some((owner) => owner.controller === true && owner.uid === uid);
+  return { owned, text: map.data?.[HEALTH_KEY] };
+}
+
+/** Applies the health ConfigMap when the decision publishes a new document; a 403 or 422 is returned as a refusal. */
+async function publishHealth(kube: KubeRest, ref: ResourceRef & { uid: string }, text: string | undefined): Promise<Refusal[]> {
+  if (text === undefined) return [];
+  try {
+    await kube.apply(`/api/v1/namespaces/${ref.namespace}/configmaps/${healthConfigMapName(ref.name)}`, healthConfigMap(ref, text));
+    return [];
+  } catch (error) {
+    const refusal = refusalOf(error, `ConfigMap ${ref.namespace}/${healthConfigMapName(ref.name)}`);
+    if (refusal) return [refusal];
+    throw error;
+  }
+}
+
 /** Applies the routing Service; a 403 or 422 is returned as a refusal. */
 async function applyRoutingService(kube: KubeRest, ref: ResourceRef & { uid: string }, service: ReplicaSetSpec['routingService']): Promise<Refusal[]> {
   if (!service) return [];
@@ -63,7 +102,7 @@ export function createPostgresActivities(kube: KubeRest) {
   return {
     /**
      * Reads everything one pass decides from: the resource, the pods the spec names or that carry the route
-     * label, and one health check per replica. Adds the route-labels finalizer on first sight (a 403 is
+     * label, one health check per replica, and the health ConfigMap (`<name>-health`). Adds the route-labels finalizer on first sight (a 403 is
      * returned in `refusals`). While the resource is being deleted it reads nothing more (`deleting`).
      * Undefined when the resource is gone. Throws only transient API failures, to be retried.
      */
@@ -75,27 +114,30 @@ export function createPostgresActivities(kube: KubeRest) {
       const refusal = await ensureFinalizer(kube, ref, set);
       // An invalid spec may make an invalid label selector; the decision reads no pods then.
       const valid = validateReplicaSetSpec(ref.name, set.spec).length === 0;
-      const [pods, checks] = await Promise.all([
+      const [pods, checks, healthConfigMap] = await Promise.all([
         valid ? observeRoutePods(kube, ref.namespace, routeLabel(ref.name), set.spec) : [],
-        checkReplicaServers(kube, ref.namespace, set.spec),
+        checkReplicaServers(kube, ref.namespace, set.spec, ref.name),
+        observeHealthConfigMap(kube, ref, set.metadata.uid),
       ]);
-      return { ...base, deleting: false, pods, checks, refusals: refusal ? [refusal] : [] };
+      return { ...base, deleting: false, pods, checks, healthConfigMap, refusals: refusal ? [refusal] : [] };
     },
 
     /**
      * Health-checks every replica of `spec` (see `observeReplicaSet`, which does this too). A failing
-     * replica, and a missing or forbidden Secret, are results, not errors.
+     * replica, and a missing, forbidden or not opted-in Secret, are results, not errors. Recorded histories
+     * pass no `name`: no Secret opts in to a set it cannot name, so their checks are refused.
      */
-    async checkReplicas(input: { namespace: string; spec: ReplicaSetSpec }): Promise<Record<string, ReplicaCheckResult>> {
-      return checkReplicaServers(kube, input.namespace, input.spec);
+    async checkReplicas(input: { namespace: string; name?: string; spec: ReplicaSetSpec }): Promise<Record<string, ReplicaCheckResult>> {
+      return checkReplicaServers(kube, input.namespace, input.spec, input.name);
     },
 
     /**
      * Sets or removes the route label on each pod as decided, then applies the routing Service selecting
-     * the label (when the spec names one). Writes nothing that already holds. A pod gone meanwhile is
-     * skipped; a 403 or 422 is returned in `refused`.
+     * the label (when the spec names one), then the health ConfigMap `<name>-health` (owned by the set) when
+     * the decision publishes a new document (`health`). Writes nothing that already holds. A pod gone
+     * meanwhile is skipped; a 403 or 422 is returned in `refused`.
      */
-    async routeReplicaSet(input: ResourceRef & { uid: string; podRoutes: PodRoute[]; service?: ReplicaSetSpec['routingService'] }): Promise<RouteResult> {
+    async routeReplicaSet(input: ResourceRef & { uid: string; podRoutes: PodRoute[]; service?: ReplicaSetSpec['routingService']; health?: string }): Promise<RouteResult> {
       const label = routeLabel(input.name);
       const result: RouteResult = { changed: [], refused: [] };
       for (const route of input.podRoutes) {
@@ -104,6 +146,7 @@ export function createPostgresActivities(kube: KubeRest) {
         else if (typeof outcome === 'object') result.refused.push(outcome);
       }
       result.refused.push(...(await applyRoutingService(kube, input, input.service)));
+      result.refused.push(...(await publishHealth(kube, input, input.health)));
       return result;
     },
 

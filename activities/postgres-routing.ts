@@ -21,16 +21,20 @@ export function refusalOf(error: unknown, object: string): Refusal | undefined {
 }
 
 /**
- * The pods the spec names plus those carrying `label=true`, each with whether it carries the label. Pods
- * that do not exist are left out.
+ * The pods the spec names plus those carrying `label=true`, each with whether it carries the label and its
+ * labels (the decision checks them against the set's pod selector). Pods that do not exist are left out.
  */
 export async function observeRoutePods(kube: KubeRest, namespace: string, label: string, spec: ReplicaSetSpec): Promise<ObservedRoutePod[]> {
   const list = await kube.request<{ items: PodMeta[] }>('GET', `/api/v1/namespaces/${namespace}/pods`, { query: { labelSelector: `${label}=true` } });
-  const pods = new Map(list.items.map((pod) => [pod.metadata.name, true]));
+  const pods = new Map(list.items.map((pod) => [pod.metadata.name, pod]));
   const named = [...new Set([spec.primary, ...spec.replicas].flatMap((s) => (s.podName ? [s.podName] : [])))].filter((name) => !pods.has(name));
   const found = await Promise.all(named.map((name) => kube.getOptional<PodMeta>(podPath(namespace, name))));
-  for (const pod of found) if (pod) pods.set(pod.metadata.name, pod.metadata.labels?.[label] === 'true');
-  return [...pods.entries()].map(([name, routed]) => ({ name, routed })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const pod of found) if (pod) pods.set(pod.metadata.name, pod);
+  const observed = [...pods.values()].map((pod) => {
+    const labels = pod.metadata.labels ?? {};
+    return { name: pod.metadata.name, routed: labels[label] === 'true', labels };
+  });
+  return observed.sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
 /** What one route label write did. */

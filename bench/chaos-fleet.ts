@@ -5,6 +5,7 @@ import { localSeed } from '../stack/local-seeds.js';
 import type { Client } from '@temporalio/client';
 import type { KubeRest } from '../kube/rest.js';
 import { tenantPoolStatefulSetName, validatorSetWorkflowId, workflowId } from '../domain/names.js';
+import { REPLICA_SET_OPT_IN } from '../domain/replica-set-access.js';
 import type { PostgresCluster } from '../stack/index.js';
 
 /** The StatefulSet of the fleet's tenant `t`, pool `a`. */
@@ -79,7 +80,7 @@ export class ChaosFleet {
     const { kube, namespace: ns, postgres } = this.options;
     await kube.apply(`/api/v1/namespaces/${ns}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     await kube.apply(`/api/v1/namespaces/${ns}/secrets/seeds`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'seeds', namespace: ns }, stringData: Object.fromEntries(this.validatorNames.map((name) => [name, localSeed(`stellar-steward chaos ${name}`)])) });
-    await kube.apply(`/api/v1/namespaces/${ns}/secrets/pg`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pg', namespace: ns }, stringData: { username: postgres.user, password: postgres.password } });
+    await kube.apply(`/api/v1/namespaces/${ns}/secrets/pg`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pg', namespace: ns, annotations: { [REPLICA_SET_OPT_IN]: 'db' } }, stringData: { username: postgres.user, password: postgres.password } });
     await this.resource('readonlypools', 'pool', 'ReadOnlyPool', {
       network: 'Testnet', minReplicas: 2, maxReplicas: 3, targetReplicas: this.poolReplicas, historyArchiveUrls: [this.options.archiveUrl],
       loadBalancing: { updateIntervalSeconds: 2 }, shardBalancing: { enabled: false }, storage: { size: '1Gi' },
@@ -148,7 +149,7 @@ export class ChaosFleet {
     const expected: Record<string, Record<string, number>> = {
       'ReadOnlyPool/pool': { StatefulSet: 1, Service: 2, ConfigMap: 2 }, // the config and the alert rules (<pool>-alerts)
       'Tenant/t': { StatefulSet: 1, Service: 2, ConfigMap: 0 },
-      'PostgresReplicaSet/db': { StatefulSet: 0, Service: 1, ConfigMap: 0 },
+      'PostgresReplicaSet/db': { StatefulSet: 0, Service: 1, ConfigMap: 1 }, // the published health (<set>-health)
       ...Object.fromEntries(this.validatorNames.map((name) => [`StellarNode/${name}`, { StatefulSet: 1, Service: 2, ConfigMap: 1 }])),
     };
     const found: string[] = [];

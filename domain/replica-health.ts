@@ -27,13 +27,13 @@ export interface ReplicaCheckSuccess {
 /**
  * Why a check failed. `Unreachable`: the replica did not answer (no connection, timeout, error): counts
  * toward `failureThreshold`. The others are refusals: the check could not run for a reason that lies with
- * the resource, not the replica (the credentials Secret is missing or lacks keys, or reading it is
- * forbidden). A refusal leaves the replica's health as it was and stalls the resource instead.
+ * the resource, not the replica (the credentials Secret is missing, lacks keys or does not opt in to the
+ * set, or reading it is forbidden). A refusal leaves the replica's health as it was and stalls the resource instead.
  */
 export type CheckErrorReason = 'Unreachable' | CheckRefusalReason;
 
 /** The reasons of a check that did not run at all (see `CheckErrorReason`). */
-export type CheckRefusalReason = 'SecretMissing' | 'SecretInvalid' | 'Forbidden';
+export type CheckRefusalReason = 'SecretMissing' | 'SecretInvalid' | 'SecretNotOptedIn' | 'Forbidden';
 
 /** The result of one failed health check. */
 export interface ReplicaCheckFailure {

@@ -21,6 +21,12 @@ export interface ReplicaSetSpec {
   maxLagBytes?: number;
   maxLagSeconds?: number;
   routingService?: { name: string; port?: number };
+  /**
+   * The pods this set may route to (see `effectivePodSelector`): a pod a server names by `podName` gets the
+   * route label only when it carries these labels. Unset or empty: the pod must carry
+   * `stellar.org/postgres-replica-set=<set name>`.
+   */
+  podSelector?: { matchLabels?: Record<string, string> };
 }
 
 /**

@@ -6,7 +6,7 @@ import type { CheckRefusalReason } from './replica-health.js';
 import type { ReplicaSetStatus, ReplicaStatus } from './replica-set-spec.js';
 
 /** Why a PostgresReplicaSet cannot converge on its own: the `Stalled` condition's reason. */
-export type StallReason = CheckRefusalReason | 'InvalidSpec' | 'Refused';
+export type StallReason = CheckRefusalReason | 'InvalidSpec' | 'Refused' | 'PodNotSelected' | 'NotOwned';
 
 /** Something the worker was refused, or cannot do without a person: data, not an exception. */
 export interface Refusal {
@@ -43,6 +43,15 @@ export function refusalMessage(refusal: Refusal): string {
     case 'SecretInvalid':
       return `${refusal.object} has no 'username' key: give it keys username and password; ` +
         'replicas are not checked until then';
+    case 'SecretNotOptedIn':
+      return `${refusal.object} does not opt in to this PostgresReplicaSet${detail}: the worker reads only Secrets ` +
+        'that name the set, and sends no credentials until then; replicas are not checked';
+    case 'PodNotSelected':
+      return `${refusal.object} does not match this PostgresReplicaSet's pod selector${detail}: label the pod or fix ` +
+        'spec.podSelector; it gets no route label until then';
+    case 'NotOwned':
+      return `${refusal.object} exists and is not owned by this PostgresReplicaSet: delete or rename it; the set's ` +
+        'health is not published there until then';
     case 'Forbidden':
       return `the worker may not access ${refusal.object}${detail}: grant it to the stellar-steward ` +
         'ServiceAccount (deploy/clusterrole.yaml)';

@@ -1,6 +1,8 @@
 // One pass of a PostgresReplicaSet, decided purely from one observation: replica health, the route labels
 // to change, the status (and whether it is worth a write) and the Events.
 import { mergeConditions, type Condition } from './conditions.js';
+import { effectivePodSelector, selectorText, selectsPod } from './replica-set-access.js';
+import { healthConfigMapName, publishedHealthText } from './replica-set-health.js';
 import { isRefusal, nextReplicaHealth, type ReplicaCheckResult, type ReplicaHealth, type ReplicaHealthReason } from './replica-health.js';
 import { serverKey, validateReplicaSetSpec, type ReplicaSetSpec, type ReplicaSetStatus, type ReplicaStatus } from './replica-set-spec.js';
 import { DEFAULT_STATUS_REFRESH_MS, lastWrittenAt, replicaSetConditions, statusWriteDue, type Refusal } from './replica-set-status.js';
@@ -20,6 +22,8 @@ export interface ObservedReplicaSet {
 export interface ObservedRoutePod {
   name: string;
   routed: boolean;
+  /** The pod's labels; absent in observations recorded before the pod selector (read as selected). */
+  labels?: Record<string, string>;
 }
 
 /** Everything one pass decides from, read by one activity (`observeReplicaSet`). */
@@ -34,6 +38,11 @@ export interface ReplicaSetObservation extends ObservedReplicaSet {
   checks: Record<string, ReplicaCheckResult>;
   /** What observing was refused (adding the finalizer, listing pods). */
   refusals: Refusal[];
+  /**
+   * The `<name>-health` ConfigMap: its published document and whether this set controls it. Absent when
+   * there is none (and in observations recorded before health was published).
+   */
+  healthConfigMap?: { text?: string; owned: boolean };
 }
 
 /** What the workflow carries from one pass to the next, and across continue-as-new. */
@@ -79,14 +88,18 @@ export interface ReplicaSetDecision {
   events: ReplicaSetEvent[];
   /** Why the resource is stalled (empty when it is not). */
   refusals: Refusal[];
+  /** The health document to publish in the `<name>-health` ConfigMap; undefined when it already holds it. */
+  publishHealth?: string;
 }
 
 /**
  * Decides one pass of a PostgresReplicaSet. Each replica's check goes through the health state machine
  * (unhealthy after `failureThreshold` consecutive failures or lag over the bounds, healthy again after one
  * good check; a refused check changes nothing). Reads are routed to the healthy replicas, else to the
- * primary; every other pod carrying the route label loses it. Refusals (invalid spec, a missing or
- * unreadable Secret, a refused write) set Stalled=True and Ready=False with a message naming the object and
+ * primary; every other pod carrying the route label loses it, and so does a pod outside the set's pod
+ * selector (see `effectivePodSelector`). The verdicts are published in the `<name>-health` ConfigMap
+ * (`publishHealth`) when they differ from what it holds. Refusals (invalid spec, a missing, unreadable or not opted-in
+ * Secret, a named pod outside the selector, a refused write) set Stalled=True and Ready=False with a message naming the object and
  * what to do, and a Warning Event when they start or change. The status is written only when it changed
  * materially, or when readings are older than the refresh period. Pure.
  */
@@ -98,8 +111,10 @@ export function decideReplicaSet(observed: ReplicaSetObservation, memory: Replic
   const replicas = spec.replicas.map((replica) => replicaStatus(replica, health.after[serverKey(replica)]));
   const healthy = spec.replicas.filter((r) => health.after[serverKey(r)]?.healthy);
   const routed = healthy.length > 0 ? healthy : [spec.primary];
-  const routedPods = routed.flatMap((s) => (s.podName ? [s.podName] : []));
-  const refusals = [...observed.refusals, ...checkRefusals(observed), ...(memory.applyRefusals ?? [])];
+  const unselected = unselectedPods(observed);
+  const routedPods = routed.flatMap((s) => (s.podName && !unselected.has(s.podName) ? [s.podName] : []));
+  const foreign = observed.healthConfigMap?.owned === false;
+  const refusals = [...observed.refusals, ...checkRefusals(observed), ...podRefusals(observed, unselected), ...healthMapRefusals(observed, foreign), ...(memory.applyRefusals ?? [])];
   const conditions = replicaSetConditions({ generation: observed.generation, replicas, refusals });
   const status: ReplicaSetStatus = {
     observedGeneration: observed.generation,
@@ -110,7 +125,10 @@ export function decideReplicaSet(observed: ReplicaSetObservation, memory: Replic
     conditions: mergeConditions(previous?.conditions, conditions, new Date(options.now).toISOString()),
   };
   const podRoutes = observed.pods.flatMap((pod) => (pod.routed === routedPods.includes(pod.name) ? [] : [{ pod: pod.name, routed: !pod.routed }]));
-  return finish(observed, memory, options, { status, routedPods, podRoutes, refusals, health: health.after, events: [...health.events, ...unrouteEvents(spec, podRoutes)] });
+  const text = publishedHealthText(observed.namespace, observed.name, status);
+  const publishHealth = foreign || observed.healthConfigMap?.text === text ? undefined : text;
+  const events = [...health.events, ...unrouteEvents(spec, podRoutes)];
+  return finish(observed, memory, options, { status, routedPods, podRoutes, refusals, health: health.after, events, publishHealth });
 }
 
 type Decided = Omit<ReplicaSetDecision, 'memory' | 'writeStatus'> & { health: Record<string, ReplicaHealth> };
@@ -145,6 +163,30 @@ function invalidDecision(observed: ReplicaSetObservation, memory: ReplicaSetMemo
   };
   const health = memory.health ?? healthFromStatus(previous);
   return finish(observed, memory, options, { status, routedPods: [], podRoutes: [], refusals, health, events: [] });
+}
+
+/**
+ * The observed pods outside the set's pod selector (`effectivePodSelector`): they never get the route label,
+ * and lose it if they carry it.
+ */
+function unselectedPods(observed: ReplicaSetObservation): Set<string> {
+  const selector = effectivePodSelector(observed.spec.podSelector, observed.name);
+  return new Set(observed.pods.filter((pod) => pod.labels !== undefined && !selectsPod(selector, pod.labels)).map((pod) => pod.name));
+}
+
+/** A refusal for each pod the spec names (`podName`) that lies outside the pod selector. */
+function podRefusals(observed: ReplicaSetObservation, unselected: ReadonlySet<string>): Refusal[] {
+  const selector = selectorText(effectivePodSelector(observed.spec.podSelector, observed.name));
+  const named = [...new Set([observed.spec.primary, ...observed.spec.replicas].flatMap((s) => (s.podName ? [s.podName] : [])))];
+  return named.filter((pod) => unselected.has(pod)).map((pod) => ({
+    reason: 'PodNotSelected', object: `Pod ${observed.namespace}/${pod}`, detail: `it lacks the labels ${selector}`,
+  }));
+}
+
+/** A refusal when the `<name>-health` ConfigMap exists and belongs to something else: it is left alone. */
+function healthMapRefusals(observed: ReplicaSetObservation, foreign: boolean): Refusal[] {
+  if (!foreign) return [];
+  return [{ reason: 'NotOwned', object: `ConfigMap ${observed.namespace}/${healthConfigMapName(observed.name)}` }];
 }
 
 /** Refused checks, one per reason (a missing Secret refuses every replica's check alike). */

@@ -29,7 +29,7 @@ export type ReplicaStrategy = 'round-robin' | 'least-lag';
 
 /** Something the router reports (never containing a password). */
 export interface RouterEvent {
-  type: 'replica-unhealthy' | 'replica-healthy' | 'failover' | 'pool-error';
+  type: 'replica-unhealthy' | 'replica-healthy' | 'failover' | 'pool-error' | 'health-source-error';
   server: string;
   message: string;
 }
@@ -58,6 +58,16 @@ export interface RouterOptions extends ReplicaHealthOptions {
   causalWaitMs?: number;
   /** Pause between two reads of the replicas' replay positions while a causal read waits (ms). Default 5. */
   causalPollMs?: number;
+  /**
+   * Follow the health a PostgresReplicaSet publishes instead of checking replicas: the path of its mounted
+   * `health.json` (ConfigMap `<set>-health`). The router then runs no health checks of its own, and a
+   * failed read fails over without changing a replica's health, so it routes as the routing Service does.
+   * Replicas are matched by `host:port` as written in the set's spec; one the set does not list takes no
+   * reads. Default: unset (the router's own checks).
+   */
+  healthFile?: string;
+  /** How often `healthFile` is read (ms). Default 1000. */
+  healthFileIntervalMs?: number;
   /** Whether replicas take reads before their first health check. Default true (failed reads fall back). */
   assumeHealthyAtStart?: boolean;
   /** The clock, in epoch ms. Default `Date.now`. */
@@ -84,7 +94,8 @@ export const ROUTER_DEFAULTS = {
  * `DB_POOL_MAX`, `DB_POOL_MIN`, `DB_POOL_CONNECT_TIMEOUT` (ms), `DB_POOL_IDLE` (ms); and these additions:
  * `DB_REPLICA_FAILURE_THRESHOLD` (3), `DB_REPLICA_MAX_LAG_BYTES`, `DB_REPLICA_MAX_LAG_SECONDS`,
  * `DB_READ_YOUR_WRITES_MS` (0), `DB_CAUSAL_READS` (`true`; `false` turns causal reads off),
- * `DB_CAUSAL_WAIT_MS` (100). Throws `RouterConfigError` on a malformed value (its message never
+ * `DB_CAUSAL_WAIT_MS` (100), `DB_HEALTH_FILE` (follow a PostgresReplicaSet's published health, see
+ * `healthFile`), `DB_HEALTH_FILE_INTERVAL_MS` (1000). Throws `RouterConfigError` on a malformed value (its message never
  * contains a password).
  */
 export function routerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): RouterOptions {
@@ -110,6 +121,8 @@ export function routerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Rout
     readYourWritesMs: intVar(env, 'DB_READ_YOUR_WRITES_MS'),
     causalReads: booleanVar(env, 'DB_CAUSAL_READS'),
     causalWaitMs: intVar(env, 'DB_CAUSAL_WAIT_MS'),
+    healthFile: env.DB_HEALTH_FILE?.trim() || undefined,
+    healthFileIntervalMs: intVar(env, 'DB_HEALTH_FILE_INTERVAL_MS'),
   };
 }
 

@@ -10,6 +10,8 @@ import { ReadContext } from './read-context.js';
 import { chooseReplica } from './replica-choice.js';
 import { probeReplayPosition, readInsertPosition } from './wal-positions.js';
 import { observeCommits } from './write-client.js';
+import { followPublishedHealth, type PublishedHealthFollower } from './published-health.js';
+import { followedReplicaHealth, type PublishedHealth } from '../domain/replica-set-health.js';
 import type { WalLsn } from '../domain/wal-lsn.js';
 
 /** Per-call options of `query` and `getClient`. */
@@ -46,7 +48,8 @@ const CLASSIFICATION_CACHE_SIZE = 1000;
  * read-only; reads fall back to the primary when no replica is healthy, and a read that fails on a
  * replica because it is down (or refuses the statement as a standby, SQLSTATE 25006) is retried on the
  * primary and counted as a failover. Replica health comes from the pure state machine in
- * `domain/replica-health.ts`, fed by periodic timed checks and by failed reads.
+ * `domain/replica-health.ts`, fed by periodic timed checks and by failed reads, or, with `healthFile`,
+ * taken from the health a PostgresReplicaSet publishes (see `router/published-health.ts`).
  * Configuration defaults to `routerOptionsFromEnv()`; no password ever appears in status, metrics,
  * events or errors the router creates.
  */
@@ -64,6 +67,8 @@ export class ReadReplicaRouter {
   #round: Promise<void> = Promise.resolve();
   #roundRunning = false;
   #closed = false;
+  /** Set when the router follows a PostgresReplicaSet's published health (`healthFile`) instead of checking. */
+  #published: PublishedHealthFollower | undefined;
 
   /**
    * Opens the pools (lazily connecting) and, unless `healthCheckIntervalMs` is 0, starts periodic health
@@ -77,7 +82,8 @@ export class ReadReplicaRouter {
     const startHealthy = options.assumeHealthyAtStart ?? true;
     this.#replicas = (options.replicas ?? []).map((config) => ({ ...this.#openServer(config), health: initialReplicaHealth(startHealthy) }));
     const interval = options.healthCheckIntervalMs ?? ROUTER_DEFAULTS.healthCheckIntervalMs;
-    if (interval > 0 && this.#replicas.length > 0) this.#startPeriodicChecks(interval);
+    if (options.healthFile) this.#published = this.#followPublished(options.healthFile);
+    else if (interval > 0 && this.#replicas.length > 0) this.#startPeriodicChecks(interval);
   }
 
   /**
@@ -172,9 +178,14 @@ export class ReadReplicaRouter {
 
   /**
    * Runs one health-check round now (after any round in progress) and returns the replicas' status:
-   * the primary's LSN, then every replica in parallel, each bounded by `healthCheckTimeoutMs`.
+   * the primary's LSN, then every replica in parallel, each bounded by `healthCheckTimeoutMs`. With
+   * `healthFile`, reads the published health instead.
    */
   async checkHealthNow(): Promise<ReplicaStatus[]> {
+    if (this.#published) {
+      await this.#published.readNow();
+      return this.getReplicaStatus();
+    }
     this.#round = this.#round.then(() => this.#runRound());
     await this.#round;
     return this.getReplicaStatus();
@@ -209,6 +220,7 @@ export class ReadReplicaRouter {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#timer);
+    this.#published?.stop();
     await this.#round;
     const servers: Server[] = [this.#primary, ...this.#replicas];
     await Promise.all(servers.map((server) => server.pool.end()));
@@ -312,7 +324,8 @@ export class ReadReplicaRouter {
     this.#counters.replicaFailovers += 1;
     this.#emit({ type: 'failover', server: replica.name, message: `read retried on the primary: ${describeError(error)}` });
     replica.replayLsn = undefined;
-    if (kind === 'replica-down') this.#applyCheck(replica, { ok: false, at: this.#now(), error: describeError(error) });
+    // Following published health, the set alone ejects replicas (as it does for the routing Service).
+    if (kind === 'replica-down' && !this.#published) this.#applyCheck(replica, { ok: false, at: this.#now(), error: describeError(error) });
   }
 
   async #runRound(): Promise<void> {
@@ -345,6 +358,27 @@ export class ReadReplicaRouter {
     }
     if (!before.healthy && replica.health.healthy) {
       this.#emit({ type: 'replica-healthy', server: replica.name, message: replica.health.message });
+    }
+  }
+
+  #followPublished(file: string): PublishedHealthFollower {
+    return followPublishedHealth({
+      file,
+      intervalMs: this.#options.healthFileIntervalMs,
+      onHealth: (published) => this.#followHealth(published),
+      onError: (error) => this.#emit({ type: 'health-source-error', server: file, message: `${describeError(error)}: ${describeError(error.cause)}` }),
+    });
+  }
+
+  /** Takes every replica's verdict from a published health document (see `followedReplicaHealth`). */
+  #followHealth(published: PublishedHealth): void {
+    for (const replica of this.#replicas) {
+      const before = replica.health;
+      replica.health = followedReplicaHealth(published, replica.name, before);
+      if (!replica.health.healthy) replica.replayLsn = undefined;
+      if (before.healthy !== replica.health.healthy) {
+        this.#emit({ type: replica.health.healthy ? 'replica-healthy' : 'replica-unhealthy', server: replica.name, message: replica.health.message });
+      }
     }
   }
 
@@ -436,11 +470,11 @@ function replicaStatus(replica: Replica): ReplicaStatus {
 }
 
 function validateOptions(options: RouterOptions): void {
-  const { failureThreshold, healthCheckIntervalMs, healthCheckTimeoutMs, readYourWritesMs, causalWaitMs, causalPollMs } = options;
+  const { failureThreshold, healthCheckIntervalMs, healthCheckTimeoutMs, readYourWritesMs, causalWaitMs, causalPollMs, healthFileIntervalMs } = options;
   if (failureThreshold !== undefined && (!Number.isInteger(failureThreshold) || failureThreshold < 1)) {
     throw new RouterConfigError('failureThreshold must be an integer of at least 1');
   }
-  for (const [name, value] of Object.entries({ healthCheckIntervalMs, healthCheckTimeoutMs, readYourWritesMs, causalWaitMs, causalPollMs })) {
+  for (const [name, value] of Object.entries({ healthCheckIntervalMs, healthCheckTimeoutMs, readYourWritesMs, causalWaitMs, causalPollMs, healthFileIntervalMs })) {
     if (value !== undefined && (!Number.isFinite(value) || value < 0)) throw new RouterConfigError(`${name} must be a non-negative number`);
   }
   if (healthCheckTimeoutMs === 0) throw new RouterConfigError('healthCheckTimeoutMs must be above 0');

@@ -49,7 +49,7 @@ async function replicaSetPass(state: ReplicaSetState): Promise<PassOutcome> {
   }
   const statusRefreshMs = state.input.statusRefreshSeconds === undefined ? undefined : state.input.statusRefreshSeconds * 1000;
   const decision = decideReplicaSet(observed, state.input.memory ?? {}, { now: Date.now(), statusRefreshMs });
-  const routed = await postgres.routeReplicaSet.executeWithOptions(summarized(routingSummary(decision)), [{ ...ref, uid: observed.uid, podRoutes: decision.podRoutes, service: observed.spec.routingService }]);
+  const routed = await postgres.routeReplicaSet.executeWithOptions(summarized(routingSummary(decision)), [{ ...ref, uid: observed.uid, podRoutes: decision.podRoutes, service: observed.spec.routingService, health: decision.publishHealth }]);
   // Refusals of this apply show as Stalled from the next pass on, until an apply goes through.
   state.input = { ...state.input, memory: { ...decision.memory, applyRefusals: routed.refused.length > 0 ? routed.refused : undefined } };
   if (decision.writeStatus) await postgres.writeReplicaSetStatus.executeWithOptions(summarized(`status of ${what}`), [{ ...ref, status: decision.status }]);

@@ -10,6 +10,7 @@ import { localSeed } from '../../stack/local-seeds.js';
 import { startPoolTrigger } from '../../worker/resource-triggers.js';
 import { createWorker } from '../../worker/worker.js';
 import { createNamespace, eventually, kube, mergePatch, stack, temporalClient, uniqueName, workerKube } from './support.js';
+import { REPLICA_SET_OPT_IN } from '../../domain/replica-set-access.js';
 
 const BIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..', 'bin', 'steward.js');
 
@@ -58,7 +59,7 @@ describe('the steward CLI against the local stack', () => {
     await apply('StellarNode', 'stellarnodes', 'v', { nodeType: 'Validator', network, storage: { size: '1Gi' }, validatorConfig: { seedSecretRef: { name: 'seeds', key: 'seed' } } });
     const pg = stack().postgres;
     if (!pg || pg.external) throw new Error('needs the local PostgreSQL cluster');
-    await kube().apply(`/api/v1/namespaces/${ns}/secrets/pg`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pg', namespace: ns }, stringData: { username: pg.user, password: pg.password } });
+    await kube().apply(`/api/v1/namespaces/${ns}/secrets/pg`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pg', namespace: ns, annotations: { [REPLICA_SET_OPT_IN]: 'db' } }, stringData: { username: pg.user, password: pg.password } });
     await apply('PostgresReplicaSet', 'postgresreplicasets', 'db', {
       primary: { host: pg.primary.host, port: pg.primary.port }, replicas: pg.replicas.map((r) => ({ host: r.host, port: r.port })),
       credentialsSecretRef: { name: 'pg' }, healthCheckIntervalSeconds: 2,

@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import pg from 'pg';
 import { KubeApiError } from '../../kube/rest.js';
 import { ROUTE_LABELS_FINALIZER, type ReplicaSetStatus } from '../../domain/replica-set.js';
+import { REPLICA_SET_OPT_IN } from '../../domain/replica-set-access.js';
 import { connectionString, type PostgresCluster } from '../../stack/index.js';
 import { startServer, stopServer } from '../../stack/postgres.js';
 import { startReplicaSetTrigger } from '../../worker/resource-triggers.js';
@@ -42,6 +43,14 @@ describe('PostgresReplicaSet workflow on the local primary and streaming replica
     query: { fieldSelector: `involvedObject.name=${set}` },
   })).items;
   const server = (s: { host: string; port: number }, podName: string) => ({ host: s.host, port: s.port, podName });
+  // The test pods carry app=pg; sets that name them select them so (the default would be the opt-in label).
+  const podSelector = { matchLabels: { app: 'pg' } };
+  const credentials = (name: string, optIn: string) => kube().apply(`/api/v1/namespaces/${ns}/secrets/${name}`, {
+    apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: ns, annotations: { [REPLICA_SET_OPT_IN]: optIn } }, stringData: { username: cluster.user, password: cluster.password },
+  });
+  const startSet = (set: string) => client.workflow.signalWithStart(postgresReplicasWorkflow, {
+    taskQueue: worker.taskQueue, workflowId: id(set), args: [{ namespace: ns, name: set, intervalSeconds: 1 }], signal: checkNowSignal, signalArgs: [],
+  });
 
   beforeAll(async () => {
     const info = stack().postgres;
@@ -50,9 +59,7 @@ describe('PostgresReplicaSet workflow on the local primary and streaming replica
     client = await temporalClient();
     worker = await startWorker();
     ns = await createNamespace('pgrs');
-    await kube().apply(`/api/v1/namespaces/${ns}/secrets/pg-credentials`, {
-      apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pg-credentials', namespace: ns }, stringData: { username: cluster.user, password: cluster.password },
-    });
+    await credentials('pg-credentials', 'db,podsel');
     for (const name of ['primary', 'replica-1', 'replica-2']) {
       // Created as a person or another controller would (POST), not by the Steward field manager.
       await kube().request('POST', `/api/v1/namespaces/${ns}/pods`, { body: {
@@ -64,7 +71,7 @@ describe('PostgresReplicaSet workflow on the local primary and streaming replica
       spec: {
         primary: server(cluster.primary, 'primary'),
         replicas: cluster.replicas.map((r) => server(r, r.name)),
-        credentialsSecretRef: { name: 'pg-credentials' }, failureThreshold: 3, maxLagBytes: 64 * 1024, routingService: { name: 'db-read' },
+        credentialsSecretRef: { name: 'pg-credentials' }, failureThreshold: 3, maxLagBytes: 64 * 1024, routingService: { name: 'db-read' }, podSelector,
       },
     });
     await client.workflow.start(postgresReplicasWorkflow, { taskQueue: worker.taskQueue, workflowId: id(), args: [{ namespace: ns, name: 'db', intervalSeconds: 1 }] });
@@ -78,7 +85,7 @@ describe('PostgresReplicaSet workflow on the local primary and streaming replica
       startServer(replica);
       await sql(connectionString(cluster, replica), 'SELECT pg_wal_replay_resume()').catch(() => undefined);
     }
-    for (const set of ['db', 'nosecret']) await client?.workflow.getHandle(id(set)).terminate().catch(() => undefined);
+    for (const set of ['db', 'nosecret', 'optin', 'podsel']) await client?.workflow.getHandle(id(set)).terminate().catch(() => undefined);
     await worker?.stop();
     await client?.connection.close();
   });
@@ -148,12 +155,10 @@ describe('PostgresReplicaSet workflow on the local primary and streaming replica
   it('a missing Secret shows as Stalled with a Warning Event; the loop goes on and recovers when it appears', async () => {
     await kube().apply(setPath('nosecret'), {
       apiVersion: 'stellar.org/v1alpha1', kind: 'PostgresReplicaSet', metadata: { name: 'nosecret', namespace: ns },
-      spec: { primary: server(cluster.primary, 'primary'), replicas: cluster.replicas.map((r) => server(r, r.name)), credentialsSecretRef: { name: 'absent' } },
+      spec: { primary: server(cluster.primary, 'primary'), replicas: cluster.replicas.map((r) => server(r, r.name)), credentialsSecretRef: { name: 'absent' }, podSelector },
     });
     // The watch may have started it already (then this only signals).
-    await client.workflow.signalWithStart(postgresReplicasWorkflow, {
-      taskQueue: worker.taskQueue, workflowId: id('nosecret'), args: [{ namespace: ns, name: 'nosecret', intervalSeconds: 1 }], signal: checkNowSignal, signalArgs: [],
-    });
+    await startSet('nosecret');
     const stalled = await eventually(() => status('nosecret'), (s) => condition(s, 'Stalled')?.status === 'True', 30_000, 'Stalled on nosecret');
     expect(condition(stalled, 'Stalled')).toEqual(expect.objectContaining({ reason: 'SecretMissing', message: expect.stringContaining(`Secret ${ns}/absent does not exist: create it`) }));
     expect(condition(stalled, 'Ready')).toEqual(expect.objectContaining({ status: 'False', reason: 'SecretMissing' }));
@@ -163,12 +168,56 @@ describe('PostgresReplicaSet workflow on the local primary and streaming replica
     await client.workflow.getHandle(id('nosecret')).signal(checkNowSignal);
     await eventually(() => view('nosecret'), (v) => v.iterations > before, 30_000, 'a further pass while stalled');
 
-    await kube().apply(`/api/v1/namespaces/${ns}/secrets/absent`, {
-      apiVersion: 'v1', kind: 'Secret', metadata: { name: 'absent', namespace: ns }, stringData: { username: cluster.user, password: cluster.password },
-    });
+    await credentials('absent', 'nosecret');
     await client.workflow.getHandle(id('nosecret')).signal(checkNowSignal);
     const recovered = await eventually(() => status('nosecret'), (s) => condition(s, 'Stalled')?.status === 'False' && s?.healthyReplicas === 2, 30_000, 'nosecret no longer stalled');
     expect(condition(recovered, 'Ready')?.status).toBe('True');
+  });
+
+  it('a Secret that does not name the set is not used: Stalled SecretNotOptedIn, no replica checked; the opt-in recovers it', async () => {
+    await kube().apply(setPath('optin'), {
+      apiVersion: 'stellar.org/v1alpha1', kind: 'PostgresReplicaSet', metadata: { name: 'optin', namespace: ns },
+      spec: { primary: { host: cluster.primary.host, port: cluster.primary.port }, replicas: cluster.replicas.map((r) => ({ host: r.host, port: r.port })), credentialsSecretRef: { name: 'pg-credentials' } },
+    });
+    await startSet('optin');
+    const stalled = await eventually(() => status('optin'), (s) => condition(s, 'Stalled')?.status === 'True', 30_000, 'Stalled on optin');
+    expect(condition(stalled, 'Stalled')).toEqual(expect.objectContaining({
+      reason: 'SecretNotOptedIn', message: expect.stringContaining(`Secret ${ns}/pg-credentials does not opt in to this PostgresReplicaSet (annotate it ${REPLICA_SET_OPT_IN}=optin`),
+    }));
+    expect(condition(stalled, 'Ready')).toEqual(expect.objectContaining({ status: 'False', reason: 'SecretNotOptedIn' }));
+    // No check ran: no replica has a reading (a check that connected would have set lastHealthCheck).
+    expect(stalled?.replicas.map((r) => [r.reason, r.lastHealthCheck])).toEqual([['Unchecked', undefined], ['Unchecked', undefined]]);
+    await eventually(() => events('optin'), (list) => list.some((e) => e.type === 'Warning' && e.reason === 'SecretNotOptedIn'), 30_000, 'Warning Event');
+
+    await credentials('pg-credentials', 'db, podsel, optin');
+    await client.workflow.getHandle(id('optin')).signal(checkNowSignal);
+    const recovered = await eventually(() => status('optin'), (s) => condition(s, 'Stalled')?.status === 'False' && s?.healthyReplicas === 2, 30_000, 'optin no longer stalled');
+    expect(recovered?.replicas.every((r) => r.reason === 'Healthy' && r.lastHealthCheck !== undefined)).toBe(true);
+  });
+
+  it('a named pod outside the set\'s pod selector gets no route label: Stalled PodNotSelected until it is labelled', async () => {
+    // No spec.podSelector: a pod must carry stellar.org/postgres-replica-set=podsel, and none does yet.
+    await kube().apply(setPath('podsel'), {
+      apiVersion: 'stellar.org/v1alpha1', kind: 'PostgresReplicaSet', metadata: { name: 'podsel', namespace: ns },
+      spec: { primary: server(cluster.primary, 'primary'), replicas: cluster.replicas.map((r) => server(r, r.name)), credentialsSecretRef: { name: 'pg-credentials' } },
+    });
+    await startSet('podsel');
+    const stalled = await eventually(() => status('podsel'), (s) => condition(s, 'Stalled')?.reason === 'PodNotSelected' && s?.healthyReplicas === 2, 30_000, 'Stalled PodNotSelected');
+    const message = condition(stalled, 'Stalled')?.message ?? '';
+    for (const pod of ['primary', 'replica-1', 'replica-2']) expect(message).toContain(`Pod ${ns}/${pod} does not match this PostgresReplicaSet's pod selector (it lacks the labels ${REPLICA_SET_OPT_IN}=podsel)`);
+    expect(await routed('podsel')).toEqual([]);
+
+    await mergePatch(`/api/v1/namespaces/${ns}/pods/replica-1`, { metadata: { labels: { [REPLICA_SET_OPT_IN]: 'podsel' } } });
+    await client.workflow.getHandle(id('podsel')).signal(checkNowSignal);
+    await eventually(() => routed('podsel'), (pods) => pods.join() === 'replica-1', 30_000, 'replica-1 routed once it opts in');
+    const still = await eventually(() => status('podsel'), (s) => !(condition(s, 'Stalled')?.message ?? '').includes('replica-1'), 30_000, 'replica-1 no longer refused');
+    expect(condition(still, 'Stalled')).toEqual(expect.objectContaining({ status: 'True', reason: 'PodNotSelected', message: expect.stringContaining(`Pod ${ns}/replica-2`) }));
+
+    // Taking the opt-in back takes the route label off.
+    await mergePatch(`/api/v1/namespaces/${ns}/pods/replica-1`, { metadata: { labels: { [REPLICA_SET_OPT_IN]: null } } });
+    await client.workflow.getHandle(id('podsel')).signal(checkNowSignal);
+    await eventually(() => routed('podsel'), (pods) => pods.length === 0, 30_000, 'replica-1 unrouted after the opt-in is removed');
+    expect(await routed('db')).toEqual(['replica-1', 'replica-2']);
   });
 
   it('two sets can route to the same pod: each keeps the other\'s route label', async () => {

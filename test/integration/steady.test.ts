@@ -9,6 +9,7 @@ import { tenantWorkflow } from '../../workflows/tenant.js';
 import { archiveUrl, createNamespace, eventually, kube, setScenario, stack, startWorker, temporalClient, workerKube } from './support.js';
 import type { PoolStatus } from '../../domain/pool-status.js';
 import type { TenantStatus } from '../../domain/tenant-decision.js';
+import { REPLICA_SET_OPT_IN } from '../../domain/replica-set-access.js';
 
 // A steady resource costs passes, not writes: once settled, its workflow passes at the configured
 // interval (no hot loop) and sends the API server no write at all. A workflow restarted with no memory
@@ -158,7 +159,7 @@ describe('steady resources make no writes', () => {
   it('a PostgresReplicaSet whose workflow restarts with no memory keeps its health and routing, and writes nothing', async () => {
     const pg = stack().postgres;
     if (!pg || pg.external) throw new Error('needs the local PostgreSQL cluster');
-    await kube().apply(`/api/v1/namespaces/${namespace}/secrets/pg`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pg', namespace }, stringData: { username: pg.user, password: pg.password } });
+    await kube().apply(`/api/v1/namespaces/${namespace}/secrets/pg`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pg', namespace, annotations: { [REPLICA_SET_OPT_IN]: 'db' } }, stringData: { username: pg.user, password: pg.password } });
     const path = `/apis/stellar.org/v1alpha1/namespaces/${namespace}/postgresreplicasets/db`;
     await kube().apply(path, {
       apiVersion: 'stellar.org/v1alpha1', kind: 'PostgresReplicaSet', metadata: { name: 'db', namespace },

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { freePort } from '../../stack/ports.js';
 import { allow, refuse } from './admission.js';
 import { archiveUrl, createNamespace, eventually, kube, stack, temporalClient, uniqueName } from './support.js';
+import { REPLICA_SET_OPT_IN } from '../../domain/replica-set-access.js';
 
 const MAIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'worker', 'main.js');
 
@@ -54,7 +55,7 @@ describe('the worker process (dist/worker/main.js, the container entrypoint) und
       kube().apply(`/apis/${group}/namespaces/${ns}/${plural}/${name}`, { apiVersion: group, kind, metadata: { name, namespace: ns }, spec });
     await apply('ReadOnlyPool', 'readonlypools', 'p', { network: 'Testnet', minReplicas: 2, targetReplicas: 2, historyArchiveUrls: [archiveUrl('testnet')], loadBalancing: { updateIntervalSeconds: 1 } });
     await apply('Tenant', 'tenants', 't', { image: 'rustfs/rustfs:1.0.0', pools: [{ name: 'a', servers: 1, persistence: { volumesPerServer: 1 } }] }, 'rustfs.com/v1alpha1');
-    await kube().apply(`/api/v1/namespaces/${ns}/secrets/pg`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pg', namespace: ns }, stringData: { username: pg.user, password: pg.password } });
+    await kube().apply(`/api/v1/namespaces/${ns}/secrets/pg`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pg', namespace: ns, annotations: { [REPLICA_SET_OPT_IN]: 'db' } }, stringData: { username: pg.user, password: pg.password } });
     await apply('PostgresReplicaSet', 'postgresreplicasets', 'db', {
       primary: { host: pg.primary.host, port: pg.primary.port }, replicas: pg.replicas.map((r) => ({ host: r.host, port: r.port })), credentialsSecretRef: { name: 'pg' }, healthCheckIntervalSeconds: 1,
     });
