@@ -123,7 +123,7 @@ describe('the steward CLI against the local stack', () => {
       await eventually(() => running(`readonlypool/${ns}/${name}`), (v) => v, 30_000, `the watch starting ${name}`);
     };
     // The trigger starts on a task queue no worker polls: a wrongly started workflow shows as RUNNING.
-    let stopTrigger = startPoolTrigger(workerKube(), client, { namespace: ns, taskQueue: probeQueue, log: () => undefined });
+    let stopTrigger = startPoolTrigger(workerKube(), client, { namespaces: [ns], taskQueue: probeQueue, log: () => undefined });
     try {
       await witness();
       expect(await running(`readonlypool/${ns}/p`)).toBe(false);
@@ -132,7 +132,7 @@ describe('the steward CLI against the local stack', () => {
       await witness();
       expect(await running(`readonlypool/${ns}/p`)).toBe(false);
       stopTrigger();
-      stopTrigger = startPoolTrigger(workerKube(), client, { namespace: ns, taskQueue: probeQueue, log: () => undefined });
+      stopTrigger = startPoolTrigger(workerKube(), client, { namespaces: [ns], taskQueue: probeQueue, log: () => undefined });
       await witness();
       expect(await running(`readonlypool/${ns}/p`)).toBe(false);
       // The probe trigger would start p on its own queue as soon as the mark goes: stop it first.
