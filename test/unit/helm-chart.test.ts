@@ -149,7 +149,7 @@ describe('helm template with values', () => {
 describe('rbac.mode=namespaced', () => {
   const clusterRole = byKey(loadKustomization(deployDir())).get('ClusterRole /stellar-steward') as (KubeObject & { rules: { resources: string[] }[] }) | undefined;
   const namespacedRules = clusterRole?.rules.filter((rule) => !rule.resources.includes('namespaces'));
-  const peersRules = [{ apiGroups: [''], resources: ['configmaps'], resourceNames: ['stellar-peers'], verbs: ['get', 'patch'] }];
+  const peersRules = [{ apiGroups: [''], resources: ['configmaps'], resourceNames: ['stellar-peers'], verbs: ['get', 'create', 'patch'] }];
   const rulesByNamespace = (objects: KubeObject[]) =>
     Object.fromEntries(objects.filter((object) => object.kind === 'Role').map((role) => [role.metadata.namespace, role.rules]));
 

@@ -86,13 +86,14 @@ exists; test/unit/helm-chart.test.ts keeps the two equal).
 
 {{/*
 What the worker does in the peers namespace when it manages no resources there: read and server-side apply
-the one shared ConfigMap (activities/validator-activities.ts, writeNetworkPeers).
+the one shared ConfigMap (activities/validator-activities.ts, writeNetworkPeers). An apply that creates the
+object is authorized as create, with its name (kubernetes.io/docs/reference/using-api/api-concepts/#patch-and-apply).
 */}}
 {{- define "stellar-steward.peersRules" -}}
 - apiGroups: [""]
   resources: [configmaps]
   resourceNames: [stellar-peers]
-  verbs: [get, patch]
+  verbs: [get, create, patch]
 {{- end -}}
 
 {{/* The one cluster-scoped read: the shared peers ConfigMap's namespace is checked, never created. */}}
