@@ -167,6 +167,14 @@ describe('the steward CLI against the local stack', () => {
     expect(await mark()).toBeUndefined();
   });
 
+  it('with STEWARD_WATCH_NAMESPACES, start of a validator set sees only the StellarNodes in those namespaces, as the worker does', async () => {
+    const elsewhere = await steward(['start', 'validators', network], { STEWARD_WATCH_NAMESPACES: `${ns}-elsewhere` });
+    expect(elsewhere.err).toContain(`no StellarNode on network ${network}`);
+    expect(elsewhere.err).toContain(`(namespaces ${ns}-elsewhere, STEWARD_WATCH_NAMESPACES): create a validator first`);
+    expect(elsewhere.code).toBe(3);
+    expect((await steward(['start', 'validators', network], { STEWARD_WATCH_NAMESPACES: `${ns}-elsewhere,${ns}` })).code).toBe(0);
+  });
+
   it('start and list use STEWARD_TASK_QUEUE as the worker does', async () => {
     const queue = `cli-queue-${ns}`;
     await kube().apply(`/apis/stellar.org/v1alpha1/namespaces/${ns}/readonlypools/q`, {
