@@ -13,6 +13,7 @@ import { applyObjects, unlessGone, type ApplyResult } from '../kube/apply-object
 import { FIELD_MANAGER, KubeApiError, type KubeRest } from '../kube/rest.js';
 import { connectPeer, probeReplica, readCorePeers } from './stellar-core-client.js';
 import { activityLog } from './activity-log.js';
+import { CLUSTER_SCOPE, DEFAULT_PEERS_NAMESPACE, scopedPaths, type NamespaceScope } from '../kube/namespace-scope.js';
 
 /**
  * The public key of a validator's seed Secret, or undefined when the Secret or key is missing, not
@@ -29,8 +30,8 @@ async function publicKeyOf(kube: KubeRest, namespace: string, ref: { name: strin
   }
 }
 
-/** Namespace and name of the shared peers ConfigMap. */
-export const PEERS_CONFIG_MAP = { namespace: 'stellar-system', name: 'stellar-peers' } as const;
+/** Namespace (the default; see `ValidatorActivityOptions.scope`) and name of the shared peers ConfigMap. */
+export const PEERS_CONFIG_MAP = { namespace: DEFAULT_PEERS_NAMESPACE, name: 'stellar-peers' } as const;
 
 interface NodeResource {
   metadata: { name: string; namespace: string; uid: string; generation: number; deletionTimestamp?: string };
@@ -43,6 +44,12 @@ interface NodeResource {
     coreConfigOverride?: CoreConfigOverride;
   };
   status?: NodeStatus;
+}
+
+interface ServiceResource {
+  metadata: { name: string; namespace: string; labels?: Record<string, string> };
+  spec: { clusterIP?: string };
+  status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
 }
 
 interface PodResource {
@@ -60,6 +67,11 @@ export interface ValidatorActivityOptions {
   legacyPeersNetwork?: string;
   /** Milliseconds waited before each `/peers` check of a push (default 0, 100, 200, 400, 800, 1600). */
   verifyDelaysMs?: readonly number[];
+  /**
+   * The namespaces whose StellarNodes, Services and pods make up the sets, and the namespace of the shared
+   * peers ConfigMap (default: all namespaces, `stellar-system`).
+   */
+  scope?: NamespaceScope;
 }
 
 /** The waits of a push's verification: about 3 s in all, after which the next pass tries again. */
@@ -74,18 +86,27 @@ export const VERIFY_DELAYS_MS = [0, 100, 200, 400, 800, 1600] as const;
 export function createValidatorActivities(kube: KubeRest, options: ValidatorActivityOptions = {}) {
   const legacyPeersNetwork = (options.legacyPeersNetwork ?? process.env.STEWARD_LEGACY_PEERS_NETWORK ?? 'Mainnet').trim() || undefined;
   const verifyDelaysMs = options.verifyDelaysMs ?? VERIFY_DELAYS_MS;
+  const { namespaces, peersNamespace } = options.scope ?? CLUSTER_SCOPE;
+  const peersPath = `/api/v1/namespaces/${peersNamespace}/configmaps/${PEERS_CONFIG_MAP.name}`;
+  /** The items of one collection in every namespace of the scope. */
+  const listScoped = async <T>(path: (prefix: string) => string, labelSelector?: string): Promise<T[]> => {
+    const lists = await Promise.all(scopedPaths(namespaces, path).map((p) => kube.request<{ items: T[] }>('GET', p, { query: { labelSelector } })));
+    return lists.flatMap((list) => list.items);
+  };
   return {
-    /** Reads all StellarNodes (every network: peers of other networks are kept in the shared map). */
+    /**
+     * Reads the StellarNodes of the scope's namespaces (every network: peers of other networks are kept in
+     * the shared map), with their Services and pods, and the shared peers ConfigMap.
+     */
     async observeValidators(): Promise<ValidatorObservation> {
       const [nodes, services, pods, peersMap] = await Promise.all([
-        kube.request<{ items: NodeResource[] }>('GET', '/apis/stellar.org/v1alpha1/stellarnodes'),
-        kube.request<{ items: { metadata: { name: string; namespace: string; labels?: Record<string, string> }; spec: { clusterIP?: string }; status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } }[] }>(
-          'GET', '/api/v1/services', { query: { labelSelector: 'app.kubernetes.io/managed-by=stellar-steward' } }),
-        kube.request<{ items: PodResource[] }>('GET', '/api/v1/pods', { query: { labelSelector: NODE_LABEL } }),
-        kube.getOptional<{ data?: Record<string, string> }>(`/api/v1/namespaces/${PEERS_CONFIG_MAP.namespace}/configmaps/${PEERS_CONFIG_MAP.name}`),
+        listScoped<NodeResource>((scope) => `/apis/stellar.org/v1alpha1${scope}/stellarnodes`),
+        listScoped<ServiceResource>((scope) => `/api/v1${scope}/services`, 'app.kubernetes.io/managed-by=stellar-steward'),
+        listScoped<PodResource>((scope) => `/api/v1${scope}/pods`, NODE_LABEL),
+        kube.getOptional<{ data?: Record<string, string> }>(peersPath),
       ]);
-      const observed: ObservedNode[] = await Promise.all(nodes.items.filter((n) => !n.metadata.deletionTimestamp).map(async (node) => {
-        const pod = pods.items.find((p) => p.metadata.namespace === node.metadata.namespace && p.metadata.labels?.[NODE_LABEL] === node.metadata.name && !p.metadata.deletionTimestamp);
+      const observed: ObservedNode[] = await Promise.all(nodes.filter((n) => !n.metadata.deletionTimestamp).map(async (node) => {
+        const pod = pods.find((p) => p.metadata.namespace === node.metadata.namespace && p.metadata.labels?.[NODE_LABEL] === node.metadata.name && !p.metadata.deletionTimestamp);
         const ready = pod?.status?.phase === 'Running' && (pod.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
         const view: ObservedNode = {
           namespace: node.metadata.namespace, name: node.metadata.name, uid: node.metadata.uid, generation: node.metadata.generation,
@@ -115,7 +136,7 @@ export function createValidatorActivities(kube: KubeRest, options: ValidatorActi
       }));
       return {
         nodes: observed,
-        services: services.items.map((s) => ({
+        services: services.map((s) => ({
           namespace: s.metadata.namespace, name: s.metadata.name, clusterIP: s.spec.clusterIP,
           loadBalancerAddress: s.status?.loadBalancer?.ingress?.[0]?.ip ?? s.status?.loadBalancer?.ingress?.[0]?.hostname,
         })),
@@ -137,10 +158,9 @@ export function createValidatorActivities(kube: KubeRest, options: ValidatorActi
      * missing. Keys still held by the single manager of older versions are released first.
      */
     async writeNetworkPeers(input: { network: string; data: Record<string, string> }): Promise<void> {
-      const { namespace, name } = PEERS_CONFIG_MAP;
-      const path = `/api/v1/namespaces/${namespace}/configmaps/${name}`;
-      const metadata = { name, namespace, labels: { 'app.kubernetes.io/managed-by': 'stellar-steward' } };
-      await applyObjects(kube, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }]);
+      const path = peersPath;
+      const metadata = { name: PEERS_CONFIG_MAP.name, namespace: peersNamespace, labels: { 'app.kubernetes.io/managed-by': 'stellar-steward' } };
+      await applyObjects(kube, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: peersNamespace } }]);
       const current = await kube.getOptional<{ metadata: { managedFields?: { manager?: string; operation?: string; fieldsV1?: unknown }[] } }>(path);
       const legacyOwner = current?.metadata.managedFields?.some((f) => f.manager === FIELD_MANAGER && f.operation === 'Apply' && JSON.stringify(f.fieldsV1 ?? {}).includes('"f:data"'));
       if (legacyOwner) await applyAs(kube, FIELD_MANAGER, path, { apiVersion: 'v1', kind: 'ConfigMap', metadata });
@@ -162,10 +182,9 @@ export function createValidatorActivities(kube: KubeRest, options: ValidatorActi
 
     /** Before patch `validator-peers-observed` (kept so older histories replay): writes the whole shared ConfigMap. */
     async writePeersConfigMap(data: Record<string, string>): Promise<void> {
-      const { namespace, name } = PEERS_CONFIG_MAP;
-      await applyObjects(kube, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }]);
-      await kube.apply(`/api/v1/namespaces/${namespace}/configmaps/${name}`, {
-        apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels: { 'app.kubernetes.io/managed-by': 'stellar-steward' } }, data,
+      await applyObjects(kube, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: peersNamespace } }]);
+      await kube.apply(peersPath, {
+        apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: PEERS_CONFIG_MAP.name, namespace: peersNamespace, labels: { 'app.kubernetes.io/managed-by': 'stellar-steward' } }, data,
       });
     },
 

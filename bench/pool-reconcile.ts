@@ -17,7 +17,7 @@ const SETTLE_MS = SMOKE ? 2000 : 8000;
 const env = await benchEnv();
 const ns = `bench-${Date.now().toString(36)}`;
 await env.kube.apply(`/api/v1/namespaces/${ns}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-const stopTrigger = startPoolTrigger(env.kube, env.client, { namespace: ns, taskQueue: env.taskQueue, inputDefaults: { intervalSeconds: 2 }, log: () => undefined });
+const stopTrigger = startPoolTrigger(env.kube, env.client, { namespaces: [ns], taskQueue: env.taskQueue, inputDefaults: { intervalSeconds: 2 }, log: () => undefined });
 const poolPath = `/apis/stellar.org/v1alpha1/namespaces/${ns}/readonlypools/pool`;
 const stsPath = `/apis/apps/v1/namespaces/${ns}/statefulsets/pool`;
 const manifest = (version: string) => ({

@@ -12,7 +12,7 @@ const TENANT_LABEL = 'rustfs.tenant';
 
 /** One watched collection of a kind. */
 export interface WatchSpec {
-  /** Collection path; `scope` is `/namespaces/<ns>` when one namespace is watched, else empty. */
+  /** Collection path; `scope` is `/namespaces/<ns>` for a watch of one namespace, empty for all. */
   path: (scope: string) => string;
   labelSelector?: string;
   /**

@@ -2,7 +2,8 @@ import { KubeApiError, type KubeRest } from '../kube/rest.js';
 import { networkSlug, type NetworkInput } from '../domain/network.js';
 import { isMarkedStopped, STOPPED_ANNOTATION, stopMarkPatch } from '../domain/stop-mark.js';
 import { kubeGet } from './connections.js';
-import { resourcePath, type Target } from './targets.js';
+import { namespaceScopeFromEnv, scopedPaths } from '../kube/namespace-scope.js';
+import type { Target } from './targets.js';
 
 interface Marked {
   metadata: { namespace: string; name: string; annotations?: Record<string, string> };
@@ -10,16 +11,24 @@ interface Marked {
 }
 
 /**
+ * The StellarNodes of a validator set's network, in the namespaces of STEWARD_WATCH_NAMESPACES (all when
+ * unset), as the worker of that scope sees the set. Throws naming the CRD when it is missing or not readable.
+ */
+export async function networkNodes(kube: KubeRest, target: Target & { network: string }): Promise<Marked[]> {
+  const { kind, apiVersion, plural } = target.spec.resource;
+  const paths = scopedPaths(namespaceScopeFromEnv().namespaces, (prefix) => `/apis/${apiVersion}${prefix}/${plural}`);
+  const lists = await Promise.all(paths.map((path) => kubeGet<{ items: Marked[] }>(kube, path, `the ${kind} custom resource definition`, 'install the CRDs first')));
+  const slug = networkSlug(target.network);
+  return lists.flatMap((list) => list.items).filter((item) => item.spec?.network && networkSlug(item.spec.network) === slug);
+}
+
+/**
  * The objects that carry a target's stop mark: its resource, or every StellarNode of a validator set's
  * network (a validator set has no resource of its own). Resolves with [] when there is none.
  */
 export async function markableObjects(kube: KubeRest, target: Target): Promise<Marked[]> {
-  const { kind, apiVersion, plural } = target.spec.resource;
-  if (target.network) {
-    const list = await kubeGet<{ items: Marked[] }>(kube, resourcePath(target), `the ${kind} custom resource definition`, 'install the CRDs first');
-    const slug = networkSlug(target.network);
-    return list.items.filter((item) => item.spec?.network && networkSlug(item.spec.network) === slug);
-  }
+  const { apiVersion, plural } = target.spec.resource;
+  if (target.network) return networkNodes(kube, { ...target, network: target.network });
   const path = `/apis/${apiVersion}/namespaces/${target.namespace ?? ''}/${plural}/${target.name ?? ''}`;
   const found = await kube.getOptional<Marked>(path);
   return found ? [found] : [];

@@ -8,7 +8,8 @@ import { stewardScopeFromEnv } from '../worker/steward-scope.js';
 import { resourceChangedSignal } from '../workflows/contract.js';
 import { cliKube, connectTemporal, kubeGet, uiBase, uiLink, uiWorkflows } from './connections.js';
 import { NotFoundError, UsageError, type CommandResult } from './output.js';
-import { markableObjects, setStopMark } from './stop-mark.js';
+import { markableObjects, networkNodes, setStopMark } from './stop-mark.js';
+import { namespaceScopeFromEnv } from '../kube/namespace-scope.js';
 import { KINDS, kindOfWorkflowType, parseTarget, resourcePath, startHint, targetOf, TARGET_HELP, type KindSpec, type Target } from './targets.js';
 import { renderView, summaryLine, table } from './views.js';
 
@@ -106,10 +107,10 @@ async function startWorkflow(client: Client, target: Target, network?: string): 
 async function requireResource(kube: KubeRest, target: Target): Promise<Resource | undefined> {
   const { kind } = target.spec.resource;
   if (target.network) {
-    const list = await kubeGet<Listed<Resource>>(kube, resourcePath(target), `the ${kind} custom resource definition`, 'install the CRDs first');
-    const slug = networkSlug(target.network);
-    if (!list.items.some((item) => item.spec?.network && networkSlug(item.spec.network) === slug)) {
-      throw new NotFoundError(`no ${kind} on network ${target.network} in the cluster at ${kube.server}: create a validator first`);
+    if ((await networkNodes(kube, { ...target, network: target.network })).length === 0) {
+      const watched = namespaceScopeFromEnv().namespaces;
+      const where = watched.length ? ` (namespaces ${watched.join(', ')}, STEWARD_WATCH_NAMESPACES)` : '';
+      throw new NotFoundError(`no ${kind} on network ${target.network} in the cluster at ${kube.server}${where}: create a validator first`);
     }
     return undefined;
   }

@@ -2,6 +2,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { KubeRest } from '../kube/rest.js';
 import { subjectWorkflowId, TASK_QUEUE, type WorkflowSubject } from '../domain/names.js';
 import { resourceChangedSignal, type ReadOnlyPoolInput, type TenantInput, type ValidatorSetInput } from '../workflows/contract.js';
+import { scopedPaths } from '../kube/namespace-scope.js';
 import { watchCollection, type WatchedChange, type WatchOptions } from '../kube/resource-watcher.js';
 import { startOptions } from './start-options.js';
 import type { StewardScope } from './steward-scope.js';
@@ -13,8 +14,8 @@ export interface TriggerOptions<Input = object> {
   taskQueue?: string;
   /** Prefix of workflow IDs and the StewardCluster search attribute (STEWARD_CLUSTER). */
   cluster?: string;
-  /** Watch one namespace only (all by default). */
-  namespace?: string;
+  /** Watch these namespaces only, one watch per namespace and collection (all namespaces by default). */
+  namespaces?: readonly string[];
   /** Extra workflow input for every started workflow (tests and the demo shorten intervals). */
   inputDefaults?: Partial<Input>;
   log?: (message: string) => void;
@@ -29,9 +30,9 @@ interface PendingWake {
 }
 
 /**
- * Runs one kind's trigger (see trigger-specs.ts): watches its collections and, per change that matters,
- * signal-with-starts the workflow (a change of the resource itself) or signals it (an owned object, a
- * deletion, or a resource marked stopped). Starts are idempotent by workflow ID, so several workers cause
+ * Runs one kind's trigger (see trigger-specs.ts): watches its collections, in each of `namespaces`, and
+ * per change that matters signal-with-starts the workflow (a change of the resource itself) or signals it
+ * (an owned object, a deletion, or a resource marked stopped). Starts are idempotent by workflow ID, so several workers cause
  * no harm. Changes of one workflow within the debounce window wake it once. Returns a stop function.
  */
 export function runTrigger(spec: TriggerSpec, kube: KubeRest, client: Client, options: TriggerOptions = {}): () => void {
@@ -88,9 +89,9 @@ export function runTrigger(spec: TriggerSpec, kube: KubeRest, client: Client, op
     if (subject) wake(subject, false);
   };
 
-  const namespaceScope = options.namespace ? `/namespaces/${options.namespace}` : '';
-  const watches = spec.watches.map((watched) => watchCollection(kube, { path: watched.path(namespaceScope), labelSelector: watched.labelSelector },
-    (change) => (watched.role === 'resource' ? onResource(watched, change) : onOwned(watched, change)), log, options.watch));
+  const watches = spec.watches.flatMap((watched) => scopedPaths(options.namespaces ?? [], watched.path).map((path) =>
+    watchCollection(kube, { path, labelSelector: watched.labelSelector },
+      (change) => (watched.role === 'resource' ? onResource(watched, change) : onOwned(watched, change)), log, options.watch)));
   return () => {
     for (const watched of watches) watched.stop();
     for (const timer of timers) clearTimeout(timer);

@@ -1,13 +1,15 @@
 import { KubeRest } from '../kube/rest.js';
 import { installRuntime, runtimeOptionsFromEnv } from './runtime.js';
 import { startWorkerService } from './service.js';
+import { namespaceScopeFromEnv } from '../kube/namespace-scope.js';
 import { stewardScopeFromEnv } from './steward-scope.js';
 import { temporalSettings } from './temporal-settings.js';
 
 /**
  * Runs the worker until SIGINT/SIGTERM. Temporal from TEMPORAL_* variables, Kubernetes from KUBECONFIG
  * (or in-cluster). It watches the custom resources and starts or wakes their workflows
- * (STEWARD_WATCH=false: off; STEWARD_WATCH_NAMESPACE: one namespace only), polls STEWARD_TASK_QUEUE
+ * (STEWARD_WATCH=false: off; STEWARD_WATCH_NAMESPACES: only these namespaces, comma-separated, for the
+ * watches and every list; STEWARD_PEERS_NAMESPACE: the stellar-peers ConfigMap's namespace), polls STEWARD_TASK_QUEUE
  * (default stellar-steward), serves Prometheus metrics on STEWARD_METRICS_ADDRESS (default 0.0.0.0:9464;
  * STEWARD_METRICS_PORT=0 turns it off) and logs as STEWARD_LOG_FORMAT (json | text) at STEWARD_LOG_LEVEL.
  */
@@ -17,15 +19,15 @@ export async function runWorker(): Promise<void> {
   const settings = temporalSettings();
   const kube = KubeRest.fromFile(process.env.KUBECONFIG);
   const { taskQueue, cluster } = stewardScopeFromEnv();
-  const namespace = process.env.STEWARD_WATCH_NAMESPACE || undefined;
+  const scope = namespaceScopeFromEnv();
   const service = await startWorkerService({
-    settings, kube, taskQueue, cluster, namespace,
+    settings, kube, taskQueue, cluster, scope,
     watch: process.env.STEWARD_WATCH !== 'false',
     log: (message) => logger.warn(message, { component: 'watch' }),
   });
   logger.info('Steward worker running', {
     component: 'worker', temporal: settings.address, temporalNamespace: settings.namespace, taskQueue, cluster: cluster ?? 'none',
-    kubernetes: kube.server, watching: namespace ?? 'all namespaces', metrics: runtime.metricsAddress ? `http://${runtime.metricsAddress}/metrics` : 'off',
+    kubernetes: kube.server, watching: scope.namespaces.join(',') || 'all namespaces', peersNamespace: scope.peersNamespace, metrics: runtime.metricsAddress ? `http://${runtime.metricsAddress}/metrics` : 'off',
   });
   await service.done;
 }

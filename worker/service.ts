@@ -3,6 +3,7 @@ import type { Worker } from '@temporalio/worker';
 import type { HttpClient } from '../activities/http-client.js';
 import { ObjectCache } from '../kube/object-cache.js';
 import type { KubeRest } from '../kube/rest.js';
+import { CLUSTER_SCOPE, type NamespaceScope } from '../kube/namespace-scope.js';
 import { TASK_QUEUE } from '../domain/names.js';
 import type { ReadOnlyPoolInput, TenantInput, ValidatorSetInput } from '../workflows/contract.js';
 import { ensureSearchAttributes } from './search-attributes.js';
@@ -20,8 +21,11 @@ export interface WorkerServiceOptions {
   taskQueue?: string;
   /** Prefix of workflow IDs and the StewardCluster search attribute (STEWARD_CLUSTER); none by default. */
   cluster?: string;
-  /** Watch one namespace only (all by default). */
-  namespace?: string;
+  /**
+   * The namespaces the watches and the activities stay in, and the peers ConfigMap's namespace (default:
+   * all namespaces, `stellar-system`).
+   */
+  scope?: NamespaceScope;
   /** Watch the custom resources and signal-with-start their workflows (default true). */
   watch?: boolean;
   /** Extra input of the workflows the watches start (the demo shortens intervals). */
@@ -42,12 +46,14 @@ export interface WorkerService {
 export async function startWorkerService(options: WorkerServiceOptions): Promise<WorkerService> {
   const { settings, kube } = options;
   const taskQueue = options.taskQueue ?? TASK_QUEUE;
-  // One cache for every activity of this worker: steady passes read it instead of the API.
-  const cache = new ObjectCache(kube, { namespaces: options.namespace ? [options.namespace] : undefined, maxObjects: cacheMaxObjects(), log: options.log });
-  const worker = await createWorker(settings, { kube, http: options.http, cache }, taskQueue);
+  const scope = options.scope ?? CLUSTER_SCOPE;
+  // One cache for every activity of this worker, in its namespaces: steady passes read it instead of the API.
+  const cache = new ObjectCache(kube, { namespaces: scope.namespaces.length > 0 ? scope.namespaces : undefined, maxObjects: cacheMaxObjects(), log: options.log });
+  const worker = await createWorker(settings, { kube, http: options.http, scope, cache }, taskQueue);
   const connection = await Connection.connect(settings.connection);
   const client = new Client({ connection, namespace: settings.namespace });
-  const { log, namespace, cluster } = options;
+  const { log, cluster } = options;
+  const { namespaces } = scope;
   if (searchAttributesEnabled()) {
     try {
       const added = await ensureSearchAttributes(connection, settings.namespace);
@@ -59,10 +65,10 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
     }
   }
   const stops = options.watch === false ? [] : [
-    startPoolTrigger(kube, client, { taskQueue, cluster, namespace, inputDefaults: options.inputDefaults?.pool, log }),
-    startValidatorTrigger(kube, client, { taskQueue, cluster, namespace, inputDefaults: options.inputDefaults?.validators, log }),
-    startReplicaSetTrigger(kube, client, { taskQueue, cluster, namespace, log }),
-    startTenantTrigger(kube, client, { taskQueue, cluster, namespace, inputDefaults: options.inputDefaults?.tenant, log }),
+    startPoolTrigger(kube, client, { taskQueue, cluster, namespaces, inputDefaults: options.inputDefaults?.pool, log }),
+    startValidatorTrigger(kube, client, { taskQueue, cluster, namespaces, inputDefaults: options.inputDefaults?.validators, log }),
+    startReplicaSetTrigger(kube, client, { taskQueue, cluster, namespaces, log }),
+    startTenantTrigger(kube, client, { taskQueue, cluster, namespaces, inputDefaults: options.inputDefaults?.tenant, log }),
   ];
   const running = worker.run();
   const done = running.finally(async () => {

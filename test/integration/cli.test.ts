@@ -124,7 +124,7 @@ describe('the steward CLI against the local stack', () => {
       await eventually(() => running(`readonlypool/${ns}/${name}`), (v) => v, 30_000, `the watch starting ${name}`);
     };
     // The trigger starts on a task queue no worker polls: a wrongly started workflow shows as RUNNING.
-    let stopTrigger = startPoolTrigger(workerKube(), client, { namespace: ns, taskQueue: probeQueue, log: () => undefined });
+    let stopTrigger = startPoolTrigger(workerKube(), client, { namespaces: [ns], taskQueue: probeQueue, log: () => undefined });
     try {
       await witness();
       expect(await running(`readonlypool/${ns}/p`)).toBe(false);
@@ -133,7 +133,7 @@ describe('the steward CLI against the local stack', () => {
       await witness();
       expect(await running(`readonlypool/${ns}/p`)).toBe(false);
       stopTrigger();
-      stopTrigger = startPoolTrigger(workerKube(), client, { namespace: ns, taskQueue: probeQueue, log: () => undefined });
+      stopTrigger = startPoolTrigger(workerKube(), client, { namespaces: [ns], taskQueue: probeQueue, log: () => undefined });
       await witness();
       expect(await running(`readonlypool/${ns}/p`)).toBe(false);
       // The probe trigger would start p on its own queue as soon as the mark goes: stop it first.
@@ -166,6 +166,14 @@ describe('the steward CLI against the local stack', () => {
     expect(all.out).toContain(`skipped validators ${network}: stopped with steward stop`);
     expect((await steward(['start', 'validators', network])).code).toBe(0);
     expect(await mark()).toBeUndefined();
+  });
+
+  it('with STEWARD_WATCH_NAMESPACES, start of a validator set sees only the StellarNodes in those namespaces, as the worker does', async () => {
+    const elsewhere = await steward(['start', 'validators', network], { STEWARD_WATCH_NAMESPACES: `${ns}-elsewhere` });
+    expect(elsewhere.err).toContain(`no StellarNode on network ${network}`);
+    expect(elsewhere.err).toContain(`(namespaces ${ns}-elsewhere, STEWARD_WATCH_NAMESPACES): create a validator first`);
+    expect(elsewhere.code).toBe(3);
+    expect((await steward(['start', 'validators', network], { STEWARD_WATCH_NAMESPACES: `${ns}-elsewhere,${ns}` })).code).toBe(0);
   });
 
   it('start and list use STEWARD_TASK_QUEUE as the worker does', async () => {

@@ -6,6 +6,7 @@ import { installRuntime } from '../../worker/runtime.js';
 import { startWorkerService, type WorkerService } from '../../worker/service.js';
 import { tenantStatusQuery } from '../../workflows/contract.js';
 import { createNamespace, eventually, kube, stack, temporalClient, workerKube } from './support.js';
+import { CLUSTER_SCOPE } from '../../kube/namespace-scope.js';
 
 describe('two clusters (STEWARD_CLUSTER) sharing one Temporal namespace', () => {
   const suffix = crypto.randomBytes(3).toString('hex');
@@ -22,7 +23,7 @@ describe('two clusters (STEWARD_CLUSTER) sharing one Temporal namespace', () => 
     // Both "clusters" are the suite's one API server and watch the same namespace: the same resource
     // is seen by both, as a Tenant of the same name would be in two real clusters.
     services = await Promise.all(clusters.map((cluster) => startWorkerService({
-      settings: { address, namespace, connection: { address } }, kube: workerKube(), cluster, taskQueue: defaultTaskQueue(cluster), namespace: ns,
+      settings: { address, namespace, connection: { address } }, kube: workerKube(), cluster, taskQueue: defaultTaskQueue(cluster), scope: { ...CLUSTER_SCOPE, namespaces: [ns] },
       inputDefaults: { tenant: { intervalSeconds: 2 } }, log: () => undefined,
     })));
     await kube().apply(`/apis/rustfs.com/v1alpha1/namespaces/${ns}/tenants/t`, {

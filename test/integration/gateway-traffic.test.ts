@@ -78,7 +78,7 @@ describe('weighted traffic through a real Gateway (Traefik on the local stack)',
     worker = await startWorker();
     namespace = await createNamespace('gw');
     stopTrigger = startPoolTrigger(workerKube(), client, {
-      namespace,
+      namespaces: [namespace],
       taskQueue: worker.taskQueue,
       inputDefaults: { intervalSeconds: 1, ledgerRefreshSeconds: 2, autoscalerTiming: { cooldownMs: 3000, stabilizationMs: 600_000 } },
       log: () => undefined,

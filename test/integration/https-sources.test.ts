@@ -53,7 +53,7 @@ describe('pool sources over https, unreachable and trickling (egress limited to 
     const worker = await startWorker(workerKube(), createHttpClient({ egress: 'loopback', caBundle }));
     stops.push(worker.stop);
     for (const namespace of namespaces) {
-      stops.push(startPoolTrigger(workerKube(), client, { namespace, taskQueue: worker.taskQueue, inputDefaults: { intervalSeconds: 1, ledgerRefreshSeconds: 2 }, log: () => undefined }));
+      stops.push(startPoolTrigger(workerKube(), client, { namespaces: [namespace], taskQueue: worker.taskQueue, inputDefaults: { intervalSeconds: 1, ledgerRefreshSeconds: 2 }, log: () => undefined }));
     }
   }
 

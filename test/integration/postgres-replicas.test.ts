@@ -77,7 +77,7 @@ describe('PostgresReplicaSet workflow on the local primary and streaming replica
     await client.workflow.start(postgresReplicasWorkflow, { taskQueue: worker.taskQueue, workflowId: id(), args: [{ namespace: ns, name: 'db', intervalSeconds: 1 }] });
     // The worker's own watch of PostgresReplicaSets: every write to the resource (status included) wakes
     // its workflow, as in production, so a pass that writes status would loop at once.
-    stopTrigger = startReplicaSetTrigger(workerKube(), client, { taskQueue: worker.taskQueue, namespace: ns, log: () => undefined });
+    stopTrigger = startReplicaSetTrigger(workerKube(), client, { taskQueue: worker.taskQueue, namespaces: [ns], log: () => undefined });
   });
   afterAll(async () => {
     stopTrigger?.();

@@ -80,7 +80,7 @@ describe('the router follows the health a PostgresReplicaSet publishes', () => {
       },
     });
     await client.workflow.start(postgresReplicasWorkflow, { taskQueue: worker.taskQueue, workflowId: `postgres-replicas/${ns}/${set}`, args: [{ namespace: ns, name: set, intervalSeconds: 1 }] });
-    stopTrigger = startReplicaSetTrigger(workerKube(), client, { taskQueue: worker.taskQueue, namespace: ns, log: () => undefined });
+    stopTrigger = startReplicaSetTrigger(workerKube(), client, { taskQueue: worker.taskQueue, namespaces: [ns], log: () => undefined });
     // The kubelet's part: the ConfigMap's key, swapped into the mounted file atomically.
     mount = setInterval(() => {
       void readMap().then((map) => {

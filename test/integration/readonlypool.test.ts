@@ -42,14 +42,14 @@ describe('ReadOnlyPool on the local stack (real API server, controllers, KWOK po
     worker = await startWorker();
     namespace = await createNamespace('rop');
     stopTrigger = startPoolTrigger(workerKube(), client, {
-      namespace,
+      namespaces: [namespace],
       taskQueue: worker.taskQueue,
       inputDefaults: { intervalSeconds: 1, ledgerRefreshSeconds: 2, autoscalerTiming: { cooldownMs: 3000, stabilizationMs: 600_000 } },
       log: () => undefined,
     });
     fastNamespace = await createNamespace('rop-fast');
     stopFastTrigger = startPoolTrigger(workerKube(), client, {
-      namespace: fastNamespace,
+      namespaces: [fastNamespace],
       taskQueue: worker.taskQueue,
       inputDefaults: { intervalSeconds: 1, ledgerRefreshSeconds: 2, autoscalerTiming: { cooldownMs: 2000, stabilizationMs: 4000 } },
       log: () => undefined,

@@ -57,7 +57,7 @@ describe('reference-operator manifests on the local stack', () => {
     namespace = await createNamespace('ref');
     archive = `${stack().simulator?.controlUrl ?? ''}/archive/${simulatorSlug(CUSTOM)}`;
     stopTrigger = startPoolTrigger(workerKube(), client, {
-      namespace, taskQueue: worker.taskQueue, inputDefaults: { intervalSeconds: 1, ledgerRefreshSeconds: 2 }, log: () => undefined,
+      namespaces: [namespace], taskQueue: worker.taskQueue, inputDefaults: { intervalSeconds: 1, ledgerRefreshSeconds: 2 }, log: () => undefined,
     });
   });
   afterAll(async () => {

@@ -62,7 +62,7 @@ describe('strict stellar-core simulator: configs stellar-core refuses crash-loop
     client = await temporalClient();
     worker = await startWorker();
     ns = await createNamespace('strict');
-    stopTrigger = startPoolTrigger(workerKube(), client, { namespace: ns, taskQueue: worker.taskQueue, inputDefaults: { intervalSeconds: 1, ledgerRefreshSeconds: 2 }, log: () => undefined });
+    stopTrigger = startPoolTrigger(workerKube(), client, { namespaces: [ns], taskQueue: worker.taskQueue, inputDefaults: { intervalSeconds: 1, ledgerRefreshSeconds: 2 }, log: () => undefined });
     stopValidators = startValidatorTrigger(workerKube(), client, { taskQueue: worker.taskQueue, inputDefaults: { resyncSeconds: 2 }, log: () => undefined });
   });
   afterAll(async () => {

@@ -50,7 +50,7 @@ describe('Tenant names and one RustFS cluster on the real API server and Statefu
     });
     await tenant('taken', [pool('p')]);
     worker = await startWorker();
-    stopTrigger = startTenantTrigger(workerKube(), client, { namespace: ns, taskQueue: worker.taskQueue, inputDefaults: { intervalSeconds: 2 }, log: () => undefined });
+    stopTrigger = startTenantTrigger(workerKube(), client, { namespaces: [ns], taskQueue: worker.taskQueue, inputDefaults: { intervalSeconds: 2 }, log: () => undefined });
   });
   afterAll(async () => {
     stopTrigger?.();

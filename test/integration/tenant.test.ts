@@ -22,7 +22,7 @@ describe('Tenant on the local stack: real StatefulSet controller and KWOK pods',
     client = await temporalClient();
     worker = await startWorker();
     ns = await createNamespace('tenant');
-    stopTrigger = startTenantTrigger(workerKube(), client, { namespace: ns, taskQueue: worker.taskQueue, inputDefaults: { intervalSeconds: 2 }, log: () => undefined });
+    stopTrigger = startTenantTrigger(workerKube(), client, { namespaces: [ns], taskQueue: worker.taskQueue, inputDefaults: { intervalSeconds: 2 }, log: () => undefined });
     await kube().apply(path(), { apiVersion: 'rustfs.com/v1alpha1', kind: 'Tenant', metadata: { name: 'store', namespace: ns }, spec: { image: 'rustfs/rustfs:1.0.0', pools: [pool('a', 3)] } });
   });
   afterAll(async () => {

@@ -19,7 +19,7 @@ describe('the watch triggers against the local API server', () => {
     worker = await startWorker();
     ns = await createNamespace('triggers');
     // A timer of an hour: every iteration after the first comes from a watch.
-    stopTrigger = startTenantTrigger(workerKube(), client, { namespace: ns, taskQueue: worker.taskQueue, inputDefaults: { intervalSeconds: 3600 }, log: () => undefined });
+    stopTrigger = startTenantTrigger(workerKube(), client, { namespaces: [ns], taskQueue: worker.taskQueue, inputDefaults: { intervalSeconds: 3600 }, log: () => undefined });
     await kube().apply(path(), { apiVersion: 'rustfs.com/v1alpha1', kind: 'Tenant', metadata: { name: 'quiet', namespace: ns }, spec: { image: 'rustfs/rustfs:1.0.0', pools: [{ name: 'a', servers: 1, persistence: { volumesPerServer: 1 } }] } });
   });
   afterAll(async () => {

@@ -6,6 +6,7 @@ import { installRuntime } from '../../worker/runtime.js';
 import { startWorkerService, type WorkerService } from '../../worker/service.js';
 import { tenantStatusQuery } from '../../workflows/contract.js';
 import { createNamespace, eventually, kube, mergePatch, stack, temporalClient, uniqueName, workerKube } from './support.js';
+import { CLUSTER_SCOPE } from '../../kube/namespace-scope.js';
 
 /** The watches one worker service runs: pools 2, validators 3, replica sets 1, tenants 3. */
 const WATCHES = 9;
@@ -24,7 +25,7 @@ describe('the watches ride out a kube-apiserver outage', () => {
     const { address, namespace } = stack().temporal;
     // A timer of an hour: after the outage, only a watch's signal can make the workflow act.
     service = await startWorkerService({
-      settings: { address, namespace, connection: { address } }, kube: workerKube(), taskQueue: uniqueName('outage-queue'), namespace: ns,
+      settings: { address, namespace, connection: { address } }, kube: workerKube(), taskQueue: uniqueName('outage-queue'), scope: { ...CLUSTER_SCOPE, namespaces: [ns] },
       inputDefaults: { tenant: { intervalSeconds: 3600 } }, log: (message) => lines.push(message),
     });
     await kube().apply(tenantPath(), {

@@ -64,6 +64,7 @@ describe('helm lint', () => {
   it.each([
     ['default values', []],
     ['namespaced RBAC', ['rbac.mode=namespaced', 'watchNamespaces={stellar}']],
+    ['namespaced RBAC in two namespaces and another peers namespace', ['rbac.mode=namespaced', 'watchNamespaces={team-a,team-b}', 'peersNamespace=peers']],
   ])('passes with %s', (_what, set: string[]) => {
     expect(helm(['lint', chartDir(), '--strict', ...set.flatMap((value) => ['--set', value])])).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
   });
@@ -93,7 +94,9 @@ describe('helm template with values', () => {
     ['the Temporal address and namespace', ['temporal.address=temporal.example:7233', 'temporal.namespace=prod'], { TEMPORAL_ADDRESS: 'temporal.example:7233', TEMPORAL_NAMESPACE: 'prod' }],
     ['the task queue', ['taskQueue=steward-blue'], { STEWARD_TASK_QUEUE: 'steward-blue' }],
     ['the cluster name', ['clusterName=prod-eu-1'], { STEWARD_CLUSTER: 'prod-eu-1' }],
-    ['one watched namespace', ['watchNamespaces={stellar}'], { STEWARD_WATCH_NAMESPACE: 'stellar' }],
+    ['one watched namespace', ['watchNamespaces={stellar}'], { STEWARD_WATCH_NAMESPACES: 'stellar' }],
+    ['two watched namespaces', ['watchNamespaces={team-a,team-b}'], { STEWARD_WATCH_NAMESPACES: 'team-a,team-b' }],
+    ['another peers namespace', ['peersNamespace=peers'], { STEWARD_PEERS_NAMESPACE: 'peers' }],
     ['metrics off', ['metrics.enabled=false'], { STEWARD_METRICS_PORT: '0' }],
     ['another metrics port', ['metrics.port=9100'], { STEWARD_METRICS_PORT: '9100' }],
     ['TLS with the system CAs', ['temporal.tls.enabled=true'], { TEMPORAL_TLS: 'true' }],
@@ -144,25 +147,41 @@ describe('helm template with values', () => {
 });
 
 describe('rbac.mode=namespaced', () => {
-  const objects = helmTemplate('stellar-steward', ['rbac.mode=namespaced', 'watchNamespaces={stellar}']);
   const clusterRole = byKey(loadKustomization(deployDir())).get('ClusterRole /stellar-steward') as (KubeObject & { rules: { resources: string[] }[] }) | undefined;
   const namespacedRules = clusterRole?.rules.filter((rule) => !rule.resources.includes('namespaces'));
+  const peersRules = [{ apiGroups: [''], resources: ['configmaps'], resourceNames: ['stellar-peers'], verbs: ['get', 'create', 'patch'] }];
+  const rulesByNamespace = (objects: KubeObject[]) =>
+    Object.fromEntries(objects.filter((object) => object.kind === 'Role').map((role) => [role.metadata.namespace, role.rules]));
 
-  it('grants the ClusterRole’s namespaced rules through a Role and RoleBinding in the watched and the peers namespace', () => {
-    const roles = objects.filter((object) => object.kind === 'Role');
-    expect(roles.map((role) => role.metadata.namespace).sort()).toEqual(['stellar', 'stellar-system']);
-    for (const role of roles) expect(role.rules).toEqual(namespacedRules);
+  it.each<[string, string[], Record<string, unknown>]>([
+    ['one watched namespace', ['watchNamespaces={stellar}'], { stellar: namespacedRules, 'stellar-system': peersRules }],
+    ['two watched namespaces', ['watchNamespaces={team-a,team-b}'], { 'team-a': namespacedRules, 'team-b': namespacedRules, 'stellar-system': peersRules }],
+    ['another peers namespace', ['watchNamespaces={team-a}', 'peersNamespace=peers'], { 'team-a': namespacedRules, peers: peersRules }],
+    ['the peers namespace among the watched', ['watchNamespaces={team-a,stellar-system}'], { 'team-a': namespacedRules, 'stellar-system': namespacedRules }],
+  ])('with %s: the ClusterRole’s namespaced rules in each watched namespace, only the stellar-peers ConfigMap in the peers namespace', (_what, set, expected) => {
+    const objects = helmTemplate('stellar-steward', ['rbac.mode=namespaced', ...set]);
+    expect(rulesByNamespace(objects)).toEqual(expected);
     const bindings = objects.filter((object) => object.kind === 'RoleBinding');
-    expect(bindings.map((binding) => binding.metadata.namespace).sort()).toEqual(['stellar', 'stellar-system']);
+    expect(bindings.map((binding) => binding.metadata.namespace).sort()).toEqual(Object.keys(expected).sort());
     for (const binding of bindings) {
       expect(binding).toMatchObject({ roleRef: { kind: 'Role', name: 'stellar-steward' }, subjects: [{ kind: 'ServiceAccount', name: 'stellar-steward', namespace: 'stellar-system' }] });
     }
   });
 
-  it('keeps one cluster-wide permission: reading the peers namespace', () => {
+  it.each([
+    ['the default peers namespace', [], 'stellar-system'],
+    ['another peers namespace', ['peersNamespace=peers'], 'peers'],
+  ])('with %s: keeps one cluster-wide permission, reading that namespace', (_what, set: string[], peers) => {
+    const objects = helmTemplate('stellar-steward', ['rbac.mode=namespaced', 'watchNamespaces={team-a,team-b}', ...set]);
     const clusterRoles = objects.filter((object) => object.kind === 'ClusterRole');
     expect(clusterRoles).toHaveLength(1);
-    expect(clusterRoles[0]?.rules).toEqual([{ apiGroups: [''], resources: ['namespaces'], resourceNames: ['stellar-system'], verbs: ['get'] }]);
+    expect(clusterRoles[0]?.rules).toEqual([{ apiGroups: [''], resources: ['namespaces'], resourceNames: [peers], verbs: ['get'] }]);
+    expect(objects.filter((object) => object.kind === 'ClusterRoleBinding').map((binding) => binding.metadata.name)).toEqual(['stellar-steward-peers-namespace']);
+  });
+
+  it('with cluster RBAC, the ClusterRole reads the peers namespace it is given', () => {
+    const clusterRole = helmTemplate('stellar-steward', ['peersNamespace=peers']).find((object) => object.kind === 'ClusterRole');
+    expect(clusterRole?.rules).toContainEqual({ apiGroups: [''], resources: ['namespaces'], resourceNames: ['peers'], verbs: ['get'] });
   });
 });
 
@@ -170,7 +189,8 @@ describe('values the chart refuses', () => {
   it.each([
     ['an unknown RBAC mode', ['rbac.mode=everything'], 'rbac.mode=everything'],
     ['namespaced RBAC without a namespace', ['rbac.mode=namespaced'], 'needs watchNamespaces'],
-    ['two watched namespaces (the worker watches one)', ['watchNamespaces={a,b}'], 'watchNamespaces=[a b]'],
+    ['a watched namespace that is no Namespace name', ['watchNamespaces={a,Team_B}'], "'Team_B' is not a Namespace name"],
+    ['a peers namespace that is no Namespace name', ['peersNamespace=Peers'], "'Peers' is not a Namespace name"],
   ])('%s, naming the value', (_what, set, named) => {
     const { status, stderr } = refusal(set);
     expect(status).not.toBe(0);

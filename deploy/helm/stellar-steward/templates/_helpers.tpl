@@ -18,9 +18,9 @@ writes admit the stellar-core admin port only from pods with this label (domain/
 app.kubernetes.io/name: stellar-steward
 {{- end -}}
 
-{{/* The namespace of the shared stellar-peers ConfigMap (activities/validator-activities.ts). */}}
+{{/* The namespace of the shared stellar-peers ConfigMap (STEWARD_PEERS_NAMESPACE, kube/namespace-scope.ts). */}}
 {{- define "stellar-steward.peersNamespace" -}}
-stellar-system
+{{- .Values.peersNamespace | default "stellar-system" -}}
 {{- end -}}
 
 {{/* Refuses values the worker cannot honour, naming the value and what to do. */}}
@@ -28,11 +28,13 @@ stellar-system
 {{- if not (has .Values.rbac.mode (list "cluster" "namespaced")) -}}
 {{- fail (printf "rbac.mode=%s: set cluster or namespaced" (toString .Values.rbac.mode)) -}}
 {{- end -}}
-{{- if gt (len .Values.watchNamespaces) 1 -}}
-{{- fail (printf "watchNamespaces=%v: the worker watches one namespace at most (STEWARD_WATCH_NAMESPACE); list one, or none for all" .Values.watchNamespaces) -}}
-{{- end -}}
 {{- if and (eq .Values.rbac.mode "namespaced") (empty .Values.watchNamespaces) -}}
-{{- fail "rbac.mode=namespaced needs watchNamespaces: name the namespace whose resources the worker manages, or set rbac.mode=cluster" -}}
+{{- fail "rbac.mode=namespaced needs watchNamespaces: name the namespaces whose resources the worker manages, or set rbac.mode=cluster" -}}
+{{- end -}}
+{{- range (concat .Values.watchNamespaces (list (include "stellar-steward.peersNamespace" .))) -}}
+{{- if not (regexMatch "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" (toString .)) -}}
+{{- fail (printf "watchNamespaces or peersNamespace: '%v' is not a Namespace name (lower-case letters, digits and '-', at most 63)" .) -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 
@@ -80,6 +82,18 @@ exists; test/unit/helm-chart.test.ts keeps the two equal).
 - apiGroups: [""]
   resources: [secrets]
   verbs: [get]
+{{- end -}}
+
+{{/*
+What the worker does in the peers namespace when it manages no resources there: read and server-side apply
+the one shared ConfigMap (activities/validator-activities.ts, writeNetworkPeers). An apply that creates the
+object is authorized as create, with its name (kubernetes.io/docs/reference/using-api/api-concepts/#patch-and-apply).
+*/}}
+{{- define "stellar-steward.peersRules" -}}
+- apiGroups: [""]
+  resources: [configmaps]
+  resourceNames: [stellar-peers]
+  verbs: [get, create, patch]
 {{- end -}}
 
 {{/* The one cluster-scoped read: the shared peers ConfigMap's namespace is checked, never created. */}}
