@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { HelmError, helmTemplate } from '../../stack/helm.js';
+import { chartDir, helm, HelmError, helmTemplate } from '../../stack/helm.js';
 import { dashboardOf, monitoringObjects, monitoringQueries, monitoringSelectors, ruleGroups } from '../support/monitoring-queries.js';
 
 // The chart's optional monitoring parts: PrometheusRule, ServiceMonitor (with its Service) and the Grafana dashboard.
@@ -15,6 +15,11 @@ describe('the monitoring parts of the chart', () => {
     expect(kinds.filter((kind) => MONITORING_KINDS.some((k) => kind.startsWith(k)))).toEqual([]);
     expect(kinds).not.toContain('ConfigMap stellar-steward-dashboard');
     expect(kinds).not.toContain('Service stellar-steward-metrics');
+  });
+
+  it('pass helm lint --strict when all on', () => {
+    const set = ['alerts.enabled=true', 'serviceMonitor.enabled=true', 'dashboard.enabled=true'].flatMap((value) => ['--set', value]);
+    expect(helm(['lint', chartDir(), '--strict', ...set])).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
   });
 
   it('alert on each condition the README lists, each with a severity, a summary and a description', () => {
