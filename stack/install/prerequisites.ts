@@ -40,8 +40,8 @@ export const MIN_GO = '1.26.7';
 const MIN_GO_TOOLCHAIN_SWITCH = '1.21.0';
 /** Measured on a first run: Go module cache 8.1 GB, build cache 8.5 GB, binaries 1.2 GB, plus headroom. */
 export const FIRST_RUN_FREE_BYTES = 20 * 1024 ** 3;
-/** README's "Two commands": about 10 minutes for the servers, plus Traefik, Helm and promtool, on 2 free cores. */
-export const FIRST_RUN_TIME = 'about 40 minutes on 2 free cores';
+/** README's "Two commands": about 10 minutes for the servers, plus Traefik, Helm and promtool: an estimate summed from the parts. */
+export const FIRST_RUN_TIME = 'about 30 minutes on 2 free cores';
 
 /** Compares dotted versions numerically (`1.26.10` > `1.26.7`); a missing part counts as 0. */
 export function compareVersions(a: string, b: string): number {

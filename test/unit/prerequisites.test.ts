@@ -10,7 +10,7 @@ const firstRun: MachineFacts = { ...ready, missingBinaries: ['temporal', 'promto
 describe('prerequisiteFindings', () => {
   it.each<[string, MachineFacts, { level: string; message: RegExp }[]]>([
     ['everything built and installed', ready, []],
-    ['a first run with everything needed', firstRun, [{ level: 'note', message: /^building temporal, promtool from the Go module proxy \(a first run: about 40 minutes on 2 free cores and about 20\.0 GB of disk/ }]],
+    ['a first run with everything needed', firstRun, [{ level: 'note', message: /^building temporal, promtool from the Go module proxy \(a first run: about 30 minutes on 2 free cores and about 20\.0 GB of disk/ }]],
     ['one new binary to build', { ...ready, missingBinaries: ['promtool'], builtBinaries: ['temporal'] }, [{ level: 'note', message: /^building promtool from the Go module proxy \(a few minutes each\)$/ }]],
     ['Node.js too old', { ...ready, nodeVersion: '18.19.0' }, [{ level: 'error', message: /^Node\.js 18\.19\.0 is too old: install Node\.js 20\.19\.0 or newer/ }]],
     ['no Go on a first run', { ...firstRun, goVersion: undefined }, [
