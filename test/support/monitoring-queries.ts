@@ -4,6 +4,12 @@ import type { KubeObject } from '../../domain/pool-objects.js';
 import { helmTemplate } from '../../stack/helm.js';
 import { selectorsOf, type Selector } from './metric-series.js';
 
+/**
+ * Series that exist only once something failed: the Temporal SDK makes a counter on its first increment. The demo
+ * fails no activity, so test/integration/worker-process.test.ts (whose pool q is refused) checks these.
+ */
+export const FAILURE_SERIES: ReadonlySet<string> = new Set(['temporal_activity_execution_failed']);
+
 /** One query, named by where it comes from (`alert X`, `panel "Y" A`, `variable z`). */
 export interface MonitoringQuery {
   source: string;
