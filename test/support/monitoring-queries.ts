@@ -6,7 +6,7 @@ import { selectorsOf, type Selector } from './metric-series.js';
 
 /**
  * Series that exist only once something failed: the Temporal SDK makes a counter on its first increment. The demo
- * fails no activity, so test/integration/worker-process.test.ts (whose pool q is refused) checks these.
+ * need not fail any activity, so test/integration/worker-process.test.ts (whose pool q is refused) checks these.
  */
 export const FAILURE_SERIES: ReadonlySet<string> = new Set(['temporal_activity_execution_failed']);
 
