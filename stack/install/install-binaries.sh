@@ -2,7 +2,7 @@
 # Installs the pinned servers of the local stack into a cache outside the repository.
 # Every step is idempotent: a binary already in the cache is reused, so a second run takes seconds.
 # Sources: Debian packages (etcd, PostgreSQL 15) and the Go module proxy (Temporal CLI, Kubernetes and kubectl, KWOK,
-# Traefik, Helm, the Gateway API CRDs).
+# Traefik, Helm, promtool, the Gateway API CRDs).
 set -euo pipefail
 
 CACHE="${STEWARD_CACHE:-$HOME/.cache/stellar-steward}"
@@ -21,6 +21,9 @@ GATEWAY_API_VERSION="v1.4.0"
 TRAEFIK_VERSION="v3.6.12"
 # Renders, lints and installs the chart in deploy/helm (the Helm tests); 'go install' builds it unchanged.
 HELM_VERSION="v3.22.0"
+# Checks and unit-tests the chart's alerting rules ('promtool test rules'). Prometheus 3.x publishes its Go module as
+# v0.3XX.Y for release 3.XX.Y: v0.316.0 is Prometheus 3.16.0.
+PROMETHEUS_MODULE_VERSION="v0.316.0"
 export GOFLAGS="-mod=mod"
 export CGO_ENABLED=0
 mkdir -p "$BIN"
@@ -34,7 +37,7 @@ install_debian_packages() {
   local missing=()
   command -v etcd >/dev/null 2>&1 || [ -x /usr/bin/etcd ] || missing+=(etcd-server)
   [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql-15)
-  command -v go >/dev/null 2>&1 || fail "Go is required to build the pinned servers (Temporal CLI, Kubernetes, KWOK); install Go >= 1.24"
+  command -v go >/dev/null 2>&1 || fail "Go is required to build the pinned servers (Temporal CLI, Kubernetes, KWOK); install Go >= 1.26.7 (stack/install/prerequisites.ts says why)"
   if [ ${#missing[@]} -gt 0 ]; then
     step "installing Debian packages: ${missing[*]}"
     [ "$(id -u)" = 0 ] || fail "Debian packages ${missing[*]} are missing and this is not root: run 'sudo apt-get install ${missing[*]}'"
@@ -103,6 +106,16 @@ install_helm() {
   GOBIN="$BIN" go install -trimpath -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" \
     "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
   echo "$HELM_VERSION" > "$BIN/helm.version"
+}
+
+install_promtool() {
+  have_version promtool "$PROMETHEUS_MODULE_VERSION" && return 0
+  step "building promtool (Prometheus module $PROMETHEUS_MODULE_VERSION) from the Go module proxy (first time only, a few minutes)"
+  # 'promtool --version' prints the release: v0.316.0 -> 3.16.0.
+  local number="${PROMETHEUS_MODULE_VERSION#v0.}"
+  GOBIN="$BIN" go install -trimpath -ldflags "-s -w -X github.com/prometheus/common/version.Version=${number:0:1}.${number:1}" \
+    "github.com/prometheus/prometheus/cmd/promtool@$PROMETHEUS_MODULE_VERSION"
+  echo "$PROMETHEUS_MODULE_VERSION" > "$BIN/promtool.version"
 }
 
 kube_staging_modules="api apiextensions-apiserver apimachinery apiserver cli-runtime client-go cloud-provider cluster-bootstrap code-generator component-base component-helpers controller-manager cri-api cri-client csi-translation-lib dynamic-resource-allocation endpointslice externaljwt kms kube-aggregator kube-controller-manager kube-proxy kube-scheduler kubectl kubelet metrics mount-utils pod-security-admission sample-apiserver sample-cli-plugin sample-controller"
@@ -182,7 +195,8 @@ case "${1:-all}" in
   gateway-api) install_gateway_api ;;
   traefik) install_traefik ;;
   helm) install_helm ;;
-  all) install_debian_packages; install_temporal; install_kwok; install_kubernetes; install_kubectl; install_gateway_api; install_traefik; install_helm ;;
-  *) fail "unknown part '$1' (expected: debian, temporal, kwok, kubernetes, kubectl, gateway-api, traefik, helm, all)" ;;
+  promtool) install_promtool ;;
+  all) install_debian_packages; install_temporal; install_kwok; install_kubernetes; install_kubectl; install_gateway_api; install_traefik; install_helm; install_promtool ;;
+  *) fail "unknown part '$1' (expected: debian, temporal, kwok, kubernetes, kubectl, gateway-api, traefik, helm, promtool, all)" ;;
 esac
 step "binaries ready in $BIN"

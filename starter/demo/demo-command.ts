@@ -41,7 +41,8 @@ export async function demoCommand(args: string[]): Promise<CommandResult> {
   say(`applied to namespace ${resources.namespace}: ReadOnlyPool ${resources.pool.metadata.name}, ${resources.validators.length} validators, Tenant ${resources.tenant.metadata.name}, PostgresReplicaSet ${resources.replicaSet.metadata.name}`);
 
   const settings = { address: info.temporal.address, namespace: info.temporal.namespace, connection: { address: info.temporal.address } };
-  installRuntime({ level: 'WARN' });
+  // STEWARD_METRICS_ADDRESS (host:port) serves the demo worker's /metrics, as the worker's own does (test/integration/demo.test.ts scrapes it).
+  installRuntime({ level: 'WARN', metricsAddress: process.env.STEWARD_METRICS_ADDRESS });
   const { cluster, taskQueue } = stewardScopeFromEnv();
   // The demo talks to loopback only, and trusts the stack's CA for the simulator's https sources.
   const http = createHttpClient({ egress: 'loopback', caBundle: readCaBundle(info.simulator.caBundle) });

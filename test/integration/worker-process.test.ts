@@ -2,30 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { freePort } from '../../stack/ports.js';
+import { missingSeries, parseMetrics, type Sample } from '../support/metric-series.js';
+import { FAILURE_SERIES, monitoringObjects, monitoringQueries, monitoringSelectors } from '../support/monitoring-queries.js';
 import { allow, refuse } from './admission.js';
 import { archiveUrl, createNamespace, eventually, kube, stack, temporalClient, uniqueName } from './support.js';
 import { REPLICA_SET_OPT_IN } from '../../domain/replica-set-access.js';
 
 const MAIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'worker', 'main.js');
-
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** Parses the Prometheus text format into samples. */
-function parseMetrics(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
-    if (!match || line.startsWith('#')) continue;
-    const labels: Record<string, string> = {};
-    for (const pair of (match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[pair[1] ?? ''] = pair[2] ?? '';
-    samples.push({ name: match[1] ?? '', labels, value: Number(match[3]) });
-  }
-  return samples;
-}
 
 describe('the worker process (dist/worker/main.js, the container entrypoint) under the shipped ClusterRole', () => {
   let worker: ChildProcess;
@@ -90,6 +73,15 @@ describe('the worker process (dist/worker/main.js, the container entrypoint) und
     expect(new Set(reconciles.map((s) => s.labels.kind))).toEqual(new Set(['readonlypool', 'tenant', 'postgres-replicas']));
     // The SDK's own metrics come from the same endpoint.
     expect(samples.some((s) => s.name.startsWith('temporal_') && s.labels.task_queue === taskQueue)).toBe(true);
+  });
+
+  it('serves the series born of a failure that the chart\'s alerts and dashboard read, with their labels (pool q\'s refused apply)', async () => {
+    const selectors = monitoringSelectors(monitoringQueries(monitoringObjects())).filter((s) => FAILURE_SERIES.has(s.metric));
+    expect(selectors.length).toBeGreaterThan(0);
+    const samples = await eventually(async () => parseMetrics(await (await fetch(metricsUrl)).text()),
+      (all) => all.some((s) => FAILURE_SERIES.has(s.name) && s.labels.task_queue === taskQueue), 60_000, 'a failed activity counted');
+    const ours = samples.filter((s) => s.labels.task_queue === taskQueue);
+    expect(selectors.map((s) => ({ source: s.source, missing: missingSeries(s, ours) }))).toEqual(selectors.map((s) => ({ source: s.source, missing: undefined })));
   });
 
   it('writes only JSON lines on stderr, the Temporal core\'s included; activity lines name the workflow; failures keep the error, never the task token', async () => {
