@@ -17,7 +17,7 @@ import { archiveUrl, createNamespace, eventually, kube, setScenario, stack, temp
 // image) and run as deploy/deployment.yaml runs it, against the suite stack on loopback. Skipped only when
 // podman cannot run containers on this machine (podmanProblem says why).
 const problem = await podmanProblem();
-if (problem) console.warn(`[image.test] SKIPPED: ${problem}`);
+if (problem) process.stderr.write(`[image.test] SKIPPED: ${problem}\n`);
 const describeWithPodman = problem ? describe.skip : describe;
 
 /** A cold build (debootstrap, npm install, tsc) took about 10 minutes on 2 busy cores. */
@@ -64,8 +64,9 @@ describeWithPodman(`the worker image, built with podman from the unchanged Docke
   let built: ImageBuild;
 
   beforeAll(async () => {
-    built = await buildImage((line) => console.error(`[image.test] ${line}`));
-    console.error(`[image.test] image ${built.image}: ${(built.sizeBytes / 1e6).toFixed(0)} MB, built in ${built.seconds.toFixed(1)} s`);
+    // Straight to stderr: jest's console adds a stack frame to every line.
+    built = await buildImage((line) => process.stderr.write(`[image.test] ${line}\n`));
+    process.stderr.write(`[image.test] image ${built.image}: ${(built.sizeBytes / 1e6).toFixed(0)} MB, built in ${built.seconds.toFixed(1)} s\n`);
   }, BUILD_TIMEOUT_MS);
 
   it('holds no devDependencies, no test files, no npm cache and no npm configuration', async () => {
