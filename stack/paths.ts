@@ -11,7 +11,7 @@ export function binDir(): string {
 }
 
 /** The cache outside the repository: `$STEWARD_CACHE`, default `~/.cache/stellar-steward`. */
-function cacheDir(): string {
+export function cacheDir(): string {
   return process.env.STEWARD_CACHE ?? path.join(os.homedir(), '.cache', 'stellar-steward');
 }
 

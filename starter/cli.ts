@@ -1,5 +1,6 @@
 import { demoCommand } from './demo/demo-command.js';
 import { runWorker } from '../worker/run.js';
+import { imageCommand } from './image-command.js';
 import { stackCommand } from './stack-command.js';
 import { listCommand, signalCommand, startCommand, statusCommand, stopCommand } from './workflow-commands.js';
 import { NotFoundError, UsageError, type CommandResult } from './output.js';
@@ -19,6 +20,8 @@ commands:
   worker                              run the worker until Ctrl-C (environment as for the container: see README)
   demo [--once] [--ui-port P]         run the demo scenario on the local stack (Web UI on 8233)
   stack up|down|status [--name N]     the local stack (Temporal, Kubernetes, PostgreSQL, stellar-core simulator)
+  image build                         build the worker image with podman (a local stand-in for its base image)
+  image run [--name N]                run the image against the local stack N as the Deployment runs it
 
 <target> is 'pool|tenant|replicas <namespace>/<name>' or 'validators <Mainnet|Testnet|Futurenet|passphrase>'.
 Every workflow command prints the workflow's Temporal Web UI link.
@@ -47,6 +50,8 @@ async function dispatch(command: string | undefined, args: string[]): Promise<Co
   switch (command) {
     case 'stack':
       return stackCommand(args);
+    case 'image':
+      return imageCommand(args);
     case 'start':
       return startCommand(args);
     case 'status':

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the pinned servers of the local stack into a cache outside the repository.
 # Every step is idempotent: a binary already in the cache is reused, so a second run takes seconds.
-# Sources: Debian packages (etcd, PostgreSQL 15) and the Go module proxy (Temporal CLI, Kubernetes and kubectl, KWOK,
-# Traefik, Helm, promtool, the Gateway API CRDs).
+# Sources: Debian packages (etcd, PostgreSQL 15; podman, runc and debootstrap for the worker image), PyPI
+# (podman-compose) and the Go module proxy (Temporal CLI, Kubernetes and kubectl, KWOK, Traefik, Helm, promtool, the
+# Gateway API CRDs).
 set -euo pipefail
 
 CACHE="${STEWARD_CACHE:-$HOME/.cache/stellar-steward}"
@@ -24,6 +25,7 @@ HELM_VERSION="v3.22.0"
 # Checks and unit-tests the chart's alerting rules ('promtool test rules'). Prometheus 3.x publishes its Go module as
 # v0.3XX.Y for release 3.XX.Y: v0.316.0 is Prometheus 3.16.0.
 PROMETHEUS_MODULE_VERSION="v0.316.0"
+PODMAN_COMPOSE_VERSION="1.6.0"
 export GOFLAGS="-mod=mod"
 export CGO_ENABLED=0
 mkdir -p "$BIN"
@@ -186,6 +188,31 @@ install_kubectl() {
   build_kube_commands kubectl
 }
 
+# podman, runc and debootstrap for `steward image build|run` and test/integration/image.test.ts (the worker image).
+install_podman() {
+  local missing=()
+  command -v podman >/dev/null 2>&1 || missing+=(podman)
+  command -v runc >/dev/null 2>&1 || missing+=(runc)
+  command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  step "installing Debian packages for the worker image: ${missing[*]}"
+  [ "$(id -u)" = 0 ] || fail "Debian packages ${missing[*]} are missing and this is not root: run 'sudo apt-get install ${missing[*]}'"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# podman-compose from PyPI, in its own virtualenv: Debian's 1.0.3 has no 'config' command, which the image test runs
+# on docker-compose.yml.
+install_podman_compose() {
+  have_version podman-compose "$PODMAN_COMPOSE_VERSION" && return 0
+  step "installing podman-compose $PODMAN_COMPOSE_VERSION from PyPI"
+  rm -rf "$CACHE/podman-compose"
+  python3 -m venv "$CACHE/podman-compose"
+  "$CACHE/podman-compose/bin/pip" install -q "podman-compose==$PODMAN_COMPOSE_VERSION"
+  ln -sf "$CACHE/podman-compose/bin/podman-compose" "$BIN/podman-compose"
+  echo "$PODMAN_COMPOSE_VERSION" > "$BIN/podman-compose.version"
+}
+
 case "${1:-all}" in
   debian) install_debian_packages ;;
   temporal) install_temporal ;;
@@ -196,7 +223,8 @@ case "${1:-all}" in
   traefik) install_traefik ;;
   helm) install_helm ;;
   promtool) install_promtool ;;
-  all) install_debian_packages; install_temporal; install_kwok; install_kubernetes; install_kubectl; install_gateway_api; install_traefik; install_helm; install_promtool ;;
-  *) fail "unknown part '$1' (expected: debian, temporal, kwok, kubernetes, kubectl, gateway-api, traefik, helm, promtool, all)" ;;
+  podman) install_podman; install_podman_compose ;;
+  all) install_debian_packages; install_temporal; install_kwok; install_kubernetes; install_kubectl; install_gateway_api; install_traefik; install_helm; install_promtool; install_podman; install_podman_compose ;;
+  *) fail "unknown part '$1' (expected: debian, temporal, kwok, kubernetes, kubectl, gateway-api, traefik, helm, promtool, podman, all)" ;;
 esac
 step "binaries ready in $BIN"
