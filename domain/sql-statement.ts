@@ -5,6 +5,12 @@ export type StatementTarget = 'replica' | 'primary';
 export interface StatementClass {
   target: StatementTarget;
   reason: string;
+  /**
+   * Set when the text holds a transaction-control statement (BEGIN, START TRANSACTION, COMMIT, END,
+   * ROLLBACK, ABORT, SAVEPOINT, RELEASE, PREPARE TRANSACTION): its command, upper-cased. Such text only
+   * makes sense on one connection held across calls.
+   */
+  transactionControl?: string;
 }
 
 /** Options for `classifyStatement`. */
@@ -48,9 +54,7 @@ const WRITE_KEYWORDS = new Set(['insert', 'update', 'delete', 'merge', 'truncate
 
 /** Statements that always go to the primary, with the reason given. */
 const PRIMARY_COMMANDS = new Map([
-  ['begin', 'transaction control'], ['start', 'transaction control'], ['commit', 'transaction control'],
-  ['end', 'transaction control'], ['rollback', 'transaction control'], ['abort', 'transaction control'],
-  ['savepoint', 'transaction control'], ['release', 'transaction control'], ['prepare', 'prepared statement'],
+  ['commit', 'two-phase commit'], ['rollback', 'two-phase commit'], ['prepare', 'prepared statement'],
   ['set', 'session state'], ['reset', 'session state'], ['discard', 'session state'],
   ['listen', 'notification channel'], ['unlisten', 'notification channel'], ['notify', 'notification channel'],
   ['lock', 'explicit lock'], ['call', 'procedure call'], ['do', 'anonymous code block'],
@@ -78,6 +82,8 @@ export function classifyStatement(sql: string, options: ClassifyOptions = {}): S
   }
   const statements = splitStatements(tokens);
   if (statements.length === 0) return primary('empty statement');
+  const control = statements.map(transactionControlOf).find((command) => command !== undefined);
+  if (control) return { ...primary(`transaction control (${control})`), transactionControl: control };
   if (statements.length > 1) return primary('multiple statements');
   const statement = statements[0] ?? [];
   const hazard = findWriteHazard(statement, options);
@@ -274,6 +280,20 @@ function classifyTokens(tokens: readonly SqlToken[]): StatementClass {
     default:
       return primary(`unrecognised statement ${first.text.toUpperCase()}`);
   }
+}
+
+/** Commands that open, end or mark a transaction block (COMMIT/ROLLBACK PREPARED excepted: they run in autocommit). */
+const TRANSACTION_COMMANDS = new Set(['begin', 'start', 'commit', 'end', 'rollback', 'abort', 'savepoint', 'release']);
+
+/** The transaction-control command a statement starts with (upper-cased), or undefined. */
+function transactionControlOf(tokens: readonly SqlToken[]): string | undefined {
+  const [first, second] = tokens;
+  if (!first || first.kind !== 'word') return undefined;
+  if (first.text === 'prepare' && isWord(second, 'transaction')) return 'PREPARE TRANSACTION';
+  if (!TRANSACTION_COMMANDS.has(first.text)) return undefined;
+  if (first.text === 'start' && !isWord(second, 'transaction')) return undefined;
+  if ((first.text === 'commit' || first.text === 'rollback') && isWord(second, 'prepared')) return undefined;
+  return first.text === 'start' ? 'START TRANSACTION' : first.text.toUpperCase();
 }
 
 /** Removes parentheses that enclose the whole statement, as in `(SELECT 1)`. */

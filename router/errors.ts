@@ -3,6 +3,24 @@ export class RouterConfigError extends Error {
   override readonly name = 'RouterConfigError';
 }
 
+/**
+ * Thrown by `router.query()` for transaction control (BEGIN, START TRANSACTION, COMMIT, END, ROLLBACK,
+ * ABORT, SAVEPOINT, RELEASE, PREPARE TRANSACTION): each `query()` call may use another pooled connection,
+ * so a transaction opened that way would run its statements elsewhere and stay open on a pooled
+ * connection. `command` names the statement.
+ */
+export class TransactionControlError extends Error {
+  override readonly name = 'TransactionControlError';
+
+  constructor(readonly command: string) {
+    super(
+      `router.query() does not run ${command}: each call may use a different pooled connection, so the transaction would not hold. ` +
+        "Use router.transaction('write', async (client) => ...) (or 'read' for a read-only one on a replica), " +
+        "or const client = await router.getClient('write'), run BEGIN ... COMMIT on it, then client.release().",
+    );
+  }
+}
+
 /** What a failed replica read means for the router. */
 export type ReplicaErrorKind =
   /** The replica is unreachable or going away: retry on the primary and count against its health. */

@@ -3,7 +3,7 @@ import { CAUSAL_READ_OUTCOMES, decideCausalRead, type CausalReadOutcome } from '
 import { initialReplicaHealth, nextReplicaHealth, type ReplicaCheckResult, type ReplicaHealth, type ReplicaHealthOptions } from '../domain/replica-health.js';
 import { classifyStatement, type StatementClass, type StatementTarget } from '../domain/sql-statement.js';
 import { ROUTER_DEFAULTS, routerOptionsFromEnv, type RouterEvent, type RouterOptions, type ServerConfig } from './config.js';
-import { classifyReplicaError, describeError, RouterConfigError, type ReplicaErrorKind } from './errors.js';
+import { classifyReplicaError, describeError, RouterConfigError, TransactionControlError, type ReplicaErrorKind } from './errors.js';
 import { checkReplica, clientConfig, readPrimaryLsn, type CheckTarget } from './health-check.js';
 import { LatencyStats, type ReplicaStatus, type RouterMetrics } from './metrics.js';
 import { ReadContext } from './read-context.js';
@@ -103,12 +103,15 @@ export class ReadReplicaRouter {
   /**
    * Runs one statement where it belongs and returns `pg`'s result. Errors of the statement itself are
    * thrown as `pg` raises them; replica failures are not (the read is retried on the primary). Throws
-   * `Error` after `close()`.
+   * `TransactionControlError` (before sending anything) for BEGIN, COMMIT, ROLLBACK and the other
+   * transaction-control statements: use `transaction()` or `getClient()` for those. Throws `Error` after `close()`.
    */
   async query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[], options: QueryOptions = {}): Promise<pg.QueryResult<R>> {
     this.#assertOpen();
+    const classified = this.classify(sql);
+    if (classified.transactionControl) throw new TransactionControlError(classified.transactionControl);
     const context = options.context ?? this.#defaultContext;
-    const target = options.target ?? this.classify(sql).target;
+    const target = options.target ?? classified.target;
     if (target === 'primary') return this.#write<R>(sql, params, context);
     this.#counters.readQueries += 1;
     const replica = this.#waitsForPosition(context) ? await this.#pickCaughtUpReplica(context) : this.#pickReplica(context);
