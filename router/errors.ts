@@ -21,6 +21,22 @@ export class TransactionControlError extends Error {
   }
 }
 
+/**
+ * A read on a replica got no answer within its query timeout (`queryTimeoutMs`): the server may be
+ * stopped or cut off without closing its connections. The router retries the read on the primary and
+ * counts the timeout as a failed check of the replica. `server` is `host:port`.
+ */
+export class ReplicaTimeoutError extends Error {
+  override readonly name = 'ReplicaTimeoutError';
+
+  constructor(
+    readonly server: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`no answer from replica ${server} within ${timeoutMs} ms (queryTimeoutMs); the read goes to the primary`);
+  }
+}
+
 /** What a failed replica read means for the router. */
 export type ReplicaErrorKind =
   /** The replica is unreachable or going away: retry on the primary and count against its health. */
@@ -44,10 +60,11 @@ const DOWN_MESSAGES = [/connection terminated/i, /timeout exceeded when trying t
 
 /**
  * Classifies an error raised by a read on a replica: `replica-down` for connection failures, shutdowns
- * (57P01-57P03) and resource exhaustion; `standby-refused` for 25006 (read_only_sql_transaction) and
+ * (57P01-57P03), resource exhaustion and `ReplicaTimeoutError`; `standby-refused` for 25006 (read_only_sql_transaction) and
  * 40001 (a recovery conflict on a standby); `statement` for anything else.
  */
 export function classifyReplicaError(error: unknown): ReplicaErrorKind {
+  if (error instanceof ReplicaTimeoutError) return 'replica-down';
   const code = errorCode(error);
   if (code !== undefined && STANDBY_SQLSTATES.has(code)) return 'standby-refused';
   if (code !== undefined && (DOWN_SQLSTATES.has(code) || code.startsWith('08') || SOCKET_CODES.has(code))) return 'replica-down';
