@@ -4,11 +4,12 @@ import { initialReplicaHealth, nextReplicaHealth, type ReplicaCheckResult, type 
 import { judgeFunctions, parseSafeFunctions, type SafeFunctions } from '../domain/function-volatility.js';
 import { classifyStatement, type FunctionName, type StatementClass, type StatementTarget } from '../domain/sql-statement.js';
 import { ROUTER_DEFAULTS, routerOptionsFromEnv, type RouterEvent, type RouterOptions, type ServerConfig } from './config.js';
-import { classifyReplicaError, describeError, ReplicaTimeoutError, RouterConfigError, TransactionControlError, type ReplicaErrorKind } from './errors.js';
+import { classifyReplicaError, describeError, RouterConfigError, TransactionControlError, type ReplicaErrorKind } from './errors.js';
 import { FunctionCatalog } from './function-catalog.js';
 import { checkReplica, clientConfig, readPrimaryLsn, type CheckTarget } from './health-check.js';
 import { LatencyStats, type ReplicaStatus, type RouterMetrics } from './metrics.js';
 import { ReadContext } from './read-context.js';
+import { runOn, type Server } from './server-query.js';
 import { chooseReplica } from './replica-choice.js';
 import { probeReplayPosition, readInsertPosition } from './wal-positions.js';
 import { observeCommits } from './write-client.js';
@@ -25,16 +26,6 @@ export interface QueryOptions {
 /** What `getClient` hands out: `read` may land on a replica, `write` is always the primary. */
 export type ClientMode = 'read' | 'write';
 
-interface Server {
-  name: string;
-  target: CheckTarget;
-  pool: pg.Pool;
-  latency: LatencyStats;
-  /** The volatility of the functions reads call, as this server's catalog lists it. */
-  functions: FunctionCatalog;
-  /** Client-side bound on one query (ms); 0 for none (always 0 on the primary). */
-  queryTimeoutMs: number;
-}
 
 interface Replica extends Server {
   health: ReplicaHealth;
@@ -268,7 +259,8 @@ export class ReadReplicaRouter {
 
   /** The replica for a read of `context` when no WAL position constrains it (the primary while the time window pins it). */
   #pickReplica(context: ReadContext): Replica | undefined {
-    if (context.pinsToPrimary(this.#now(), this.#options.readYourWritesMs ?? 0)) return undefined;
+    const windowMs = this.#options.readYourWritesMs ?? 0;
+    if (windowMs > 0 && context.pinsToPrimary(this.#now(), windowMs)) return undefined;
     return this.#pickAnyReplica();
   }
 
@@ -428,43 +420,6 @@ export class ReadReplicaRouter {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function runOn<R extends pg.QueryResultRow>(server: Server, sql: string, params: unknown[] | undefined): Promise<pg.QueryResult<R>> {
-  const started = performance.now();
-  let failed = true;
-  try {
-    const result = server.queryTimeoutMs > 0 ? await queryWithin<R>(server, sql, params) : await server.pool.query<R>(sql, params);
-    failed = false;
-    return result;
-  } finally {
-    server.latency.record(performance.now() - started, failed);
-  }
-}
-
-/**
- * `pool.query` bounded by the server's query timeout: when it passes, the connection is destroyed (its
- * query may never answer) and `ReplicaTimeoutError` is thrown. Getting the connection is bounded by the
- * pool's connection timeout. As `pool.query` does, a connection whose query failed is not reused.
- */
-async function queryWithin<R extends pg.QueryResultRow>(server: Server, sql: string, params: unknown[] | undefined): Promise<pg.QueryResult<R>> {
-  const client = await server.pool.connect();
-  const pending = client.query<R>(sql, params);
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ReplicaTimeoutError(server.name, server.queryTimeoutMs)), server.queryTimeoutMs);
-  });
-  try {
-    const result = await Promise.race([pending, deadline]);
-    client.release();
-    return result;
-  } catch (error) {
-    pending.catch(() => undefined);
-    client.release(error instanceof Error ? error : true);
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function resolveTarget(config: ServerConfig, primary: RouterOptions['primary']): CheckTarget {
