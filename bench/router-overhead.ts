@@ -1,14 +1,22 @@
 // The router's overhead against a plain pg.Pool on the same loopback replica (throughput ratio and latency
 // percentiles, interleaved in one run), and the time from a replica's death to its ejection.
+// Then reads under a frozen replica: its postmaster and backends stopped with SIGSTOP (connections stay open),
+// with p50/p99 of the reads during the freeze and the failed-read count.
 // Starts its own local stack (PostgreSQL part; `BENCH_STACK`, default `router-bench`) and stops it at the end:
-// run with `node dist/bench/router-overhead.js [--smoke]` (--smoke: one round of 500 queries).
+// run with `node dist/bench/router-overhead.js [--smoke] [--freeze]` (--smoke: one round of 500 queries and
+// a 1 s freeze; --freeze: only the freeze phase).
 import pg from 'pg';
 import { ReadReplicaRouter } from '../router/index.js';
 import { connectionString, startStack, stopStack, type PostgresCluster, type PostgresServer } from '../stack/index.js';
 import { startServer, stopServer } from '../stack/postgres.js';
+import { freezeServer } from './postgres-freeze.js';
 import { smokeMode } from './smoke.js';
 
 const SMOKE = smokeMode();
+const FREEZE_ONLY = process.argv.includes('--freeze');
+const FREEZE_MS = SMOKE ? 1000 : 10_000;
+const FREEZE_QUERY_TIMEOUT_MS = 200;
+const FREEZE_READERS = 8;
 const STACK = process.env.BENCH_STACK || 'router-bench';
 const CONCURRENCY = 16;
 const QUERIES_PER_ROUND = SMOKE ? 500 : 10_000;
@@ -121,6 +129,56 @@ async function ejection(cluster: PostgresCluster, victim: PostgresServer, interv
   await router.close();
 }
 
+/**
+ * Reads from FREEZE_READERS loops over both replicas while `victim` is frozen (SIGSTOP) for FREEZE_MS,
+ * with `queryTimeoutMs` FREEZE_QUERY_TIMEOUT_MS and no periodic checks: prints p50/p99/max of the reads
+ * during the freeze, the failed-read count, and where the reads went. Resumes the server (SIGCONT) at the end.
+ */
+async function freeze(cluster: PostgresCluster, victim: PostgresServer): Promise<void> {
+  const router = new ReadReplicaRouter({
+    primary: { host: cluster.primary.host, port: cluster.primary.port, database: cluster.database, user: cluster.user, password: cluster.password },
+    replicas: cluster.replicas.map((replica) => ({ host: replica.host, port: replica.port })),
+    pool: { max: FREEZE_READERS, connectionTimeoutMillis: 500 },
+    queryTimeoutMs: FREEZE_QUERY_TIMEOUT_MS,
+    healthCheckIntervalMs: 0,
+    healthCheckTimeoutMs: 1000,
+  });
+  await router.checkHealthNow();
+  await drive((sql, params) => router.query(sql, params), WARMUP_QUERIES);
+  const latenciesMs: number[] = [];
+  let failedReads = 0;
+  let reading = true;
+  const reader = async (): Promise<void> => {
+    while (reading) {
+      const started = performance.now();
+      try {
+        await router.query(SQL, [1]);
+        latenciesMs.push(performance.now() - started);
+      } catch {
+        failedReads += 1;
+      }
+    }
+  };
+  const before = router.getMetrics();
+  const resume = freezeServer(victim);
+  try {
+    const readers = Array.from({ length: FREEZE_READERS }, () => reader());
+    await new Promise((resolve) => setTimeout(resolve, FREEZE_MS));
+    reading = false;
+    await Promise.all(readers);
+  } finally {
+    resume();
+  }
+  const after = router.getMetrics();
+  const sorted = latenciesMs.sort((a, b) => a - b);
+  const victimIndex = cluster.replicas.indexOf(victim);
+  console.log(`frozen replica (SIGSTOP) ${FREEZE_MS} ms, ${FREEZE_READERS} readers, queryTimeoutMs ${FREEZE_QUERY_TIMEOUT_MS}, connect timeout 500 ms, threshold 3:`);
+  console.log(`  reads ${sorted.length}   p50 ${percentile(sorted, 50).toFixed(3)} ms   p99 ${percentile(sorted, 99).toFixed(3)} ms   max ${(sorted.at(-1) ?? Number.NaN).toFixed(1)} ms` +
+    `   failed client reads ${failedReads}   failovers ${after.replicaFailovers - before.replicaFailovers}` +
+    `   reads on the primary ${after.readsOnPrimary - before.readsOnPrimary}   ejected ${router.getReplicaStatus()[victimIndex]?.healthy === false}`);
+  await router.close();
+}
+
 async function main(): Promise<void> {
   await stopStack(STACK);
   const info = await startStack({ name: STACK, parts: ['postgres'], log: () => undefined });
@@ -129,9 +187,12 @@ async function main(): Promise<void> {
   try {
     const [first, second] = cluster.replicas;
     if (!first || !second) throw new Error('the bench needs two replicas');
-    await overhead(cluster, first);
-    await ejection(cluster, second, 1000, false);
-    await ejection(cluster, second, 1000, true);
+    if (!FREEZE_ONLY) {
+      await overhead(cluster, first);
+      await ejection(cluster, second, 1000, false);
+      await ejection(cluster, second, 1000, true);
+    }
+    await freeze(cluster, first);
   } finally {
     await stopStack(STACK);
   }

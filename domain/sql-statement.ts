@@ -5,6 +5,23 @@ export type StatementTarget = 'replica' | 'primary';
 export interface StatementClass {
   target: StatementTarget;
   reason: string;
+  /**
+   * Set when the text holds a transaction-control statement (BEGIN, START TRANSACTION, COMMIT, END,
+   * ROLLBACK, ABORT, SAVEPOINT, RELEASE, PREPARE TRANSACTION): its command, upper-cased. Such text only
+   * makes sense on one connection held across calls.
+   */
+  transactionControl?: string;
+  /**
+   * For a `replica` statement: the functions it calls (see `functionCalls`), whose volatility the router
+   * still has to check in the catalog. Empty when it calls none.
+   */
+  functions?: readonly FunctionName[];
+}
+
+/** A function call's name as written: `schema` only when qualified; unquoted parts lower-cased. */
+export interface FunctionName {
+  schema?: string;
+  name: string;
 }
 
 /** Options for `classifyStatement`. */
@@ -48,9 +65,7 @@ const WRITE_KEYWORDS = new Set(['insert', 'update', 'delete', 'merge', 'truncate
 
 /** Statements that always go to the primary, with the reason given. */
 const PRIMARY_COMMANDS = new Map([
-  ['begin', 'transaction control'], ['start', 'transaction control'], ['commit', 'transaction control'],
-  ['end', 'transaction control'], ['rollback', 'transaction control'], ['abort', 'transaction control'],
-  ['savepoint', 'transaction control'], ['release', 'transaction control'], ['prepare', 'prepared statement'],
+  ['commit', 'two-phase commit'], ['rollback', 'two-phase commit'], ['prepare', 'prepared statement'],
   ['set', 'session state'], ['reset', 'session state'], ['discard', 'session state'],
   ['listen', 'notification channel'], ['unlisten', 'notification channel'], ['notify', 'notification channel'],
   ['lock', 'explicit lock'], ['call', 'procedure call'], ['do', 'anonymous code block'],
@@ -78,11 +93,82 @@ export function classifyStatement(sql: string, options: ClassifyOptions = {}): S
   }
   const statements = splitStatements(tokens);
   if (statements.length === 0) return primary('empty statement');
+  const control = statements.map(transactionControlOf).find((command) => command !== undefined);
+  if (control) return { ...primary(`transaction control (${control})`), transactionControl: control };
   if (statements.length > 1) return primary('multiple statements');
   const statement = statements[0] ?? [];
   const hazard = findWriteHazard(statement, options);
   if (hazard) return primary(hazard);
-  return classifyTokens(statement);
+  const result = classifyTokens(statement);
+  return result.target === 'replica' ? { ...result, functions: functionCalls(statement) } : result;
+}
+
+/**
+ * Words that may stand before `(` without naming a function: PostgreSQL's reserved keywords, the
+ * column-name keywords whose calls are syntax (COALESCE, NULLIF, GREATEST, EXTRACT, ...), and the
+ * unreserved keywords of clauses that take parentheses (OVER, FILTER, GROUPING SETS, ...). See
+ * src/include/parser/kwlist.h of PostgreSQL for the categories.
+ */
+const NOT_FUNCTION_WORDS = new Set([
+  // Reserved.
+  'all', 'analyse', 'analyze', 'and', 'any', 'array', 'as', 'asc', 'asymmetric', 'both', 'case', 'cast', 'check',
+  'collate', 'column', 'constraint', 'create', 'current_catalog', 'current_date', 'current_role', 'current_time',
+  'current_timestamp', 'current_user', 'default', 'deferrable', 'desc', 'distinct', 'do', 'else', 'end', 'except',
+  'false', 'fetch', 'for', 'foreign', 'from', 'grant', 'group', 'having', 'in', 'initially', 'intersect', 'into',
+  'lateral', 'leading', 'limit', 'localtime', 'localtimestamp', 'not', 'null', 'offset', 'on', 'only', 'or', 'order',
+  'placing', 'primary', 'references', 'returning', 'select', 'session_user', 'some', 'symmetric', 'table', 'then',
+  'to', 'trailing', 'true', 'union', 'unique', 'user', 'using', 'variadic', 'when', 'where', 'window', 'with',
+  // Column-name keywords: syntax, not catalog functions.
+  'between', 'bigint', 'bit', 'boolean', 'char', 'character', 'coalesce', 'dec', 'decimal', 'exists', 'extract',
+  'float', 'greatest', 'grouping', 'inout', 'int', 'integer', 'interval', 'least', 'national', 'nchar', 'none',
+  'normalize', 'nullif', 'numeric', 'out', 'overlay', 'position', 'precision', 'real', 'row', 'setof', 'smallint',
+  'substring', 'time', 'timestamp', 'treat', 'trim', 'values', 'varchar', 'xmlattributes', 'xmlconcat',
+  'xmlelement', 'xmlexists', 'xmlforest', 'xmlnamespaces', 'xmlparse', 'xmlpi', 'xmlroot', 'xmlserialize',
+  'xmltable', 'json', 'json_array', 'json_arrayagg', 'json_exists', 'json_object', 'json_objectagg', 'json_query',
+  'json_scalar', 'json_serialize', 'json_table', 'json_value',
+  // Type-function-name and unreserved keywords before a parenthesis in a query.
+  'join', 'inner', 'outer', 'cross', 'natural', 'full', 'is', 'isnull', 'notnull', 'like', 'ilike', 'similar',
+  'overlaps', 'over', 'filter', 'within', 'by', 'sets', 'cube', 'rollup', 'materialized', 'recursive', 'operator',
+  'escape', 'columns', 'nested', 'explain', 'copy', 'verbose', 'format',
+]);
+
+/**
+ * The distinct functions a statement calls: `name(`, `schema.name(` and quoted forms (`"Name"(`), but
+ * not keywords that take parentheses (`NOT_FUNCTION_WORDS`), type modifiers after `::` or `AS`
+ * (`::numeric(10,2)`, `CAST(x AS varchar(3))`, `AS alias(a, b)`), the sampling method after TABLESAMPLE,
+ * or a CTE's name and column list (`WITH n(x) AS (...)`). Operators are not listed.
+ */
+export function functionCalls(tokens: readonly SqlToken[]): FunctionName[] {
+  const found = new Map<string, FunctionName>();
+  for (let i = 0; i < tokens.length; i += 1) {
+    if (!isPunct(tokens[i + 1], '(')) continue;
+    const call = functionNameEndingAt(tokens, i);
+    if (call) found.set(`${call.schema ?? ''}.${call.name}`, call);
+  }
+  return [...found.values()];
+}
+
+function functionNameEndingAt(tokens: readonly SqlToken[], at: number): FunctionName | undefined {
+  const last = tokens[at];
+  if (!last || !isFunctionName(last)) return undefined;
+  const qualified = isPunct(tokens[at - 1], '.') && isFunctionName(tokens[at - 2]);
+  const first = qualified ? at - 2 : at;
+  if (!qualified && last.kind === 'word' && NOT_FUNCTION_WORDS.has(last.text)) return undefined;
+  const before = tokens[first - 1];
+  if (isWord(before, 'as') || isWord(before, 'tablesample') || (isPunct(before, ':') && isPunct(tokens[first - 2], ':'))) return undefined;
+  if (namesCommonTableExpression(tokens, at + 1)) return undefined;
+  const schema = qualified ? tokens[at - 2]?.text : undefined;
+  return schema === undefined ? { name: last.text } : { schema, name: last.text };
+}
+
+/** True when the parenthesis at `open` is a column list followed by `AS [NOT] [MATERIALIZED] (` (a CTE). */
+function namesCommonTableExpression(tokens: readonly SqlToken[], open: number): boolean {
+  const close = closingParen(tokens, open);
+  if (close === -1 || !isWord(tokens[close + 1], 'as')) return false;
+  let i = close + 2;
+  if (isWord(tokens[i], 'not')) i += 1;
+  if (isWord(tokens[i], 'materialized')) i += 1;
+  return isPunct(tokens[i], '(');
 }
 
 /**
@@ -274,6 +360,20 @@ function classifyTokens(tokens: readonly SqlToken[]): StatementClass {
     default:
       return primary(`unrecognised statement ${first.text.toUpperCase()}`);
   }
+}
+
+/** Commands that open, end or mark a transaction block (COMMIT/ROLLBACK PREPARED excepted: they run in autocommit). */
+const TRANSACTION_COMMANDS = new Set(['begin', 'start', 'commit', 'end', 'rollback', 'abort', 'savepoint', 'release']);
+
+/** The transaction-control command a statement starts with (upper-cased), or undefined. */
+function transactionControlOf(tokens: readonly SqlToken[]): string | undefined {
+  const [first, second] = tokens;
+  if (!first || first.kind !== 'word') return undefined;
+  if (first.text === 'prepare' && isWord(second, 'transaction')) return 'PREPARE TRANSACTION';
+  if (!TRANSACTION_COMMANDS.has(first.text)) return undefined;
+  if (first.text === 'start' && !isWord(second, 'transaction')) return undefined;
+  if ((first.text === 'commit' || first.text === 'rollback') && isWord(second, 'prepared')) return undefined;
+  return first.text === 'start' ? 'START TRANSACTION' : first.text.toUpperCase();
 }
 
 /** Removes parentheses that enclose the whole statement, as in `(SELECT 1)`. */

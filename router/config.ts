@@ -10,6 +10,12 @@ export interface ServerConfig {
   password?: string;
   /** Sent as `application_name`; default `steward-router`. */
   applicationName?: string;
+  /** This server's `queryTimeoutMs` (replicas only); default the router's. */
+  queryTimeoutMs?: number;
+  /** This server's `statementTimeoutMs`; default the router's. */
+  statementTimeoutMs?: number;
+  /** This server's connection timeout (ms); default `pool.connectionTimeoutMillis`. */
+  connectionTimeoutMillis?: number;
 }
 
 /** Settings of every `pg.Pool` the router opens (one per server). */
@@ -68,6 +74,28 @@ export interface RouterOptions extends ReplicaHealthOptions {
   healthFile?: string;
   /** How often `healthFile` is read (ms). Default 1000. */
   healthFileIntervalMs?: number;
+  /**
+   * Functions known to be safe on a replica whatever `pg_proc` says (`name` matches an unqualified call,
+   * `schema.name` a qualified one). Reads calling any other VOLATILE or unknown function go to the primary.
+   * Default: none.
+   */
+  safeFunctions?: string[];
+  /** How long one server's answer on a function's volatility is kept (ms). Default 60000. */
+  functionCacheTtlMs?: number;
+  /**
+   * Client-side bound on one read on a replica (ms), measured from sending the query: a replica that does
+   * not answer in time (stopped, or cut off without closing its connections) loses that connection, the
+   * read is retried on the primary, and the timeout counts as a failed check toward `failureThreshold`.
+   * Not applied on the primary (a client cannot tell whether a timed-out write committed). 0 turns it off.
+   * Default 30000.
+   */
+  queryTimeoutMs?: number;
+  /**
+   * PostgreSQL's `statement_timeout` for every connection the router opens (ms), enforced by the server:
+   * the statement fails with SQLSTATE 57014, which the caller gets (it is not a replica failure). Default:
+   * the server's setting.
+   */
+  statementTimeoutMs?: number;
   /** Whether replicas take reads before their first health check. Default true (failed reads fall back). */
   assumeHealthyAtStart?: boolean;
   /** The clock, in epoch ms. Default `Date.now`. */
@@ -85,6 +113,8 @@ export const ROUTER_DEFAULTS = {
   lagToleranceBytes: 65_536,
   causalWaitMs: 100,
   causalPollMs: 5,
+  functionCacheTtlMs: 60_000,
+  queryTimeoutMs: 30_000,
 } as const;
 
 /**
@@ -95,7 +125,9 @@ export const ROUTER_DEFAULTS = {
  * `DB_REPLICA_FAILURE_THRESHOLD` (3), `DB_REPLICA_MAX_LAG_BYTES`, `DB_REPLICA_MAX_LAG_SECONDS`,
  * `DB_READ_YOUR_WRITES_MS` (0), `DB_CAUSAL_READS` (`true`; `false` turns causal reads off),
  * `DB_CAUSAL_WAIT_MS` (100), `DB_HEALTH_FILE` (follow a PostgresReplicaSet's published health, see
- * `healthFile`), `DB_HEALTH_FILE_INTERVAL_MS` (1000). Throws `RouterConfigError` on a malformed value (its message never
+ * `healthFile`), `DB_HEALTH_FILE_INTERVAL_MS` (1000), `DB_SAFE_FUNCTIONS` (comma-separated names),
+ * `DB_FUNCTION_CACHE_TTL_MS` (60000), `DB_QUERY_TIMEOUT_MS` (30000), `DB_STATEMENT_TIMEOUT_MS`. Throws
+ * `RouterConfigError` on a malformed value (its message never
  * contains a password).
  */
 export function routerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): RouterOptions {
@@ -123,6 +155,10 @@ export function routerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Rout
     causalWaitMs: intVar(env, 'DB_CAUSAL_WAIT_MS'),
     healthFile: env.DB_HEALTH_FILE?.trim() || undefined,
     healthFileIntervalMs: intVar(env, 'DB_HEALTH_FILE_INTERVAL_MS'),
+    safeFunctions: env.DB_SAFE_FUNCTIONS?.split(',').map((name) => name.trim()).filter((name) => name !== ''),
+    functionCacheTtlMs: intVar(env, 'DB_FUNCTION_CACHE_TTL_MS'),
+    queryTimeoutMs: intVar(env, 'DB_QUERY_TIMEOUT_MS'),
+    statementTimeoutMs: intVar(env, 'DB_STATEMENT_TIMEOUT_MS'),
   };
 }
 

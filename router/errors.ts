@@ -3,6 +3,40 @@ export class RouterConfigError extends Error {
   override readonly name = 'RouterConfigError';
 }
 
+/**
+ * Thrown by `router.query()` for transaction control (BEGIN, START TRANSACTION, COMMIT, END, ROLLBACK,
+ * ABORT, SAVEPOINT, RELEASE, PREPARE TRANSACTION): each `query()` call may use another pooled connection,
+ * so a transaction opened that way would run its statements elsewhere and stay open on a pooled
+ * connection. `command` names the statement.
+ */
+export class TransactionControlError extends Error {
+  override readonly name = 'TransactionControlError';
+
+  constructor(readonly command: string) {
+    super(
+      `router.query() does not run ${command}: each call may use a different pooled connection, so the transaction would not hold. ` +
+        "Use router.transaction('write', async (client) => ...) (or 'read' for a read-only one on a replica), " +
+        "or const client = await router.getClient('write'), run BEGIN ... COMMIT on it, then client.release().",
+    );
+  }
+}
+
+/**
+ * A read on a replica got no answer within its query timeout (`queryTimeoutMs`): the server may be
+ * stopped or cut off without closing its connections. The router retries the read on the primary and
+ * counts the timeout as a failed check of the replica. `server` is `host:port`.
+ */
+export class ReplicaTimeoutError extends Error {
+  override readonly name = 'ReplicaTimeoutError';
+
+  constructor(
+    readonly server: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`no answer from replica ${server} within ${timeoutMs} ms (queryTimeoutMs); the read goes to the primary`);
+  }
+}
+
 /** What a failed replica read means for the router. */
 export type ReplicaErrorKind =
   /** The replica is unreachable or going away: retry on the primary and count against its health. */
@@ -26,10 +60,11 @@ const DOWN_MESSAGES = [/connection terminated/i, /timeout exceeded when trying t
 
 /**
  * Classifies an error raised by a read on a replica: `replica-down` for connection failures, shutdowns
- * (57P01-57P03) and resource exhaustion; `standby-refused` for 25006 (read_only_sql_transaction) and
+ * (57P01-57P03), resource exhaustion and `ReplicaTimeoutError`; `standby-refused` for 25006 (read_only_sql_transaction) and
  * 40001 (a recovery conflict on a standby); `statement` for anything else.
  */
 export function classifyReplicaError(error: unknown): ReplicaErrorKind {
+  if (error instanceof ReplicaTimeoutError) return 'replica-down';
   const code = errorCode(error);
   if (code !== undefined && STANDBY_SQLSTATES.has(code)) return 'standby-refused';
   if (code !== undefined && (DOWN_SQLSTATES.has(code) || code.startsWith('08') || SOCKET_CODES.has(code))) return 'replica-down';

@@ -13,6 +13,6 @@ export {
   type RouterPoolOptions,
   type ServerConfig,
 } from './config.js';
-export { classifyReplicaError, RouterConfigError, type ReplicaErrorKind } from './errors.js';
+export { classifyReplicaError, ReplicaTimeoutError, RouterConfigError, TransactionControlError, type ReplicaErrorKind } from './errors.js';
 export type { LatencySummary, ReplicaMetrics, ReplicaStatus, RouterMetrics } from './metrics.js';
 export { classifyStatement, type StatementClass, type StatementTarget } from '../domain/sql-statement.js';

@@ -1,12 +1,15 @@
 import pg from 'pg';
 import { CAUSAL_READ_OUTCOMES, decideCausalRead, type CausalReadOutcome } from '../domain/causal-read.js';
 import { initialReplicaHealth, nextReplicaHealth, type ReplicaCheckResult, type ReplicaHealth, type ReplicaHealthOptions } from '../domain/replica-health.js';
-import { classifyStatement, type StatementClass, type StatementTarget } from '../domain/sql-statement.js';
+import { judgeFunctions, parseSafeFunctions, type SafeFunctions } from '../domain/function-volatility.js';
+import { classifyStatement, type FunctionName, type StatementClass, type StatementTarget } from '../domain/sql-statement.js';
 import { ROUTER_DEFAULTS, routerOptionsFromEnv, type RouterEvent, type RouterOptions, type ServerConfig } from './config.js';
-import { classifyReplicaError, describeError, RouterConfigError, type ReplicaErrorKind } from './errors.js';
+import { classifyReplicaError, describeError, RouterConfigError, TransactionControlError, type ReplicaErrorKind } from './errors.js';
+import { FunctionCatalog } from './function-catalog.js';
 import { checkReplica, clientConfig, readPrimaryLsn, type CheckTarget } from './health-check.js';
 import { LatencyStats, type ReplicaStatus, type RouterMetrics } from './metrics.js';
 import { ReadContext } from './read-context.js';
+import { runOn, type Server } from './server-query.js';
 import { chooseReplica } from './replica-choice.js';
 import { probeReplayPosition, readInsertPosition } from './wal-positions.js';
 import { observeCommits } from './write-client.js';
@@ -25,12 +28,6 @@ export interface QueryOptions {
 /** What `getClient` hands out: `read` may land on a replica, `write` is always the primary. */
 export type ClientMode = 'read' | 'write';
 
-interface Server {
-  name: string;
-  target: CheckTarget;
-  pool: pg.Pool;
-  latency: LatencyStats;
-}
 
 interface Replica extends Server {
   health: ReplicaHealth;
@@ -60,6 +57,7 @@ export class ReadReplicaRouter {
   readonly #now: () => number;
   readonly #defaultContext = new ReadContext();
   readonly #classified = new Map<string, StatementClass>();
+  readonly #safeFunctions: SafeFunctions;
   readonly #counters = { readQueries: 0, writeQueries: 0, replicaFailovers: 0, healthCheckFailures: 0, readsOnPrimary: 0 };
   readonly #causalReads = Object.fromEntries(CAUSAL_READ_OUTCOMES.map((outcome) => [outcome, 0])) as Record<CausalReadOutcome, number>;
   #turn = 0;
@@ -78,9 +76,10 @@ export class ReadReplicaRouter {
     validateOptions(options);
     this.#options = options;
     this.#now = options.now ?? Date.now;
-    this.#primary = this.#openServer(options.primary);
+    this.#safeFunctions = parseSafeFunctions(options.safeFunctions ?? []);
+    this.#primary = this.#openServer(options.primary, 'primary');
     const startHealthy = options.assumeHealthyAtStart ?? true;
-    this.#replicas = (options.replicas ?? []).map((config) => ({ ...this.#openServer(config), health: initialReplicaHealth(startHealthy) }));
+    this.#replicas = (options.replicas ?? []).map((config) => ({ ...this.#openServer(config, 'replica'), health: initialReplicaHealth(startHealthy) }));
     const interval = options.healthCheckIntervalMs ?? ROUTER_DEFAULTS.healthCheckIntervalMs;
     if (options.healthFile) this.#published = this.#followPublished(options.healthFile);
     else if (interval > 0 && this.#replicas.length > 0) this.#startPeriodicChecks(interval);
@@ -96,7 +95,15 @@ export class ReadReplicaRouter {
     return context;
   }
 
-  /** Where `sql` would go and why (memoized per SQL text). */
+  /**
+   * Forgets the function volatility every server's catalog gave (see `functionCacheTtlMs`): call it after
+   * creating, replacing or dropping functions that reads call, so the next read looks them up again.
+   */
+  invalidateFunctionCache(): void {
+    for (const server of [this.#primary, ...this.#replicas]) server.functions.invalidate();
+  }
+
+  /** Where `sql` would go and why, before the catalog check of the functions it calls (memoized per SQL text). */
   classify(sql: string): StatementClass {
     const cached = this.#classified.get(sql);
     if (cached) return cached;
@@ -109,16 +116,23 @@ export class ReadReplicaRouter {
   /**
    * Runs one statement where it belongs and returns `pg`'s result. Errors of the statement itself are
    * thrown as `pg` raises them; replica failures are not (the read is retried on the primary). Throws
-   * `Error` after `close()`.
+   * `TransactionControlError` (before sending anything) for BEGIN, COMMIT, ROLLBACK and the other
+   * transaction-control statements: use `transaction()` or `getClient()` for those. Throws `Error` after `close()`.
    */
   async query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[], options: QueryOptions = {}): Promise<pg.QueryResult<R>> {
     this.#assertOpen();
+    const classified = this.classify(sql);
+    if (classified.transactionControl) throw new TransactionControlError(classified.transactionControl);
     const context = options.context ?? this.#defaultContext;
-    const target = options.target ?? this.classify(sql).target;
+    const target = options.target ?? classified.target;
     if (target === 'primary') return this.#write<R>(sql, params, context);
-    this.#counters.readQueries += 1;
     const replica = this.#waitsForPosition(context) ? await this.#pickCaughtUpReplica(context) : this.#pickReplica(context);
-    if (!replica) return this.#readOnPrimary<R>(sql, params);
+    const calls = options.target === undefined ? classified.functions : undefined;
+    const fit = replica && calls && calls.length > 0 ? await this.#functionsFitReplica(replica, calls) : 'replica';
+    // A call the catalog finds VOLATILE (or cannot find) may write: the statement is a write.
+    if (fit === 'primary') return this.#write<R>(sql, params, context);
+    this.#counters.readQueries += 1;
+    if (!replica || fit === 'lookup-failed') return this.#readOnPrimary<R>(sql, params);
     try {
       return await runOn<R>(replica, sql, params);
     } catch (error) {
@@ -257,7 +271,8 @@ export class ReadReplicaRouter {
 
   /** The replica for a read of `context` when no WAL position constrains it (the primary while the time window pins it). */
   #pickReplica(context: ReadContext): Replica | undefined {
-    if (context.pinsToPrimary(this.#now(), this.#options.readYourWritesMs ?? 0)) return undefined;
+    const windowMs = this.#options.readYourWritesMs ?? 0;
+    if (windowMs > 0 && context.pinsToPrimary(this.#now(), windowMs)) return undefined;
     return this.#pickAnyReplica();
   }
 
@@ -315,6 +330,27 @@ export class ReadReplicaRouter {
     } finally {
       replica.probing = undefined;
     }
+  }
+
+  /**
+   * Where the functions of `calls` let a read run (see `judgeFunctions`), looking names up in `replica`'s
+   * catalog when not cached: `replica`, `primary` (a VOLATILE or unknown function), or `lookup-failed`
+   * when the replica could not answer (counted like a failed read: a failover, and a failed check when
+   * it is down).
+   */
+  async #functionsFitReplica(replica: Replica, calls: readonly FunctionName[]): Promise<'replica' | 'primary' | 'lookup-failed'> {
+    const overloadsOf = (call: FunctionName): ReturnType<FunctionCatalog['overloadsOf']> => replica.functions.overloadsOf(call);
+    let judgement = judgeFunctions(calls, overloadsOf, this.#safeFunctions);
+    if ('missing' in judgement) {
+      try {
+        await replica.functions.lookUp((sql, params) => runOn(replica, sql, params), judgement.missing);
+      } catch (error) {
+        if (classifyReplicaError(error) !== 'statement') this.#failoverOrThrow(replica, error);
+        return 'lookup-failed';
+      }
+      judgement = judgeFunctions(calls, overloadsOf, this.#safeFunctions);
+    }
+    return 'verdict' in judgement && judgement.verdict.target === 'replica' ? 'replica' : 'primary';
   }
 
   /** Handles a replica failure: rethrows statement errors, else counts a failover (and a health failure when down). */
@@ -397,12 +433,14 @@ export class ReadReplicaRouter {
     tick();
   }
 
-  #openServer(config: ServerConfig): Server {
+  #openServer(config: ServerConfig, role: 'primary' | 'replica'): Server {
     const target = resolveTarget(config, this.#options.primary);
-    const pool = new pg.Pool({ ...clientConfig(target), ...poolSettings(this.#options) });
+    const pool = new pg.Pool({ ...clientConfig(target), ...poolSettings(this.#options, config) });
+    const queryTimeoutMs = role === 'replica' ? (config.queryTimeoutMs ?? this.#options.queryTimeoutMs ?? ROUTER_DEFAULTS.queryTimeoutMs) : 0;
     const name = `${target.host}:${target.port}`;
     pool.on('error', (error) => this.#emit({ type: 'pool-error', server: name, message: describeError(error) }));
-    return { name, target, pool, latency: new LatencyStats() };
+    const functions = new FunctionCatalog(this.#options.functionCacheTtlMs ?? ROUTER_DEFAULTS.functionCacheTtlMs, this.#now);
+    return { name, target, pool, latency: new LatencyStats(), functions, queryTimeoutMs };
   }
 
   #emit(event: RouterEvent): void {
@@ -418,18 +456,6 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function runOn<R extends pg.QueryResultRow>(server: Server, sql: string, params: unknown[] | undefined): Promise<pg.QueryResult<R>> {
-  const started = performance.now();
-  let failed = true;
-  try {
-    const result = await server.pool.query<R>(sql, params);
-    failed = false;
-    return result;
-  } finally {
-    server.latency.record(performance.now() - started, failed);
-  }
-}
-
 function resolveTarget(config: ServerConfig, primary: RouterOptions['primary']): CheckTarget {
   return {
     host: config.host,
@@ -441,13 +467,15 @@ function resolveTarget(config: ServerConfig, primary: RouterOptions['primary']):
   };
 }
 
-function poolSettings(options: RouterOptions): pg.PoolConfig {
+function poolSettings(options: RouterOptions, server: ServerConfig): pg.PoolConfig {
   const pool = options.pool ?? {};
+  const statementTimeout = server.statementTimeoutMs ?? options.statementTimeoutMs;
   return {
     max: pool.max,
     min: pool.min,
-    connectionTimeoutMillis: pool.connectionTimeoutMillis ?? ROUTER_DEFAULTS.connectionTimeoutMillis,
+    connectionTimeoutMillis: server.connectionTimeoutMillis ?? pool.connectionTimeoutMillis ?? ROUTER_DEFAULTS.connectionTimeoutMillis,
     idleTimeoutMillis: pool.idleTimeoutMillis ?? ROUTER_DEFAULTS.idleTimeoutMillis,
+    ...(statementTimeout === undefined ? {} : { statement_timeout: statementTimeout }),
   };
 }
 
@@ -470,13 +498,20 @@ function replicaStatus(replica: Replica): ReplicaStatus {
 }
 
 function validateOptions(options: RouterOptions): void {
-  const { failureThreshold, healthCheckIntervalMs, healthCheckTimeoutMs, readYourWritesMs, causalWaitMs, causalPollMs, healthFileIntervalMs } = options;
+  const { failureThreshold, healthCheckIntervalMs, healthCheckTimeoutMs, readYourWritesMs, causalWaitMs, causalPollMs, healthFileIntervalMs, functionCacheTtlMs, queryTimeoutMs, statementTimeoutMs } = options;
   if (failureThreshold !== undefined && (!Number.isInteger(failureThreshold) || failureThreshold < 1)) {
     throw new RouterConfigError('failureThreshold must be an integer of at least 1');
   }
-  for (const [name, value] of Object.entries({ healthCheckIntervalMs, healthCheckTimeoutMs, readYourWritesMs, causalWaitMs, causalPollMs, healthFileIntervalMs })) {
+  for (const [name, value] of Object.entries({ healthCheckIntervalMs, healthCheckTimeoutMs, readYourWritesMs, causalWaitMs, causalPollMs, healthFileIntervalMs, functionCacheTtlMs, queryTimeoutMs, statementTimeoutMs })) {
     if (value !== undefined && (!Number.isFinite(value) || value < 0)) throw new RouterConfigError(`${name} must be a non-negative number`);
   }
   if (healthCheckTimeoutMs === 0) throw new RouterConfigError('healthCheckTimeoutMs must be above 0');
+  if (functionCacheTtlMs === 0) throw new RouterConfigError('functionCacheTtlMs must be above 0 (use invalidateFunctionCache() to forget answers)');
   if (!options.primary.host) throw new RouterConfigError('primary.host is required');
+  for (const server of [options.primary, ...(options.replicas ?? [])]) {
+    const { queryTimeoutMs, statementTimeoutMs, connectionTimeoutMillis } = server;
+    for (const [name, value] of Object.entries({ queryTimeoutMs, statementTimeoutMs, connectionTimeoutMillis })) {
+      if (value !== undefined && (!Number.isFinite(value) || value < 0)) throw new RouterConfigError(`${name} of ${server.host}:${server.port} must be a non-negative number`);
+    }
+  }
 }

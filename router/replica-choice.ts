@@ -13,10 +13,25 @@ export interface ReplicaCandidate {
  * `lagToleranceBytes` of the smallest known lag (replicas of unknown lag count as within it).
  */
 export function chooseReplica(candidates: readonly ReplicaCandidate[], turn: number, strategy: ReplicaStrategy, lagToleranceBytes: number): number | undefined {
+  if (strategy === 'round-robin') return nthHealthy(candidates, turn);
   const healthy = healthyIndexes(candidates);
   const eligible = strategy === 'least-lag' ? leastLagging(candidates, healthy, lagToleranceBytes) : healthy;
   if (eligible.length === 0) return undefined;
   return eligible[turn % eligible.length];
+}
+
+/** Round-robin without allocating (it runs on every read): the `turn % healthy`-th healthy candidate. */
+function nthHealthy(candidates: readonly ReplicaCandidate[], turn: number): number | undefined {
+  let healthy = 0;
+  for (const candidate of candidates) if (candidate.health.healthy) healthy += 1;
+  if (healthy === 0) return undefined;
+  let skip = turn % healthy;
+  for (let index = 0; index < candidates.length; index += 1) {
+    if (!candidates[index]?.health.healthy) continue;
+    if (skip === 0) return index;
+    skip -= 1;
+  }
+  return undefined;
 }
 
 function healthyIndexes(candidates: readonly ReplicaCandidate[]): number[] {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { ReadReplicaRouter, routerOptionsFromEnv, type RouterEvent, type RouterOptions } from '../../router/index.js';
+import { ReadReplicaRouter, routerOptionsFromEnv, TransactionControlError, type RouterEvent, type RouterOptions } from '../../router/index.js';
 import { connectionString, type PostgresCluster, type PostgresServer } from '../../stack/index.js';
 import { startServer, stopServer } from '../../stack/postgres.js';
 import { eventually, postgresCluster, replicaAt as replicaOf } from './support.js';
@@ -125,13 +125,27 @@ describe('ReadReplicaRouter routing', () => {
     expect(router.getReplicaStatus().every((replica) => replica.healthy && replica.failureCount === 0)).toBe(true);
   });
 
+  it('refuses transaction control in query(), sending nothing, and points to transaction() and getClient()', async () => {
+    const before = router.getMetrics();
+    for (const sql of ['BEGIN', '/* tx */ start transaction read only', 'COMMIT', 'rollback', 'END', 'ABORT', 'SAVEPOINT s', "BEGIN; INSERT INTO router_probe (note) VALUES ('refused'); COMMIT"]) {
+      const refused = await router.query(sql).then(() => undefined, (error: unknown) => error);
+      expect(refused).toBeInstanceOf(TransactionControlError);
+      expect((refused as Error).message).toMatch(/router\.transaction\(.*getClient\('write'\)/s);
+    }
+    const after = router.getMetrics();
+    expect([after.readQueries, after.writeQueries]).toEqual([before.readQueries, before.writeQueries]);
+    const rows = await direct<{ n: number }>(cluster().primary, "SELECT count(*)::int AS n FROM router_probe WHERE note = 'refused'");
+    expect(rows[0]?.n).toBe(0);
+  });
+
   it('keeps a transaction on one connection of one server', async () => {
     const read = await router.getClient('read');
     try {
       await read.query('BEGIN READ ONLY');
       const seen = new Set<string>();
       for (let i = 0; i < 5; i += 1) {
-        const [row] = (await read.query<{ port: number; pid: number }>('SELECT inet_server_port() AS port, pg_backend_pid() AS pid')).rows;
+        const [row] = (await read.query<{ port: number; pid: number; recovery: boolean }>('SELECT inet_server_port() AS port, pg_backend_pid() AS pid, pg_is_in_recovery() AS recovery')).rows;
+        expect(row?.recovery).toBe(true);
         seen.add(`${row?.port}/${row?.pid}`);
       }
       await read.query('COMMIT');

@@ -31,3 +31,30 @@ describe('routerOptionsFromEnv: causal reads', () => {
     expect(() => routerOptionsFromEnv({ DB_CAUSAL_WAIT_MS: text })).toThrow(RouterConfigError);
   });
 });
+
+describe('routerOptionsFromEnv: function classification', () => {
+  it.each<[string | undefined, string[] | undefined]>([
+    [undefined, undefined],
+    ['', []],
+    ['app.score, touch ,', ['app.score', 'touch']],
+  ])('DB_SAFE_FUNCTIONS=%j gives safeFunctions %j', (text, expected) => {
+    expect(routerOptionsFromEnv({ DB_SAFE_FUNCTIONS: text }).safeFunctions).toEqual(expected);
+  });
+
+  it('reads DB_FUNCTION_CACHE_TTL_MS and refuses a malformed one', () => {
+    expect(routerOptionsFromEnv({ DB_FUNCTION_CACHE_TTL_MS: '5000' }).functionCacheTtlMs).toBe(5000);
+    expect(() => routerOptionsFromEnv({ DB_FUNCTION_CACHE_TTL_MS: 'soon' })).toThrow(RouterConfigError);
+  });
+});
+
+describe('routerOptionsFromEnv: timeouts', () => {
+  it('reads DB_QUERY_TIMEOUT_MS and DB_STATEMENT_TIMEOUT_MS, and leaves them unset by default', () => {
+    expect(routerOptionsFromEnv({ DB_QUERY_TIMEOUT_MS: '250', DB_STATEMENT_TIMEOUT_MS: '10000' })).toMatchObject({ queryTimeoutMs: 250, statementTimeoutMs: 10000 });
+    const defaults = routerOptionsFromEnv({});
+    expect([defaults.queryTimeoutMs, defaults.statementTimeoutMs]).toEqual([undefined, undefined]);
+  });
+
+  it.each([['DB_QUERY_TIMEOUT_MS'], ['DB_STATEMENT_TIMEOUT_MS']])('refuses a malformed %s', (name) => {
+    expect(() => routerOptionsFromEnv({ [name]: '-5' })).toThrow(RouterConfigError);
+  });
+});

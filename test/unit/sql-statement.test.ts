@@ -115,6 +115,43 @@ describe('classifyStatement', () => {
   });
 });
 
+const transactionControl: [string, string | undefined][] = [
+  ['BEGIN', 'BEGIN'],
+  ['begin isolation level serializable', 'BEGIN'],
+  ['/* app */ Begin -- open\n', 'BEGIN'],
+  ['BEGIN;', 'BEGIN'],
+  ['START TRANSACTION READ ONLY', 'START TRANSACTION'],
+  ['commit', 'COMMIT'],
+  ['COMMIT AND CHAIN', 'COMMIT'],
+  ['END', 'END'],
+  ['end transaction', 'END'],
+  ['ROLLBACK', 'ROLLBACK'],
+  ['ROLLBACK TO SAVEPOINT s1', 'ROLLBACK'],
+  ['abort', 'ABORT'],
+  ['SAVEPOINT s1', 'SAVEPOINT'],
+  ['RELEASE SAVEPOINT s1', 'RELEASE'],
+  ["PREPARE TRANSACTION 'tx1'", 'PREPARE TRANSACTION'],
+  ["BEGIN; UPDATE accounts SET balance = 0; COMMIT", 'BEGIN'],
+  ["SELECT 1; COMMIT", 'COMMIT'],
+  // Not transaction control: two-phase commit finishers run in autocommit, words inside literals or bodies.
+  ["COMMIT PREPARED 'tx1'", undefined],
+  ["ROLLBACK PREPARED 'tx1'", undefined],
+  ['PREPARE q AS SELECT 1', undefined],
+  ["SELECT 'begin'", undefined],
+  ['DO $$ BEGIN PERFORM 1; END $$', undefined],
+  ['SELECT "commit" FROM t', undefined],
+  ['START something', undefined],
+  ['SELECT 1', undefined],
+];
+
+describe('classifyStatement transaction control', () => {
+  it.each(transactionControl)('%s -> %s', (sql, command) => {
+    const result = classifyStatement(sql);
+    expect(result.transactionControl).toBe(command);
+    if (command) expect(result.target).toBe(P);
+  });
+});
+
 describe('tokenizeSql', () => {
   it('drops comments and whitespace and lower-cases words', () => {
     expect(tokenizeSql('/* a */ SELECT "Col" -- b\n FROM t')).toEqual([
