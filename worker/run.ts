@@ -1,4 +1,6 @@
 import { KubeRest } from '../kube/rest.js';
+import { capacityFromEnv } from './capacity-settings.js';
+import { leaderSettingsFromEnv } from './leader-settings.js';
 import { installRuntime, runtimeOptionsFromEnv } from './runtime.js';
 import { startWorkerService } from './service.js';
 import { stewardScopeFromEnv } from './steward-scope.js';
@@ -10,6 +12,8 @@ import { temporalSettings } from './temporal-settings.js';
  * (STEWARD_WATCH=false: off; STEWARD_WATCH_NAMESPACE: one namespace only), polls STEWARD_TASK_QUEUE
  * (default stellar-steward), serves Prometheus metrics on STEWARD_METRICS_ADDRESS (default 0.0.0.0:9464;
  * STEWARD_METRICS_PORT=0 turns it off) and logs as STEWARD_LOG_FORMAT (json | text) at STEWARD_LOG_LEVEL.
+ * Of several replicas, only the holder of the Lease runs the watches (STEWARD_LEADER_ELECTION, STEWARD_LEASE_*:
+ * leader-settings.ts); its workflow cache and concurrency come from STEWARD_MAX_* (capacity-settings.ts).
  */
 export async function runWorker(): Promise<void> {
   const runtime = runtimeOptionsFromEnv();
@@ -18,14 +22,19 @@ export async function runWorker(): Promise<void> {
   const kube = KubeRest.fromFile(process.env.KUBECONFIG);
   const { taskQueue, cluster } = stewardScopeFromEnv();
   const namespace = process.env.STEWARD_WATCH_NAMESPACE || undefined;
+  const watch = process.env.STEWARD_WATCH !== 'false';
+  const leaderElection = watch ? leaderSettingsFromEnv({ cluster, watchNamespace: namespace }) : undefined;
+  const capacity = capacityFromEnv();
   const service = await startWorkerService({
-    settings, kube, taskQueue, cluster, namespace,
-    watch: process.env.STEWARD_WATCH !== 'false',
+    settings, kube, taskQueue, cluster, namespace, watch, leaderElection, capacity,
     log: (message) => logger.warn(message, { component: 'watch' }),
+    events: (message) => logger.info(message, { component: 'leader' }),
   });
   logger.info('Steward worker running', {
     component: 'worker', temporal: settings.address, temporalNamespace: settings.namespace, taskQueue, cluster: cluster ?? 'none',
-    kubernetes: kube.server, watching: namespace ?? 'all namespaces', metrics: runtime.metricsAddress ? `http://${runtime.metricsAddress}/metrics` : 'off',
+    kubernetes: kube.server, watching: namespace ?? 'all namespaces', ...capacity,
+    lease: leaderElection ? `${leaderElection.target.namespace}/${leaderElection.target.name}` : 'none (this worker runs the watches)',
+    leaseIdentity: leaderElection?.target.identity, metrics: runtime.metricsAddress ? `http://${runtime.metricsAddress}/metrics` : 'off',
   });
   await service.done;
 }

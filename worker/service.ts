@@ -2,11 +2,14 @@ import { Client, Connection } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { HttpClient } from '../activities/http-client.js';
 import type { KubeRest } from '../kube/rest.js';
+import { runLeaderElection, type LeaderElection } from '../kube/leader-lease.js';
 import { TASK_QUEUE } from '../domain/names.js';
 import type { ReadOnlyPoolInput, TenantInput, ValidatorSetInput } from '../workflows/contract.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 import { searchAttributesEnabled, withoutSearchAttributes } from './start-options.js';
 import { startPoolTrigger, startReplicaSetTrigger, startTenantTrigger, startValidatorTrigger } from './resource-triggers.js';
+import type { WorkerCapacity } from './capacity-settings.js';
+import type { LeaderSettings } from './leader-settings.js';
 import type { TemporalSettings } from './temporal-settings.js';
 import { createWorker } from './worker.js';
 
@@ -23,9 +26,18 @@ export interface WorkerServiceOptions {
   namespace?: string;
   /** Watch the custom resources and signal-with-start their workflows (default true). */
   watch?: boolean;
+  /**
+   * Run the watches only while this worker holds the Lease (several replicas: one runs them, all run
+   * workflows and activities). Absent: this worker runs them from the start, as a lone worker does.
+   */
+  leaderElection?: LeaderSettings;
+  /** The worker's workflow cache and concurrency (default DEFAULT_CAPACITY). */
+  capacity?: WorkerCapacity;
   /** Extra input of the workflows the watches start (the demo shortens intervals). */
   inputDefaults?: { pool?: Partial<ReadOnlyPoolInput>; validators?: Partial<ValidatorSetInput>; tenant?: Partial<TenantInput> };
   log?: (message: string) => void;
+  /** Changes of leadership (default: `log`). */
+  events?: (message: string) => void;
 }
 
 /** A running worker service. */
@@ -41,7 +53,7 @@ export interface WorkerService {
 export async function startWorkerService(options: WorkerServiceOptions): Promise<WorkerService> {
   const { settings, kube } = options;
   const taskQueue = options.taskQueue ?? TASK_QUEUE;
-  const worker = await createWorker(settings, { kube, http: options.http }, taskQueue);
+  const worker = await createWorker(settings, { kube, http: options.http }, taskQueue, options.capacity);
   const connection = await Connection.connect(settings.connection);
   const client = new Client({ connection, namespace: settings.namespace });
   const { log, namespace, cluster } = options;
@@ -55,15 +67,36 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
       withoutSearchAttributes();
     }
   }
-  const stops = options.watch === false ? [] : [
+  // Each start of the triggers lists every collection first, so a new leader considers every resource:
+  // missing workflows start, running ones are woken once, and no change made without a leader is lost.
+  const startTriggers = (): (() => void)[] => [
     startPoolTrigger(kube, client, { taskQueue, cluster, namespace, inputDefaults: options.inputDefaults?.pool, log }),
     startValidatorTrigger(kube, client, { taskQueue, cluster, namespace, inputDefaults: options.inputDefaults?.validators, log }),
     startReplicaSetTrigger(kube, client, { taskQueue, cluster, namespace, log }),
     startTenantTrigger(kube, client, { taskQueue, cluster, namespace, inputDefaults: options.inputDefaults?.tenant, log }),
   ];
+  let stops: (() => void)[] = [];
+  const stopTriggers = (): void => {
+    for (const stop of stops) stop();
+    stops = [];
+  };
+  let election: LeaderElection | undefined;
+  if (options.watch !== false && options.leaderElection) {
+    const { target, timing } = options.leaderElection;
+    election = runLeaderElection(kube, target, timing, {
+      onStartedLeading: () => {
+        stopTriggers();
+        stops = startTriggers();
+      },
+      onStoppedLeading: stopTriggers,
+    }, log ?? ((message) => console.error(`[worker] ${message}`)), options.events);
+  } else if (options.watch !== false) {
+    stops = startTriggers();
+  }
   const running = worker.run();
   const done = running.finally(async () => {
-    for (const stop of stops) stop();
+    await election?.stop();
+    stopTriggers();
     await connection.close();
     // The worker's own connection: once closed, the Temporal runtime is idle and shuts down, which
     // releases its log forwarding (without this the process would not exit after SIGTERM).
@@ -73,7 +106,9 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
     worker,
     done,
     async stop() {
-      for (const stop of stops) stop();
+      // Stop leading and release the Lease before draining, so another worker takes the watches over at once.
+      await election?.stop();
+      stopTriggers();
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await done;
     },

@@ -43,15 +43,18 @@ async function asServiceAccount(namespace: string, name: string): Promise<KubeRe
   return KubeRest.fromFile(await serviceAccountKubeconfig(namespace, name));
 }
 
-/** Runs the worker entry point with a kubeconfig, watching one namespace; returns what it logs so far. */
-function runWorker(kubeconfig: string, watched: string, taskQueue: string): () => string {
+/**
+ * Runs the worker entry point with a kubeconfig, watching one namespace and electing its leader through a Lease
+ * in the release's namespace (as the chart's Deployment does); returns what it logs so far.
+ */
+function runWorker(kubeconfig: string, watched: string, taskQueue: string, leaseNamespace: string): () => string {
   let stderr = '';
   worker = spawn(process.execPath, ['dist/worker/main.js'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH, HOME: process.env.HOME, TEMPORAL_ADDRESS: stack().temporal.address, KUBECONFIG: kubeconfig,
       STEWARD_TASK_QUEUE: taskQueue, STEWARD_WATCH_NAMESPACE: watched, STEWARD_METRICS_PORT: '0', STEWARD_LOG_FORMAT: 'json',
-      STEWARD_EGRESS: 'loopback',
+      STEWARD_EGRESS: 'loopback', STEWARD_LEASE_NAMESPACE: leaseNamespace,
     },
   });
   worker.stderr?.on('data', (chunk: Buffer) => {
@@ -112,7 +115,7 @@ describe('helm install deploy/helm/stellar-steward', () => {
     const watched = await createNamespace('helm-watched');
     install(release, [`namespace.name=${namespace}`, 'rbac.mode=namespaced', `watchNamespaces={${watched}}`]);
     const taskQueue = uniqueName('helm-queue');
-    const log = runWorker(await serviceAccountKubeconfig(namespace, `${release}-stellar-steward`), watched, taskQueue);
+    const log = runWorker(await serviceAccountKubeconfig(namespace, `${release}-stellar-steward`), watched, taskQueue, namespace);
     await eventually(async () => log(), (text) => text.includes('Steward worker running') || worker?.exitCode !== null, 60_000, 'the worker to start');
     expect({ exitCode: worker?.exitCode, log: worker?.exitCode === null ? '' : log() }).toEqual({ exitCode: null, log: '' });
 

@@ -115,6 +115,12 @@ describe('helm template with values', () => {
     expect(envOf(helmTemplate('stellar-steward', set))).toEqual({ ...defaults, ...expected });
   });
 
+  it('runs more worker replicas with replicas=3, each told to elect its leader in its own namespace', () => {
+    const deployment = deploymentOf(helmTemplate('stellar-steward', ['replicas=3'])) as unknown as { spec: { replicas: number } };
+    expect(deployment.spec.replicas).toBe(3);
+    expect(envOf(helmTemplate('stellar-steward', ['replicas=3'])).STEWARD_LEASE_NAMESPACE).toEqual({ fieldRef: { fieldPath: 'metadata.namespace' } });
+  });
+
   it('mounts the TLS Secret read-only where the TLS paths point', () => {
     const spec = deploymentOf(helmTemplate('stellar-steward', ['temporal.tls.secretName=temporal-mtls'])).spec.template.spec;
     expect(spec.volumes).toContainEqual({ name: 'temporal-tls', secret: { secretName: 'temporal-mtls' } });
@@ -146,17 +152,29 @@ describe('helm template with values', () => {
 describe('rbac.mode=namespaced', () => {
   const objects = helmTemplate('stellar-steward', ['rbac.mode=namespaced', 'watchNamespaces={stellar}']);
   const clusterRole = byKey(loadKustomization(deployDir())).get('ClusterRole /stellar-steward') as (KubeObject & { rules: { resources: string[] }[] }) | undefined;
-  const namespacedRules = clusterRole?.rules.filter((rule) => !rule.resources.includes('namespaces'));
+  const namespacedRules = clusterRole?.rules.filter((rule) => !rule.resources.includes('namespaces') && !rule.resources.includes('leases'));
+  const leaseRule = clusterRole?.rules.find((rule) => rule.resources.includes('leases'));
 
   it('grants the ClusterRole’s namespaced rules through a Role and RoleBinding in the watched and the peers namespace', () => {
-    const roles = objects.filter((object) => object.kind === 'Role');
+    const roles = objects.filter((object) => object.kind === 'Role' && object.metadata.name === 'stellar-steward');
     expect(roles.map((role) => role.metadata.namespace).sort()).toEqual(['stellar', 'stellar-system']);
     for (const role of roles) expect(role.rules).toEqual(namespacedRules);
-    const bindings = objects.filter((object) => object.kind === 'RoleBinding');
+    const bindings = objects.filter((object) => object.kind === 'RoleBinding' && object.metadata.name === 'stellar-steward');
     expect(bindings.map((binding) => binding.metadata.namespace).sort()).toEqual(['stellar', 'stellar-system']);
     for (const binding of bindings) {
       expect(binding).toMatchObject({ roleRef: { kind: 'Role', name: 'stellar-steward' }, subjects: [{ kind: 'ServiceAccount', name: 'stellar-steward', namespace: 'stellar-system' }] });
     }
+  });
+
+  it('grants the ClusterRole’s lease rule through a Role in the worker’s own namespace only (leader election)', () => {
+    const chart = helmTemplate('stellar-steward', ['rbac.mode=namespaced', 'watchNamespaces={stellar}', 'namespace.name=steward']);
+    const leaseRoles = chart.filter((object) => object.kind === 'Role' && object.metadata.name === 'stellar-steward-leader-lease');
+    expect(leaseRoles.map((role) => [role.metadata.namespace, role.rules])).toEqual([['steward', [leaseRule]]]);
+    expect(leaseRule).toEqual({ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] });
+    expect(chart.filter((object) => object.kind === 'RoleBinding' && object.metadata.name === 'stellar-steward-leader-lease')).toEqual([
+      expect.objectContaining({ metadata: expect.objectContaining({ namespace: 'steward' }), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'stellar-steward-leader-lease' },
+        subjects: [{ kind: 'ServiceAccount', name: 'stellar-steward', namespace: 'steward' }] }),
+    ]);
   });
 
   it('keeps one cluster-wide permission: reading the peers namespace', () => {

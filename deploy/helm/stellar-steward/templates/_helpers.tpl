@@ -82,6 +82,13 @@ exists; test/unit/helm-chart.test.ts keeps the two equal).
   verbs: [get]
 {{- end -}}
 
+{{/* Leader election among worker replicas: the Lease in the worker's namespace (kube/leader-lease.ts). */}}
+{{- define "stellar-steward.leaseRule" -}}
+- apiGroups: [coordination.k8s.io]
+  resources: [leases]
+  verbs: [get, create, update]
+{{- end -}}
+
 {{/* The one cluster-scoped read: the shared peers ConfigMap's namespace is checked, never created. */}}
 {{- define "stellar-steward.namespaceRule" -}}
 - apiGroups: [""]
