@@ -2,10 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
-import { leasePath } from '../../kube/leader-lease.js';
+import { leasePath, runLeaderElection } from '../../kube/leader-lease.js';
 import type { LeaseSpec } from '../../kube/lease-record.js';
 import { resourceChangedSignal } from '../../workflows/contract.js';
-import { createNamespace, eventually, kube, mergePatch, stack, temporalClient, uniqueName } from './support.js';
+import { microTime } from '../../kube/lease-record.js';
+import { createNamespace, eventually, kube, mergePatch, stack, temporalClient, uniqueName, workerKube } from './support.js';
 
 // Three worker processes (dist/worker/main.js, as the ServiceAccount of the shipped ClusterRole) share one
 // task queue and one Lease: one runs the watches, all run workflows. A short lease (4/3/1 s) keeps the run
@@ -138,5 +139,35 @@ describe('three workers, one leader (a Lease in stellar-system)', () => {
     expect(await exited).toBe(0);
     expect(leader.stderr).toContain('"message":"released Lease stellar-system/');
     expect(await eventually(holder, (identity) => identity === last.identity, 30_000, `${last.identity} to hold the Lease`)).toBe(last.identity);
+  });
+});
+
+describe('runLeaderElection against the API server (as the worker\'s ServiceAccount)', () => {
+  it('a leader that finds another holder in the Lease stops leading at once, leaves it alone, and takes it over once it expires', async () => {
+    const name = uniqueName('lease-taken');
+    const path = leasePath('stellar-system', name);
+    const changes: string[] = [];
+    const election = runLeaderElection(workerKube(), { namespace: 'stellar-system', name, identity: 'a' }, { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 500 },
+      { onStartedLeading: () => changes.push('started'), onStoppedLeading: () => changes.push('stopped') }, (message) => changes.push(`log: ${message}`), () => undefined);
+    try {
+      await eventually(async () => changes, (seen) => seen.includes('started'), 20_000, 'a to lead');
+      // Another writer takes the Lease (as a worker whose clock made a's lease look expired would).
+      await mergePatch(path, { spec: { holderIdentity: 'intruder', renewTime: microTime(Date.now()) } });
+      await eventually(async () => changes, (seen) => seen.includes('stopped'), 20_000, 'a to stop leading');
+      expect(election.isLeader()).toBe(false);
+      expect((await kube().request<Lease>('GET', path)).spec?.holderIdentity).toBe('intruder');
+      // The intruder never renews: after the lease duration a takes it over, counting the transitions.
+      await eventually(async () => changes.filter((change) => change === 'started').length, (count) => count === 2, 20_000, 'a to lead again');
+      expect((await kube().request<Lease>('GET', path)).spec).toEqual(expect.objectContaining({ holderIdentity: 'a', leaseTransitions: 1 }));
+      expect(changes.filter((change) => change.startsWith('log: '))).toEqual([]);
+      // Stopping stops leading first, then releases the Lease: no holder, a one-second duration.
+      await election.stop();
+      expect(changes.at(-1)).toBe('stopped');
+      expect((await kube().request<Lease>('GET', path)).spec).toEqual(expect.objectContaining({ leaseDurationSeconds: 1, leaseTransitions: 1 }));
+      expect((await kube().request<Lease>('GET', path)).spec?.holderIdentity).toBeUndefined();
+    } finally {
+      await election.stop();
+      await kube().delete(path).catch(() => undefined);
+    }
   });
 });
