@@ -118,7 +118,8 @@ describe('helm template with values', () => {
   it('runs more worker replicas with replicas=3, each told to elect its leader in its own namespace', () => {
     const deployment = deploymentOf(helmTemplate('stellar-steward', ['replicas=3'])) as unknown as { spec: { replicas: number } };
     expect(deployment.spec.replicas).toBe(3);
-    expect(envOf(helmTemplate('stellar-steward', ['replicas=3'])).STEWARD_LEASE_NAMESPACE).toEqual({ fieldRef: { fieldPath: 'metadata.namespace' } });
+    const env = envOf(helmTemplate('stellar-steward', ['replicas=3']));
+    expect([env.STEWARD_LEASE_NAMESPACE, env.STEWARD_LEASE_IDENTITY]).toEqual([{ fieldRef: { fieldPath: 'metadata.namespace' } }, { fieldRef: { fieldPath: 'metadata.name' } }]);
   });
 
   it('mounts the TLS Secret read-only where the TLS paths point', () => {
