@@ -69,8 +69,8 @@ export function runLeaderElection(kube: KubeRest, target: LeaseTarget, timing: L
       resolve();
     };
   });
-  const write = async (method: 'POST' | 'PUT', spec: LeaseSpec, timeoutMs: number): Promise<boolean> => {
-    const metadata = { name: target.name, namespace: target.namespace, ...(method === 'PUT' ? { resourceVersion: observed?.resourceVersion } : {}) };
+  const write = async (method: 'POST' | 'PUT', spec: LeaseSpec, timeoutMs: number, resourceVersion = observed?.resourceVersion): Promise<boolean> => {
+    const metadata = { name: target.name, namespace: target.namespace, ...(method === 'PUT' ? { resourceVersion } : {}) };
     const path = method === 'POST' ? leasePath(target.namespace) : leasePath(target.namespace, target.name);
     try {
       const written = await kube.request<Lease>(method, path, {
@@ -135,11 +135,17 @@ export function runLeaderElection(kube: KubeRest, target: LeaseTarget, timing: L
       stopped = true;
       wakeSleeper?.();
       await running;
-      if (!leading) return;
-      leading = false;
-      callbacks.onStoppedLeading();
+      if (leading) {
+        leading = false;
+        callbacks.onStoppedLeading();
+      }
+      // As client-go's release: only a Lease this candidate last saw itself holding (it may have won just as it
+      // was stopped), and guarded by that resourceVersion, so a Lease another has taken since is left alone.
+      if (!observed || observed.spec.holderIdentity !== target.identity) return;
+      const mine = observed;
+      observed = undefined;
       try {
-        const released = observed ? await write('PUT', releasedSpec(observed.spec, Date.now()), timing.renewDeadlineMs) : false;
+        const released = await write('PUT', releasedSpec(mine.spec, Date.now()), timing.renewDeadlineMs, mine.resourceVersion);
         if (released) events(`released ${where}`);
       } catch (error) {
         log(`cannot release ${where} (${(error as Error).message}): another worker takes over once it expires`);
