@@ -40,6 +40,9 @@ export class WorkerProcess {
       env: {
         ...process.env, TEMPORAL_ADDRESS: o.temporalAddress, TEMPORAL_NAMESPACE: o.temporalNamespace, KUBECONFIG: o.kubeconfigPath,
         STEWARD_TASK_QUEUE: o.taskQueue, STEWARD_WATCH_NAMESPACE: o.namespace, STEWARD_METRICS_PORT: '0', STEWARD_LOG_FORMAT: 'json',
+        // One identity for every start, as the pod name is for a container restarted in its pod: a new process
+        // resumes the killed one's Lease at once instead of waiting out the lease duration.
+        STEWARD_LEASE_IDENTITY: `worker-${o.taskQueue}`,
       },
     });
     this.child = child;

@@ -1,4 +1,6 @@
 import { KubeRest } from '../kube/rest.js';
+import { capacityFromEnv } from './capacity-settings.js';
+import { leaderSettingsFromEnv } from './leader-settings.js';
 import { installRuntime, runtimeOptionsFromEnv } from './runtime.js';
 import { startWorkerService } from './service.js';
 import { namespaceScopeFromEnv } from '../kube/namespace-scope.js';
@@ -12,6 +14,8 @@ import { temporalSettings } from './temporal-settings.js';
  * watches and every list; STEWARD_PEERS_NAMESPACE: the stellar-peers ConfigMap's namespace), polls STEWARD_TASK_QUEUE
  * (default stellar-steward), serves Prometheus metrics on STEWARD_METRICS_ADDRESS (default 0.0.0.0:9464;
  * STEWARD_METRICS_PORT=0 turns it off) and logs as STEWARD_LOG_FORMAT (json | text) at STEWARD_LOG_LEVEL.
+ * Of several replicas, only the holder of the Lease runs the watches (STEWARD_LEADER_ELECTION, STEWARD_LEASE_*:
+ * leader-settings.ts); its workflow cache and concurrency come from STEWARD_MAX_* (capacity-settings.ts).
  */
 export async function runWorker(): Promise<void> {
   const runtime = runtimeOptionsFromEnv();
@@ -20,14 +24,20 @@ export async function runWorker(): Promise<void> {
   const kube = KubeRest.fromFile(process.env.KUBECONFIG);
   const { taskQueue, cluster } = stewardScopeFromEnv();
   const scope = namespaceScopeFromEnv();
+  const watch = process.env.STEWARD_WATCH !== 'false';
+  // One Lease per installation: its cluster name and its namespaces (two installations may split a cluster).
+  const leaderElection = watch ? leaderSettingsFromEnv({ cluster, watchNamespace: scope.namespaces.join('-') || undefined }) : undefined;
+  const capacity = capacityFromEnv();
   const service = await startWorkerService({
-    settings, kube, taskQueue, cluster, scope,
-    watch: process.env.STEWARD_WATCH !== 'false',
+    settings, kube, taskQueue, cluster, scope, watch, leaderElection, capacity,
     log: (message) => logger.warn(message, { component: 'watch' }),
+    events: (message) => logger.info(message, { component: 'leader' }),
   });
   logger.info('Steward worker running', {
     component: 'worker', temporal: settings.address, temporalNamespace: settings.namespace, taskQueue, cluster: cluster ?? 'none',
-    kubernetes: kube.server, watching: scope.namespaces.join(',') || 'all namespaces', peersNamespace: scope.peersNamespace, metrics: runtime.metricsAddress ? `http://${runtime.metricsAddress}/metrics` : 'off',
+    kubernetes: kube.server, watching: scope.namespaces.join(',') || 'all namespaces', peersNamespace: scope.peersNamespace, ...capacity,
+    lease: leaderElection ? `${leaderElection.target.namespace}/${leaderElection.target.name}` : 'none (this worker runs the watches)',
+    leaseIdentity: leaderElection?.target.identity, metrics: runtime.metricsAddress ? `http://${runtime.metricsAddress}/metrics` : 'off',
   });
   await service.done;
 }

@@ -4,11 +4,14 @@ import type { HttpClient } from '../activities/http-client.js';
 import { ObjectCache } from '../kube/object-cache.js';
 import type { KubeRest } from '../kube/rest.js';
 import { CLUSTER_SCOPE, type NamespaceScope } from '../kube/namespace-scope.js';
+import { runLeaderElection, type LeaderElection } from '../kube/leader-lease.js';
 import { TASK_QUEUE } from '../domain/names.js';
 import type { ReadOnlyPoolInput, TenantInput, ValidatorSetInput } from '../workflows/contract.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 import { searchAttributesEnabled, withoutSearchAttributes } from './start-options.js';
 import { startPoolTrigger, startReplicaSetTrigger, startTenantTrigger, startValidatorTrigger } from './resource-triggers.js';
+import type { WorkerCapacity } from './capacity-settings.js';
+import type { LeaderSettings } from './leader-settings.js';
 import type { TemporalSettings } from './temporal-settings.js';
 import { createWorker } from './worker.js';
 
@@ -28,9 +31,18 @@ export interface WorkerServiceOptions {
   scope?: NamespaceScope;
   /** Watch the custom resources and signal-with-start their workflows (default true). */
   watch?: boolean;
+  /**
+   * Run the watches only while this worker holds the Lease (several replicas: one runs them, all run
+   * workflows and activities). Absent: this worker runs them from the start, as a lone worker does.
+   */
+  leaderElection?: LeaderSettings;
+  /** The worker's workflow cache and concurrency (default DEFAULT_CAPACITY). */
+  capacity?: WorkerCapacity;
   /** Extra input of the workflows the watches start (the demo shortens intervals). */
   inputDefaults?: { pool?: Partial<ReadOnlyPoolInput>; validators?: Partial<ValidatorSetInput>; tenant?: Partial<TenantInput> };
   log?: (message: string) => void;
+  /** Changes of leadership (default: `log`). */
+  events?: (message: string) => void;
 }
 
 /** A running worker service. */
@@ -49,7 +61,7 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
   const scope = options.scope ?? CLUSTER_SCOPE;
   // One cache for every activity of this worker, in its namespaces: steady passes read it instead of the API.
   const cache = new ObjectCache(kube, { namespaces: scope.namespaces.length > 0 ? scope.namespaces : undefined, maxObjects: cacheMaxObjects(), log: options.log });
-  const worker = await createWorker(settings, { kube, http: options.http, scope, cache }, taskQueue);
+  const worker = await createWorker(settings, { kube, http: options.http, scope, cache }, taskQueue, options.capacity);
   const connection = await Connection.connect(settings.connection);
   const client = new Client({ connection, namespace: settings.namespace });
   const { log, cluster } = options;
@@ -64,15 +76,36 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
       withoutSearchAttributes();
     }
   }
-  const stops = options.watch === false ? [] : [
+  // Each start of the triggers lists every collection first, so a new leader considers every resource:
+  // missing workflows start, running ones are woken, and no change made without a leader is lost.
+  const startTriggers = (): (() => void)[] => [
     startPoolTrigger(kube, client, { taskQueue, cluster, namespaces, inputDefaults: options.inputDefaults?.pool, log }),
     startValidatorTrigger(kube, client, { taskQueue, cluster, namespaces, inputDefaults: options.inputDefaults?.validators, log }),
     startReplicaSetTrigger(kube, client, { taskQueue, cluster, namespaces, log }),
     startTenantTrigger(kube, client, { taskQueue, cluster, namespaces, inputDefaults: options.inputDefaults?.tenant, log }),
   ];
+  let stops: (() => void)[] = [];
+  const stopTriggers = (): void => {
+    for (const stop of stops) stop();
+    stops = [];
+  };
+  let election: LeaderElection | undefined;
+  if (options.watch !== false && options.leaderElection) {
+    const { target, timing } = options.leaderElection;
+    election = runLeaderElection(kube, target, timing, {
+      onStartedLeading: () => {
+        stopTriggers();
+        stops = startTriggers();
+      },
+      onStoppedLeading: stopTriggers,
+    }, log ?? ((message) => console.error(`[worker] ${message}`)), options.events);
+  } else if (options.watch !== false) {
+    stops = startTriggers();
+  }
   const running = worker.run();
   const done = running.finally(async () => {
-    for (const stop of stops) stop();
+    await election?.stop();
+    stopTriggers();
     cache.stop();
     await connection.close();
     // The worker's own connection: once closed, the Temporal runtime is idle and shuts down, which
@@ -83,7 +116,9 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
     worker,
     done,
     async stop() {
-      for (const stop of stops) stop();
+      // Stop leading and release the Lease before draining, so another worker takes the watches over at once.
+      await election?.stop();
+      stopTriggers();
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await done;
     },

@@ -126,7 +126,7 @@ describe('helm install deploy/helm/stellar-steward', () => {
     const watched = await createNamespace('helm-watched');
     install(release, [`namespace.name=${namespace}`, 'rbac.mode=namespaced', `watchNamespaces={${watched}}`]);
     const taskQueue = uniqueName('helm-queue');
-    const log = await runWorker(await serviceAccountKubeconfig(namespace, `${release}-stellar-steward`), taskQueue, { STEWARD_WATCH_NAMESPACE: watched });
+    const log = await runWorker(await serviceAccountKubeconfig(namespace, `${release}-stellar-steward`), taskQueue, { STEWARD_WATCH_NAMESPACE: watched, STEWARD_LEASE_NAMESPACE: namespace });
 
     workflows.push(`tenant/${watched}/t`);
     await kube().apply(`/apis/rustfs.com/v1alpha1/namespaces/${watched}/tenants/t`, {
@@ -151,7 +151,7 @@ describe('helm install deploy/helm/stellar-steward', () => {
     install(release, [`namespace.name=${namespace}`, 'rbac.mode=namespaced', `watchNamespaces={${teamA},${teamB}}`, `peersNamespace=${peers}`]);
     const taskQueue = uniqueName('helm-queue');
     const log = await runWorker(await serviceAccountKubeconfig(namespace, `${release}-stellar-steward`), taskQueue, {
-      STEWARD_WATCH_NAMESPACES: `${teamA},${teamB}`, STEWARD_PEERS_NAMESPACE: peers,
+      STEWARD_WATCH_NAMESPACES: `${teamA},${teamB}`, STEWARD_PEERS_NAMESPACE: peers, STEWARD_LEASE_NAMESPACE: namespace,
     });
 
     // The same resources in each namespace: a pool, and a validator of one network (its own, so no other

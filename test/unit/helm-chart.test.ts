@@ -118,6 +118,13 @@ describe('helm template with values', () => {
     expect(envOf(helmTemplate('stellar-steward', set))).toEqual({ ...defaults, ...expected });
   });
 
+  it('runs more worker replicas with replicas=3, each told to elect its leader in its own namespace', () => {
+    const deployment = deploymentOf(helmTemplate('stellar-steward', ['replicas=3'])) as unknown as { spec: { replicas: number } };
+    expect(deployment.spec.replicas).toBe(3);
+    const env = envOf(helmTemplate('stellar-steward', ['replicas=3']));
+    expect([env.STEWARD_LEASE_NAMESPACE, env.STEWARD_LEASE_IDENTITY]).toEqual([{ fieldRef: { fieldPath: 'metadata.namespace' } }, { fieldRef: { fieldPath: 'metadata.name' } }]);
+  });
+
   it('mounts the TLS Secret read-only where the TLS paths point', () => {
     const spec = deploymentOf(helmTemplate('stellar-steward', ['temporal.tls.secretName=temporal-mtls'])).spec.template.spec;
     expect(spec.volumes).toContainEqual({ name: 'temporal-tls', secret: { secretName: 'temporal-mtls' } });
@@ -148,10 +155,11 @@ describe('helm template with values', () => {
 
 describe('rbac.mode=namespaced', () => {
   const clusterRole = byKey(loadKustomization(deployDir())).get('ClusterRole /stellar-steward') as (KubeObject & { rules: { resources: string[] }[] }) | undefined;
-  const namespacedRules = clusterRole?.rules.filter((rule) => !rule.resources.includes('namespaces'));
+  const namespacedRules = clusterRole?.rules.filter((rule) => !rule.resources.includes('namespaces') && !rule.resources.includes('leases'));
+  const leaseRule = clusterRole?.rules.find((rule) => rule.resources.includes('leases'));
   const peersRules = [{ apiGroups: [''], resources: ['configmaps'], resourceNames: ['stellar-peers'], verbs: ['get', 'create', 'patch'] }];
   const rulesByNamespace = (objects: KubeObject[]) =>
-    Object.fromEntries(objects.filter((object) => object.kind === 'Role').map((role) => [role.metadata.namespace, role.rules]));
+    Object.fromEntries(objects.filter((object) => object.kind === 'Role' && object.metadata.name === 'stellar-steward').map((role) => [role.metadata.namespace, role.rules]));
 
   it.each<[string, string[], Record<string, unknown>]>([
     ['one watched namespace', ['watchNamespaces={stellar}'], { stellar: namespacedRules, 'stellar-system': peersRules }],
@@ -161,11 +169,22 @@ describe('rbac.mode=namespaced', () => {
   ])('with %s: the ClusterRole’s namespaced rules in each watched namespace, only the stellar-peers ConfigMap in the peers namespace', (_what, set, expected) => {
     const objects = helmTemplate('stellar-steward', ['rbac.mode=namespaced', ...set]);
     expect(rulesByNamespace(objects)).toEqual(expected);
-    const bindings = objects.filter((object) => object.kind === 'RoleBinding');
+    const bindings = objects.filter((object) => object.kind === 'RoleBinding' && object.metadata.name === 'stellar-steward');
     expect(bindings.map((binding) => binding.metadata.namespace).sort()).toEqual(Object.keys(expected).sort());
     for (const binding of bindings) {
       expect(binding).toMatchObject({ roleRef: { kind: 'Role', name: 'stellar-steward' }, subjects: [{ kind: 'ServiceAccount', name: 'stellar-steward', namespace: 'stellar-system' }] });
     }
+  });
+
+  it('grants the ClusterRole’s lease rule through a Role in the worker’s own namespace only (leader election)', () => {
+    const chart = helmTemplate('stellar-steward', ['rbac.mode=namespaced', 'watchNamespaces={stellar}', 'namespace.name=steward']);
+    const leaseRoles = chart.filter((object) => object.kind === 'Role' && object.metadata.name === 'stellar-steward-leader-lease');
+    expect(leaseRoles.map((role) => [role.metadata.namespace, role.rules])).toEqual([['steward', [leaseRule]]]);
+    expect(leaseRule).toEqual({ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] });
+    expect(chart.filter((object) => object.kind === 'RoleBinding' && object.metadata.name === 'stellar-steward-leader-lease')).toEqual([
+      expect.objectContaining({ metadata: expect.objectContaining({ namespace: 'steward' }), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'stellar-steward-leader-lease' },
+        subjects: [{ kind: 'ServiceAccount', name: 'stellar-steward', namespace: 'steward' }] }),
+    ]);
   });
 
   it.each([

@@ -96,6 +96,13 @@ object is authorized as create, with its name (kubernetes.io/docs/reference/usin
   verbs: [get, create, patch]
 {{- end -}}
 
+{{/* Leader election among worker replicas: the Lease in the worker's namespace (kube/leader-lease.ts). */}}
+{{- define "stellar-steward.leaseRule" -}}
+- apiGroups: [coordination.k8s.io]
+  resources: [leases]
+  verbs: [get, create, update]
+{{- end -}}
+
 {{/* The one cluster-scoped read: the shared peers ConfigMap's namespace is checked, never created. */}}
 {{- define "stellar-steward.namespaceRule" -}}
 - apiGroups: [""]

@@ -1,0 +1,50 @@
+/**
+ * How much a worker holds in memory and runs at once: the settings of the Temporal worker that bound its
+ * memory (the workflow cache) and its concurrency.
+ */
+export interface WorkerCapacity {
+  /**
+   * Workflows kept in the sticky cache (the SDK's maxCachedWorkflows). A cached workflow's next task runs on
+   * this worker without replaying its history; one that fell out is replayed from its history on its next
+   * task (a run's history is bounded by continue-as-new). Each costs its V8 state, about 1-2 MiB.
+   */
+  maxCachedWorkflows: number;
+  /** Workflow tasks run at once (maxConcurrentWorkflowTaskExecutions); at most maxCachedWorkflows. */
+  maxConcurrentWorkflowTasks: number;
+  /** Activities run at once (maxConcurrentActivityTaskExecutions): each holds the objects it read and its probes. */
+  maxConcurrentActivities: number;
+}
+
+/**
+ * Sized for 1,000 workflows in a 1 GiB container: 300 cached workflows (about 2 MiB each, from the worker's
+ * RSS growth per pool measured in issue 15) beside the worker's ~350 MiB base; the 700 others replay a short
+ * history on their next wake-up. 20 workflow tasks and 50 activities at once (the SDK's defaults are 40 and
+ * 100) keep the peak of in-flight objects and probe responses within the same budget.
+ */
+export const DEFAULT_CAPACITY: WorkerCapacity = { maxCachedWorkflows: 300, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 50 };
+
+/**
+ * The capacity from STEWARD_MAX_CACHED_WORKFLOWS, STEWARD_MAX_CONCURRENT_WORKFLOW_TASKS and
+ * STEWARD_MAX_CONCURRENT_ACTIVITIES (defaults in DEFAULT_CAPACITY). Throws naming the variable that is not a
+ * whole number in range: the cache holds 0 (off) or at least 2 workflows, workflow tasks are 2 or more and,
+ * with a cache, no more than it holds (the SDK's own rules, which it would otherwise correct silently).
+ */
+export function capacityFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerCapacity {
+  const maxCachedWorkflows = count(env, 'STEWARD_MAX_CACHED_WORKFLOWS', DEFAULT_CAPACITY.maxCachedWorkflows, 0);
+  if (maxCachedWorkflows === 1) throw new Error('STEWARD_MAX_CACHED_WORKFLOWS=1: use 0 (no cache) or at least 2');
+  const defaultTasks = maxCachedWorkflows ? Math.min(DEFAULT_CAPACITY.maxConcurrentWorkflowTasks, maxCachedWorkflows) : DEFAULT_CAPACITY.maxConcurrentWorkflowTasks;
+  const maxConcurrentWorkflowTasks = count(env, 'STEWARD_MAX_CONCURRENT_WORKFLOW_TASKS', defaultTasks, 2);
+  if (maxCachedWorkflows && maxConcurrentWorkflowTasks > maxCachedWorkflows) {
+    throw new Error(`STEWARD_MAX_CONCURRENT_WORKFLOW_TASKS=${maxConcurrentWorkflowTasks} exceeds STEWARD_MAX_CACHED_WORKFLOWS=${maxCachedWorkflows}: ` +
+      'a workflow task runs on a cached workflow; lower the first or raise the second');
+  }
+  const maxConcurrentActivities = count(env, 'STEWARD_MAX_CONCURRENT_ACTIVITIES', DEFAULT_CAPACITY.maxConcurrentActivities, 1);
+  return { maxCachedWorkflows, maxConcurrentWorkflowTasks, maxConcurrentActivities };
+}
+
+function count(env: NodeJS.ProcessEnv, variable: string, fallback: number, minimum: number): number {
+  const text = env[variable];
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text.trim()) || Number(text) < minimum) throw new Error(`${variable}=${text} is not a whole number of at least ${minimum}`);
+  return Number(text);
+}
