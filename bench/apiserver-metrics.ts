@@ -1,0 +1,57 @@
+// kube-apiserver's own request counter (`apiserver_request_total` on /metrics), read as text: the scale
+// benchmark counts API requests per steady iteration from it, whichever client makes them.
+import https from 'node:https';
+import type { KubeRest } from '../kube/rest.js';
+
+/** Requests counted per verb (GET, LIST, PATCH, WATCH, ...). */
+export type RequestsByVerb = Record<string, number>;
+
+/**
+ * Sums the `apiserver_request_total` samples of a Prometheus text exposition by their `verb` label (the
+ * other labels, resource, code, component..., are added up).
+ */
+export function requestsByVerb(text: string): RequestsByVerb {
+  const totals: RequestsByVerb = {};
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('apiserver_request_total{')) continue;
+    const verb = /[{,]verb="([^"]*)"/.exec(line)?.[1];
+    const value = Number(line.slice(line.lastIndexOf('}') + 1).trim().split(' ')[0]);
+    if (verb === undefined || !Number.isFinite(value)) continue;
+    totals[verb] = (totals[verb] ?? 0) + value;
+  }
+  return totals;
+}
+
+/** The requests made between two readings, per verb, without WATCH (a watch is one long request, not work per iteration). */
+export function requestDelta(before: RequestsByVerb, after: RequestsByVerb): RequestsByVerb {
+  const delta: RequestsByVerb = {};
+  for (const [verb, count] of Object.entries(after)) {
+    if (verb === 'WATCH') continue;
+    const added = count - (before[verb] ?? 0);
+    if (added > 0) delta[verb] = added;
+  }
+  return delta;
+}
+
+/** GET /metrics of the API server with the kubeconfig's credentials (the admin user may read it). */
+export async function apiserverRequests(kube: KubeRest): Promise<RequestsByVerb> {
+  const url = new URL('/metrics', kube.server);
+  const options: https.RequestOptions = { method: 'GET', headers: { Accept: 'text/plain' } };
+  await kube.config.applyToHTTPSOptions(options);
+  const text = await new Promise<string>((resolve, reject) => {
+    const request = https.request(url, { ...options, timeout: 30_000 }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        if ((response.statusCode ?? 0) >= 400) reject(new Error(`GET ${url.href}: ${response.statusCode}: ${body.slice(0, 200)}`));
+        else resolve(body);
+      });
+      response.on('error', reject);
+    });
+    request.on('timeout', () => request.destroy(new Error(`GET ${url.href}: no answer within 30 s`)));
+    request.on('error', reject);
+    request.end();
+  });
+  return requestsByVerb(text);
+}
