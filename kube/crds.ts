@@ -5,7 +5,7 @@ import type { KubeRest } from './rest.js';
 
 /** The directory of the project's CRD manifests. */
 export function crdDir(): string {
-  return path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..', 'crds');
+  return path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'crds');
 }
 
 interface Crd {
