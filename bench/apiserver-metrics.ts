@@ -55,3 +55,16 @@ export async function apiserverRequests(kube: KubeRest): Promise<RequestsByVerb>
   });
   return requestsByVerb(text);
 }
+
+/**
+ * `delta` less what the cluster does by itself in `seconds` at `backgroundPerSecond` (node leases, the
+ * controllers' resyncs, measured with no fleet running), never below zero per verb.
+ */
+export function netOfBackground(delta: RequestsByVerb, backgroundPerSecond: RequestsByVerb, seconds: number): RequestsByVerb {
+  const net: RequestsByVerb = {};
+  for (const [verb, count] of Object.entries(delta)) {
+    const left = count - (backgroundPerSecond[verb] ?? 0) * seconds;
+    if (left > 0) net[verb] = left;
+  }
+  return net;
+}

@@ -1,9 +1,12 @@
 // What the scale benchmark reads at both ends of a steady window: every workflow's iteration count (its
 // status query) and, for a sample of pools, the history events written in between with their encoded size.
 import type { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import type { QueryDefinition } from '@temporalio/common';
 import { mapLimit } from './scale-fleet.js';
+
+type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
+const { HistoryEvent } = proto.temporal.api.history.v1;
 
 /** A workflow to count, and the query that reports its `iterations`. */
 export interface Counted {
@@ -20,7 +23,7 @@ export interface Reading {
   atMs: number;
   runId?: string;
   /** History events of the run so far, for the sample only. */
-  events?: temporal.api.history.v1.IHistoryEvent[];
+  events?: HistoryEvent[];
 }
 
 /** Queries every workflow (at most 16 at a time) and reads the sample's histories; by workflow id. */
@@ -92,7 +95,7 @@ export function historyGrowth(before: ReadonlyMap<string, Reading>, after: Reado
     }
     const added = last.events.slice(first.events.length);
     growth.events += added.length;
-    growth.bytes += added.reduce((sum, event) => sum + temporal.api.history.v1.HistoryEvent.encode(event).finish().length, 0);
+    growth.bytes += added.reduce((sum, event) => sum + HistoryEvent.encode(event).finish().length, 0);
     growth.iterations += last.iterations - first.iterations;
   }
   return growth;

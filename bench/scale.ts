@@ -12,7 +12,7 @@ import { KubeRest } from '../kube/rest.js';
 import { ensureFakeNodes, podNetworkOctet } from '../stack/control-plane/cluster-objects.js';
 import { runningPid } from '../stack/process.js';
 import { peersQuery, statusQuery, tenantStatusQuery } from '../workflows/contract.js';
-import { apiserverRequests, requestDelta } from './apiserver-metrics.js';
+import { apiserverRequests, netOfBackground, requestDelta, type RequestsByVerb } from './apiserver-metrics.js';
 import { benchStack, stackNote, until } from './bench-stack.js';
 import { sampleProcess, type ProcSample } from './proc-stats.js';
 import { fleetPods, mapLimit, ScaleFleet } from './scale-fleet.js';
@@ -42,6 +42,7 @@ process.env.STEWARD_CA_BUNDLE = simulator.caBundle;
 const temporalPid = info.temporal.external ? undefined : runningPid(info.stateDir, 'temporal');
 const apiserverPid = info.kube.external ? undefined : runningPid(path.join(info.stateDir, 'kube'), 'kube-apiserver');
 
+const background = await backgroundRequests(plan.smoke ? 3 : 30);
 const rows: ScaleRow[] = [];
 for (const [index, pools] of plan.pools.entries()) {
   rows.push(await run(pools, plan.intervals[index] as number));
@@ -49,7 +50,7 @@ for (const [index, pools] of plan.pools.entries()) {
 console.log(`\n${scaleTable(rows)}\n`);
 console.log('CPU from /proc/<pid>/stat (utime+stime) over the steady window, divided by the iterations of every workflow in it;');
 console.log(`history from ${HISTORY_SAMPLE} sampled pools (protobuf-encoded events); API requests from kube-apiserver's apiserver_request_total`);
-console.log('without WATCH, from every client (controller-manager, scheduler and KWOK included); RSS from VmHWM (peak) and VmRSS (end).');
+console.log(`without WATCH, from every client, less the idle cluster's own rate measured first (${rates(background)}); RSS from VmHWM (peak) and VmRSS (end).`);
 await connection.close();
 console.log(stackNote());
 
@@ -69,7 +70,7 @@ async function run(pools: number, intervalSeconds: number): Promise<ScaleRow> {
   await worker.ready(300_000);
   log(`${label}: worker ${worker.pid} polls; waiting for the fleet (its log: ${path.join(info.stateDir, `${namespace}-worker.log`)})`);
   try {
-    await settle(fleet, label, 180_000 + 600 * fleetPods(size));
+    await settle(fleet, label, 300_000 + 1000 * fleetPods(size));
     // One more interval, so that every workflow is past its first (writing) iterations.
     await sleep(intervalSeconds * 1000);
     const row = await measure(fleet, worker, label, intervalSeconds);
@@ -105,7 +106,7 @@ async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, 
   log(`${label}: window ${((t1 - t0) / 1000).toFixed(0)} s, second sweep ${((performance.now() - sweepStarted) / 1000).toFixed(1)} s; ` +
     `${iterations.counted} iterations between the sweeps, ${iterations.estimated.toFixed(0)} in the window; ${iterations.skipped} workflows skipped (new run or unread)`);
   if (iterations.estimated <= 0) throw new Error(`${label}: no iteration in the steady window: the workflows are not running (see the worker log)`);
-  const delta = requestDelta(requests0, requests1);
+  const delta = netOfBackground(requestDelta(requests0, requests1), background, (t1 - t0) / 1000);
   const perIteration = (value: number): number => value / iterations.estimated;
   const cpu = (name: keyof typeof pids): number | undefined => {
     const [a, b] = [cpu0[name], cpu1[name]];
@@ -138,6 +139,20 @@ async function specChanges(fleet: ScaleFleet, label: string): Promise<number[]> 
   }
   log(`${label}: ${latencies.length} spec changes timed`);
   return latencies;
+}
+
+/** API requests per second of the cluster with no fleet and no worker of ours (node leases, controllers), by verb. */
+async function backgroundRequests(seconds: number): Promise<RequestsByVerb> {
+  const before = await apiserverRequests(kube);
+  await sleep(seconds * 1000);
+  const delta = requestDelta(before, await apiserverRequests(kube));
+  const perSecond = Object.fromEntries(Object.entries(delta).map(([verb, n]) => [verb, n / seconds]));
+  log(`idle cluster over ${seconds} s: ${rates(perSecond)}`);
+  return perSecond;
+}
+
+function rates(perSecond: RequestsByVerb): string {
+  return Object.entries(perSecond).map(([verb, n]) => `${verb} ${n.toFixed(2)}/s`).join(', ') || 'no requests';
 }
 
 function readAll(pids: Record<string, number | undefined>): Record<string, ProcSample | undefined> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { temporal } from '@temporalio/proto';
-import { requestDelta, requestsByVerb } from '../../bench/apiserver-metrics.js';
+import proto from '@temporalio/proto';
+import { netOfBackground, requestDelta, requestsByVerb } from '../../bench/apiserver-metrics.js';
 import { statCpuTicks, statusKiB } from '../../bench/proc-stats.js';
 import { fleetPods, mapLimit, validatorNetworks } from '../../bench/scale-fleet.js';
 import { scalePlan, scaleTable, type ScaleRow } from '../../bench/scale-report.js';
@@ -52,6 +52,14 @@ describe('apiserver_request_total', () => {
   ])('delta: %s', (_, before, after, delta) => {
     expect(requestDelta(before, after)).toEqual(delta);
   });
+
+  it.each([
+    ['takes the background rate times the window off each verb', { GET: 100, PUT: 12 }, { PUT: 0.2 }, 60, { GET: 100 }],
+    ['keeps what exceeds the background', { PUT: 20 }, { PUT: 0.2 }, 60, { PUT: 8 }],
+    ['no background: unchanged', { LIST: 3 }, {}, 60, { LIST: 3 }],
+  ])('net of background: %s', (_, delta, background, seconds, net) => {
+    expect(netOfBackground(delta, background, seconds)).toEqual(net);
+  });
 });
 
 describe('iterations in the steady window', () => {
@@ -73,7 +81,8 @@ describe('iterations in the steady window', () => {
 });
 
 describe('history growth of the sample', () => {
-  const event = (id: number): temporal.api.history.v1.IHistoryEvent => ({ eventType: temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_FIRED, timerFiredEventAttributes: { timerId: `timer-${id}` } });
+  const { temporal } = proto;
+  const event = (id: number): proto.temporal.api.history.v1.IHistoryEvent => ({ eventType: temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_FIRED, timerFiredEventAttributes: { timerId: `timer-${id}` } });
   const size = (id: number): number => temporal.api.history.v1.HistoryEvent.encode(event(id)).finish().length;
 
   it('counts the events added to the same run, their encoded bytes, and the sample’s iterations', () => {
