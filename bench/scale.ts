@@ -159,7 +159,7 @@ function readAll(pids: Record<string, number | undefined>): Record<string, ProcS
   return Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, pid === undefined ? undefined : sampleProcess(pid)]));
 }
 
-/** Waits until every pool is Ready, every StatefulSet ready and every stellar-core pod served by the simulator, printing progress. */
+/** Waits until every StatefulSet is ready and every stellar-core pod served by the simulator (see `ScaleFleet.settled`), printing progress. */
 async function settle(fleet: ScaleFleet, label: string, timeoutMs: number): Promise<void> {
   const started = performance.now();
   let shown = '';

@@ -2,7 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import proto from '@temporalio/proto';
 import { netOfBackground, requestDelta, requestsByVerb } from '../../bench/apiserver-metrics.js';
 import { statCpuTicks, statusKiB } from '../../bench/proc-stats.js';
-import { fleetPods, mapLimit, validatorNetworks } from '../../bench/scale-fleet.js';
+import { fleetPods, mapLimit, ScaleFleet, validatorNetworks } from '../../bench/scale-fleet.js';
+import type { KubeRest } from '../../kube/rest.js';
+import { serviceRange } from '../../stack/control-plane/control-plane.js';
 import { scalePlan, scaleTable, type ScaleRow } from '../../bench/scale-report.js';
 import { historyGrowth, windowIterations, type Reading } from '../../bench/scale-window.js';
 
@@ -129,6 +131,22 @@ describe('the scale fleet and table', () => {
     expect(sets.map((set) => set.names.length)).toEqual(sizes);
     expect(new Set(sets.flatMap((set) => set.names)).size).toBe(validators);
     expect(new Set(sets.map((set) => set.network)).size).toBe(sets.length);
+  });
+
+  it.each([
+    ['everything up, pools not all Ready (a replica not fresh for a pass)', { poolsReady: 280, statefulSetsReady: 500, statefulSets: 500, podsServed: 400 }, true],
+    ['a StatefulSet not ready yet', { poolsReady: 300, statefulSetsReady: 499, statefulSets: 500, podsServed: 400 }, false],
+    ['a stellar-core pod the simulator does not serve yet', { poolsReady: 300, statefulSetsReady: 500, statefulSets: 500, podsServed: 399 }, false],
+  ])('settled: %s', (_, progress, settled) => {
+    const fleet = new ScaleFleet({} as KubeRest, 'ns', { pools: 300, tenants: 100, validators: 100 }, { intervalSeconds: 60, archiveUrl: '', simulatorUrl: '' });
+    expect(fleet.settled(progress)).toBe(settled);
+  });
+
+  it('the stack has a Service address for every pool of the largest run, and keeps the old range inside', () => {
+    const [base, bits] = serviceRange(7).cidr.split('/');
+    expect(2 ** (32 - Number(bits)) - 2).toBeGreaterThanOrEqual(1000 + 200);
+    expect(base).toBe('127.7.240.0');
+    expect(Number(bits)).toBe(20); // 127.7.240.0-127.7.255.255 holds the former 127.7.250.0/24
   });
 
   it('counts one pod per pool, tenant and validator', () => {
