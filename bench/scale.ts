@@ -44,10 +44,20 @@ const apiserverPid = info.kube.external ? undefined : runningPid(path.join(info.
 
 const background = await backgroundRequests(plan.smoke ? 3 : 30);
 const rows: ScaleRow[] = [];
+const stopped: string[] = [];
 for (const [index, pools] of plan.pools.entries()) {
-  rows.push(await run(pools, plan.intervals[index] as number));
+  try {
+    rows.push(await run(pools, plan.intervals[index] as number));
+    log(`results so far:\n${scaleTable(rows)}`);
+  } catch (error) {
+    // A run that cannot finish (what stopped it is the finding) does not cost the others their rows.
+    stopped.push(`N=${pools}: ${(error as Error).message}`);
+    log(`N=${pools} stopped: ${(error as Error).message}`);
+  }
 }
 console.log(`\n${scaleTable(rows)}\n`);
+for (const line of stopped) console.log(`! ${line}`);
+process.exitCode = stopped.length > 0 ? 1 : 0;
 console.log('CPU from /proc/<pid>/stat (utime+stime) over the steady window, divided by the iterations of every workflow in it;');
 console.log(`history from ${HISTORY_SAMPLE} sampled pools (protobuf-encoded events); API requests from kube-apiserver's apiserver_request_total`);
 console.log(`without WATCH, from every client, less the idle cluster's own rate measured first (${rates(background)}); RSS from VmHWM (peak) and VmRSS (end).`);
