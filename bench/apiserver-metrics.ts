@@ -7,34 +7,42 @@ import type { KubeRest } from '../kube/rest.js';
 export type RequestsByVerb = Record<string, number>;
 
 /**
- * Sums the `apiserver_request_total` samples of a Prometheus text exposition by their `verb` label (the
- * other labels, resource, code, component..., are added up).
+ * Sums the `apiserver_request_total` samples of a Prometheus text exposition by `key` of their labels (by
+ * default the verb: the other labels, resource, code, component..., are added up).
  */
-export function requestsByVerb(text: string): RequestsByVerb {
+export function requestsByVerb(text: string, key: (labels: Record<string, string>) => string = (labels) => labels.verb ?? ''): RequestsByVerb {
   const totals: RequestsByVerb = {};
   for (const line of text.split('\n')) {
     if (!line.startsWith('apiserver_request_total{')) continue;
-    const verb = /[{,]verb="([^"]*)"/.exec(line)?.[1];
-    const value = Number(line.slice(line.lastIndexOf('}') + 1).trim().split(' ')[0]);
-    if (verb === undefined || !Number.isFinite(value)) continue;
-    totals[verb] = (totals[verb] ?? 0) + value;
+    const close = line.lastIndexOf('}');
+    const labels = Object.fromEntries([...line.slice(0, close).matchAll(/([a-z_]+)="([^"]*)"/g)].map((m) => [m[1] as string, m[2] as string]));
+    const value = Number(line.slice(close + 1).trim().split(' ')[0]);
+    if (labels.verb === undefined || !Number.isFinite(value)) continue;
+    const name = key(labels);
+    totals[name] = (totals[name] ?? 0) + value;
   }
   return totals;
+}
+
+/** The key of `requestsByVerb` that tells requests apart by verb and resource: `PUT pods/status`. */
+export function verbAndResource(labels: Record<string, string>): string {
+  const resource = labels.resource ? `${labels.resource}${labels.subresource ? `/${labels.subresource}` : ''}` : 'non-resource';
+  return `${labels.verb} ${resource}`;
 }
 
 /** The requests made between two readings, per verb, without WATCH (a watch is one long request, not work per iteration). */
 export function requestDelta(before: RequestsByVerb, after: RequestsByVerb): RequestsByVerb {
   const delta: RequestsByVerb = {};
   for (const [verb, count] of Object.entries(after)) {
-    if (verb === 'WATCH') continue;
+    if (verb === 'WATCH' || verb.startsWith('WATCH ')) continue;
     const added = count - (before[verb] ?? 0);
     if (added > 0) delta[verb] = added;
   }
   return delta;
 }
 
-/** GET /metrics of the API server with the kubeconfig's credentials (the admin user may read it). */
-export async function apiserverRequests(kube: KubeRest): Promise<RequestsByVerb> {
+/** GET /metrics of the API server with the kubeconfig's credentials (the admin user may read it), summed as `requestsByVerb`. */
+export async function apiserverRequests(kube: KubeRest, key?: (labels: Record<string, string>) => string): Promise<RequestsByVerb> {
   const url = new URL('/metrics', kube.server);
   const options: https.RequestOptions = { method: 'GET', headers: { Accept: 'text/plain' } };
   await kube.config.applyToHTTPSOptions(options);
@@ -53,7 +61,7 @@ export async function apiserverRequests(kube: KubeRest): Promise<RequestsByVerb>
     request.on('error', reject);
     request.end();
   });
-  return requestsByVerb(text);
+  return requestsByVerb(text, key);
 }
 
 /**

@@ -12,7 +12,7 @@ import { KubeRest } from '../kube/rest.js';
 import { ensureFakeNodes, podNetworkOctet } from '../stack/control-plane/cluster-objects.js';
 import { runningPid } from '../stack/process.js';
 import { peersQuery, statusQuery, tenantStatusQuery } from '../workflows/contract.js';
-import { apiserverRequests, netOfBackground, requestDelta, type RequestsByVerb } from './apiserver-metrics.js';
+import { apiserverRequests, netOfBackground, requestDelta, verbAndResource, type RequestsByVerb } from './apiserver-metrics.js';
 import { benchStack, stackNote, until } from './bench-stack.js';
 import { sampleProcess, type ProcSample } from './proc-stats.js';
 import { fleetPods, mapLimit, ScaleFleet } from './scale-fleet.js';
@@ -102,13 +102,13 @@ async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, 
   let sweepStarted = performance.now();
   const before = await sweep(client, counted);
   log(`${label}: first sweep of ${counted.length} workflows in ${((performance.now() - sweepStarted) / 1000).toFixed(1)} s; steady window of ${plan.steadyIterations} intervals starts`);
-  const requests0 = await apiserverRequests(kube);
+  const requests0 = await apiserverRequests(kube, verbAndResource);
   const cpu0 = readAll(pids);
   const t0 = performance.now();
   await sleep(plan.steadyIterations * intervalSeconds * 1000);
   const t1 = performance.now();
   const cpu1 = readAll(pids);
-  const requests1 = await apiserverRequests(kube);
+  const requests1 = await apiserverRequests(kube, verbAndResource);
   sweepStarted = performance.now();
   const after = await sweep(client, counted);
   const iterations = windowIterations(before, after, t1 - t0);
@@ -116,7 +116,9 @@ async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, 
   log(`${label}: window ${((t1 - t0) / 1000).toFixed(0)} s, second sweep ${((performance.now() - sweepStarted) / 1000).toFixed(1)} s; ` +
     `${iterations.counted} iterations between the sweeps, ${iterations.estimated.toFixed(0)} in the window; ${iterations.skipped} workflows skipped (new run or unread)`);
   if (iterations.estimated <= 0) throw new Error(`${label}: no iteration in the steady window: the workflows are not running (see the worker log)`);
-  const delta = netOfBackground(requestDelta(requests0, requests1), background, (t1 - t0) / 1000);
+  const byResource = netOfBackground(requestDelta(requests0, requests1), background, (t1 - t0) / 1000);
+  const delta = sumByVerb(byResource);
+  log(`${label}: API requests per iteration by resource: ${rates(Object.fromEntries(Object.entries(byResource).map(([key, n]) => [key, n / iterations.estimated])), '')}`);
   const perIteration = (value: number): number => value / iterations.estimated;
   const cpu = (name: keyof typeof pids): number | undefined => {
     const [a, b] = [cpu0[name], cpu1[name]];
@@ -153,16 +155,26 @@ async function specChanges(fleet: ScaleFleet, label: string): Promise<number[]> 
 
 /** API requests per second of the cluster with no fleet and no worker of ours (node leases, controllers), by verb. */
 async function backgroundRequests(seconds: number): Promise<RequestsByVerb> {
-  const before = await apiserverRequests(kube);
+  const before = await apiserverRequests(kube, verbAndResource);
   await sleep(seconds * 1000);
-  const delta = requestDelta(before, await apiserverRequests(kube));
+  const delta = requestDelta(before, await apiserverRequests(kube, verbAndResource));
   const perSecond = Object.fromEntries(Object.entries(delta).map(([verb, n]) => [verb, n / seconds]));
   log(`idle cluster over ${seconds} s: ${rates(perSecond)}`);
   return perSecond;
 }
 
-function rates(perSecond: RequestsByVerb): string {
-  return Object.entries(perSecond).map(([verb, n]) => `${verb} ${n.toFixed(2)}/s`).join(', ') || 'no requests';
+function rates(counts: RequestsByVerb, unit = '/s'): string {
+  return Object.entries(counts).sort(([, a], [, b]) => b - a).map(([key, n]) => `${key} ${n.toFixed(2)}${unit}`).join(', ') || 'no requests';
+}
+
+/** `PUT pods/status` counts added up by verb. */
+function sumByVerb(byResource: RequestsByVerb): RequestsByVerb {
+  const byVerb: RequestsByVerb = {};
+  for (const [key, n] of Object.entries(byResource)) {
+    const verb = key.split(' ')[0] as string;
+    byVerb[verb] = (byVerb[verb] ?? 0) + n;
+  }
+  return byVerb;
 }
 
 function readAll(pids: Record<string, number | undefined>): Record<string, ProcSample | undefined> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import proto from '@temporalio/proto';
-import { netOfBackground, requestDelta, requestsByVerb } from '../../bench/apiserver-metrics.js';
+import { netOfBackground, requestDelta, requestsByVerb, verbAndResource } from '../../bench/apiserver-metrics.js';
 import { statCpuTicks, statusKiB } from '../../bench/proc-stats.js';
 import { fleetPods, mapLimit, ScaleFleet, validatorNetworks } from '../../bench/scale-fleet.js';
 import type { KubeRest } from '../../kube/rest.js';
@@ -46,6 +46,16 @@ describe('apiserver_request_total', () => {
 
   it('sums the counter by verb and ignores other metrics', () => {
     expect(requestsByVerb(metrics)).toEqual({ GET: 42, LIST: 7, WATCH: 3 });
+  });
+
+  it('sums by verb and resource, subresource included', () => {
+    expect(requestsByVerb(metrics, verbAndResource)).toEqual({ 'GET statefulsets': 40, 'GET pods': 2, 'LIST pods': 7, 'WATCH pods': 3 });
+    expect(verbAndResource({ verb: 'PUT', resource: 'pods', subresource: 'status' })).toBe('PUT pods/status');
+    expect(verbAndResource({ verb: 'GET', resource: '' })).toBe('GET non-resource');
+  });
+
+  it('leaves WATCH out of a delta keyed by verb and resource too', () => {
+    expect(requestDelta({ 'WATCH pods': 1, 'GET pods': 1 }, { 'WATCH pods': 5, 'GET pods': 4 })).toEqual({ 'GET pods': 3 });
   });
 
   it.each([
