@@ -81,8 +81,7 @@ async function run(pools: number, intervalSeconds: number): Promise<ScaleRow> {
   log(`${label}: worker ${worker.pid} polls; waiting for the fleet (its log: ${path.join(info.stateDir, `${namespace}-worker.log`)})`);
   try {
     await settle(fleet, label, 300_000 + 1000 * fleetPods(size));
-    // One more interval, so that every workflow is past its first (writing) iterations.
-    await sleep(intervalSeconds * 1000);
+    await poolsSteady(fleet, label, intervalSeconds);
     const row = await measure(fleet, worker, label, intervalSeconds);
     log(`${label}: done`);
     return row;
@@ -199,6 +198,29 @@ async function settle(fleet: ScaleFleet, label: string, timeoutMs: number): Prom
     }
     if (performance.now() - started > timeoutMs) throw new Error(`${label}: the fleet in ${fleet.namespace} did not settle in ${timeoutMs / 1000} s (${line}); see the worker log`);
     await sleep(2000);
+  }
+}
+
+/**
+ * Waits, after the fleet settled, for its pools to stop changing state (their first passes write status as
+ * replicas turn fresh): until every pool is Ready, or the Ready count held for two intervals, or after six
+ * intervals at most; at least one interval, so every workflow is past its first (writing) iterations.
+ */
+async function poolsSteady(fleet: ScaleFleet, label: string, intervalSeconds: number): Promise<void> {
+  const started = performance.now();
+  const intervalMs = intervalSeconds * 1000;
+  let ready = -1;
+  let since = started;
+  for (;;) {
+    await sleep(Math.min(5000, intervalMs));
+    const now = performance.now();
+    const { poolsReady } = await fleet.progress();
+    if (poolsReady !== ready) [ready, since] = [poolsReady, now];
+    const held = now - since >= 2 * intervalMs;
+    if (now - started >= intervalMs && (poolsReady === fleet.size.pools || held || now - started >= 6 * intervalMs)) {
+      log(`${label}: ${poolsReady}/${fleet.size.pools} pools Ready after ${((now - started) / 1000).toFixed(0)} s more`);
+      return;
+    }
   }
 }
 
