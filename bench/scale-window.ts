@@ -26,18 +26,33 @@ export interface Reading {
   events?: HistoryEvent[];
 }
 
-/** Queries every workflow (at most 16 at a time) and reads the sample's histories; by workflow id. */
+/**
+ * Queries every workflow (at most 16 at a time) and reads the sample's histories; by workflow id. A
+ * workflow that does not answer in three tries (an overloaded worker lets queries time out) is left out
+ * of the map, and so out of the counts (`windowIterations` reports it as skipped).
+ */
 export async function sweep(client: Client, counted: readonly Counted[]): Promise<Map<string, Reading>> {
-  const readings = await mapLimit(counted, 16, async (item): Promise<Reading> => {
-    const handle = client.workflow.getHandle(item.id);
-    const view = await handle.query(item.query);
-    const atMs = performance.now();
-    if (!item.history) return { iterations: view.iterations, atMs };
-    const runId = (await handle.describe()).runId;
-    const history = await client.workflow.getHandle(item.id, runId).fetchHistory();
-    return { iterations: view.iterations, atMs, runId, events: history.events ?? [] };
+  const readings = await mapLimit(counted, 16, async (item): Promise<Reading | undefined> => {
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      try {
+        return await read(client, item);
+      } catch {
+        // Tried again below; after the third failure the workflow is left out.
+      }
+    }
+    return undefined;
   });
-  return new Map(counted.map((item, i) => [item.id, readings[i] as Reading]));
+  return new Map(counted.flatMap((item, i) => (readings[i] ? [[item.id, readings[i]] as const] : [])));
+}
+
+async function read(client: Client, item: Counted): Promise<Reading> {
+  const handle = client.workflow.getHandle(item.id);
+  const view = await handle.query(item.query);
+  const atMs = performance.now();
+  if (!item.history) return { iterations: view.iterations, atMs };
+  const runId = (await handle.describe()).runId;
+  const history = await client.workflow.getHandle(item.id, runId).fetchHistory();
+  return { iterations: view.iterations, atMs, runId, events: history.events ?? [] };
 }
 
 /** Iterations that happened during a window, estimated from two sweeps around it. */

@@ -100,7 +100,7 @@ async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, 
   const pids = { worker: workerPid, temporal: temporalPid, apiserver: apiserverPid };
   let sweepStarted = performance.now();
   const before = await sweep(client, counted);
-  log(`${label}: first sweep of ${counted.length} workflows in ${((performance.now() - sweepStarted) / 1000).toFixed(1)} s; steady window of ${plan.steadyIterations} intervals starts`);
+  log(`${label}: first sweep read ${before.size} of ${counted.length} workflows in ${((performance.now() - sweepStarted) / 1000).toFixed(1)} s; steady window of ${plan.steadyIterations} intervals starts`);
   const requests0 = await apiserverRequests(kube, verbAndResource);
   const cpu0 = readAll(pids);
   const t0 = performance.now();
