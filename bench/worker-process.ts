@@ -27,6 +27,12 @@ export class WorkerProcess {
 
   constructor(private readonly options: WorkerProcessOptions) {}
 
+  /** The pid of the last started worker while it runs (for `/proc` readings), else undefined. */
+  get pid(): number | undefined {
+    const child = this.child;
+    return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+  }
+
   /**
    * Starts a new worker process and returns at once; `running` resolves when it logs that it polls.
    * Throws when one is already running.

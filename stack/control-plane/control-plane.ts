@@ -26,12 +26,14 @@ export interface KubeStack {
 /** KWOK pod stages: the built-in fast ones, plus a crash loop for images tagged `rustfs/rustfs:broken`. */
 const KWOK_STAGES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..', 'stack', 'control-plane', 'kwok-stages.yaml');
 /**
- * Service ClusterIPs come from `127.<octet>.250.0/24`, beside the stack's pod CIDRs (`127.<octet>.N.0/24`,
- * N < 250) and inside loopback, so that the service proxy of the gateway part can serve them and a
- * Gateway that dials ClusterIPs stays on this machine.
+ * Service ClusterIPs come from `127.<octet>.240.0/20`, beside the stack's pod CIDRs (`127.<octet>.N.0/24`,
+ * N < 240) and inside loopback, so that the service proxy of the gateway part can serve them and a
+ * Gateway that dials ClusterIPs stays on this machine. 4,094 addresses: every pool takes one for its read
+ * Service, and the /24 this was before ran out at about 250 pools (`failed to allocate a serviceIP: range
+ * is full`, found by bench/scale.ts). The /20 contains the old /24, so a stack's existing Services stay valid.
  */
 export function serviceRange(octet: number): { cidr: string; first: string } {
-  return { cidr: `127.${octet}.250.0/24`, first: `127.${octet}.250.1` };
+  return { cidr: `127.${octet}.240.0/20`, first: `127.${octet}.240.1` };
 }
 /** Stop order: the API server's clients first, etcd last. */
 const SERVERS = ['provisioner', 'kwok', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'];

@@ -46,7 +46,7 @@ function runSmoke(file: string, env: NodeJS.ProcessEnv): Promise<Run> {
 
 describe('benchmarks in smoke mode against the suite stack', () => {
   it('finds the benchmarks', () => {
-    expect(benchmarks()).toEqual(expect.arrayContaining(['pool-reconcile.js', 'router-overhead.js', 'shard-movement.js', 'validator-convergence.js']));
+    expect(benchmarks()).toEqual(expect.arrayContaining(['pool-reconcile.js', 'router-overhead.js', 'scale.js', 'shard-movement.js', 'validator-convergence.js']));
   });
 
   it.each(benchmarks())('%s --smoke runs to the end', async (file) => {

@@ -1,0 +1,78 @@
+// kube-apiserver's own request counter (`apiserver_request_total` on /metrics), read as text: the scale
+// benchmark counts API requests per steady iteration from it, whichever client makes them.
+import https from 'node:https';
+import type { KubeRest } from '../kube/rest.js';
+
+/** Requests counted per verb (GET, LIST, PATCH, WATCH, ...). */
+export type RequestsByVerb = Record<string, number>;
+
+/**
+ * Sums the `apiserver_request_total` samples of a Prometheus text exposition by `key` of their labels (by
+ * default the verb: the other labels, resource, code, component..., are added up).
+ */
+export function requestsByVerb(text: string, key: (labels: Record<string, string>) => string = (labels) => labels.verb ?? ''): RequestsByVerb {
+  const totals: RequestsByVerb = {};
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('apiserver_request_total{')) continue;
+    const close = line.lastIndexOf('}');
+    const labels = Object.fromEntries([...line.slice(0, close).matchAll(/([a-z_]+)="([^"]*)"/g)].map((m) => [m[1] as string, m[2] as string]));
+    const value = Number(line.slice(close + 1).trim().split(' ')[0]);
+    if (labels.verb === undefined || !Number.isFinite(value)) continue;
+    const name = key(labels);
+    totals[name] = (totals[name] ?? 0) + value;
+  }
+  return totals;
+}
+
+/** The key of `requestsByVerb` that tells requests apart by verb and resource: `PUT pods/status`. */
+export function verbAndResource(labels: Record<string, string>): string {
+  const resource = labels.resource ? `${labels.resource}${labels.subresource ? `/${labels.subresource}` : ''}` : 'non-resource';
+  return `${labels.verb} ${resource}`;
+}
+
+/** The requests made between two readings, per verb, without WATCH (a watch is one long request, not work per iteration). */
+export function requestDelta(before: RequestsByVerb, after: RequestsByVerb): RequestsByVerb {
+  const delta: RequestsByVerb = {};
+  for (const [verb, count] of Object.entries(after)) {
+    if (verb === 'WATCH' || verb.startsWith('WATCH ')) continue;
+    const added = count - (before[verb] ?? 0);
+    if (added > 0) delta[verb] = added;
+  }
+  return delta;
+}
+
+/** GET /metrics of the API server with the kubeconfig's credentials (the admin user may read it), summed as `requestsByVerb`. */
+export async function apiserverRequests(kube: KubeRest, key?: (labels: Record<string, string>) => string): Promise<RequestsByVerb> {
+  const url = new URL('/metrics', kube.server);
+  const options: https.RequestOptions = { method: 'GET', headers: { Accept: 'text/plain' } };
+  await kube.config.applyToHTTPSOptions(options);
+  const text = await new Promise<string>((resolve, reject) => {
+    const request = https.request(url, { ...options, timeout: 30_000 }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        if ((response.statusCode ?? 0) >= 400) reject(new Error(`GET ${url.href}: ${response.statusCode}: ${body.slice(0, 200)}`));
+        else resolve(body);
+      });
+      response.on('error', reject);
+    });
+    request.on('timeout', () => request.destroy(new Error(`GET ${url.href}: no answer within 30 s`)));
+    request.on('error', reject);
+    request.end();
+  });
+  return requestsByVerb(text, key);
+}
+
+/**
+ * `delta` less what the cluster does by itself in `seconds` at `backgroundPerSecond` (node leases, the
+ * controllers' resyncs, measured with no fleet running), never below zero per verb.
+ */
+export function netOfBackground(delta: RequestsByVerb, backgroundPerSecond: RequestsByVerb, seconds: number): RequestsByVerb {
+  const net: RequestsByVerb = {};
+  for (const [verb, count] of Object.entries(delta)) {
+    const left = count - (backgroundPerSecond[verb] ?? 0) * seconds;
+    if (left > 0) net[verb] = left;
+  }
+  return net;
+}

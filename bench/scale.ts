@@ -1,0 +1,244 @@
+// Scale on the local stack: N ReadOnlyPools of 1 replica (and with --mix 100 Tenants and 100 validators)
+// managed by the real worker process. Per run it prints, per steady iteration: CPU of the worker, the
+// Temporal dev server and kube-apiserver (/proc), worker RSS, history events and bytes (a sample of pools),
+// API requests (kube-apiserver's apiserver_request_total, WATCH excluded), and spec-change latency.
+// Run: npm run build && node dist/bench/scale.js [--pools 100,300,1000] [--interval 60[,..]] [--steady-iterations 3]
+//      [--spec-samples 20] [--mix] [--smoke]
+// (uses the stack in STEWARD_STACK_DIR, else starts or attaches to the `bench` stack, BENCH_STACK for another)
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { installCrds } from '../kube/crds.js';
+import { KubeRest } from '../kube/rest.js';
+import { ensureFakeNodes, podNetworkOctet } from '../stack/control-plane/cluster-objects.js';
+import { runningPid } from '../stack/process.js';
+import { peersQuery, statusQuery, tenantStatusQuery } from '../workflows/contract.js';
+import { apiserverRequests, netOfBackground, requestDelta, verbAndResource, type RequestsByVerb } from './apiserver-metrics.js';
+import { benchStack, stackNote, until } from './bench-stack.js';
+import { sampleProcess, type ProcSample } from './proc-stats.js';
+import { fleetPods, mapLimit, ScaleFleet } from './scale-fleet.js';
+import { scalePlan, scaleTable, type ScaleRow } from './scale-report.js';
+import { historyGrowth, sweep, windowIterations, type Counted } from './scale-window.js';
+import { percentile } from './stats.js';
+import { WorkerProcess } from './worker-process.js';
+
+const plan = scalePlan(process.argv.slice(2));
+const HISTORY_SAMPLE = 10;
+/** Pods one fake node takes (its capacity is 250 and its /24 pod CIDR 254 addresses); the rest is headroom. */
+const PODS_PER_NODE = 200;
+const log = (line: string): void => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+const info = await benchStack();
+if (!info.kube || !info.simulator) throw new Error('the scale benchmark needs the Kubernetes part of the stack and the stellar-core simulator');
+const kubeconfigPath = info.kube.kubeconfigPath;
+const simulator = info.simulator;
+const kube = KubeRest.fromFile(kubeconfigPath);
+await installCrds(kube);
+const connection = await Connection.connect({ address: info.temporal.address });
+const client = new Client({ connection, namespace: info.temporal.namespace });
+// The worker processes inherit these: loopback only, and the stack's CA for the simulator's https archive.
+process.env.STEWARD_EGRESS = 'loopback';
+process.env.STEWARD_CA_BUNDLE = simulator.caBundle;
+const temporalPid = info.temporal.external ? undefined : runningPid(info.stateDir, 'temporal');
+const apiserverPid = info.kube.external ? undefined : runningPid(path.join(info.stateDir, 'kube'), 'kube-apiserver');
+
+const background = await backgroundRequests(plan.smoke ? 3 : 30);
+const rows: ScaleRow[] = [];
+const stopped: string[] = [];
+for (const [index, pools] of plan.pools.entries()) {
+  try {
+    rows.push(await run(pools, plan.intervals[index] as number));
+    log(`results so far:\n${scaleTable(rows)}`);
+  } catch (error) {
+    // A run that cannot finish (what stopped it is the finding) does not cost the others their rows.
+    stopped.push(`N=${pools}: ${(error as Error).message}`);
+    log(`N=${pools} stopped: ${(error as Error).message}`);
+  }
+}
+console.log(`\n${scaleTable(rows)}\n`);
+for (const line of stopped) console.log(`! ${line}`);
+process.exitCode = stopped.length > 0 ? 1 : 0;
+console.log('CPU from /proc/<pid>/stat (utime+stime) over the steady window, divided by the iterations of every workflow in it;');
+console.log(`history from ${HISTORY_SAMPLE} sampled pools (protobuf-encoded events); API requests from kube-apiserver's apiserver_request_total`);
+console.log(`without WATCH, from every client, less the idle cluster's own rate measured first (${rates(background)}); RSS from VmHWM (peak) and VmRSS (end).`);
+await connection.close();
+console.log(stackNote());
+
+async function run(pools: number, intervalSeconds: number): Promise<ScaleRow> {
+  const size = { pools, tenants: plan.mix ? 100 : 0, validators: plan.mix ? 100 : 0 };
+  const namespace = `scale-${pools}-${Date.now().toString(36)}`;
+  const label = `N=${pools}${plan.mix ? ' mix' : ''}`;
+  await ensureNodes(fleetPods(size));
+  const fleet = new ScaleFleet(kube, namespace, size, { intervalSeconds, archiveUrl: `${simulator.httpsUrl}/archive/testnet`, simulatorUrl: simulator.controlUrl });
+  log(`${label}: creating ${pools} pools${plan.mix ? ', 100 tenants and 100 validators' : ''} in ${namespace} (interval ${intervalSeconds} s)`);
+  await fleet.create((created, total) => log(`${label}: ${created}/${total} resources created`));
+  const worker = new WorkerProcess({
+    temporalAddress: info.temporal.address, temporalNamespace: info.temporal.namespace, kubeconfigPath, taskQueue: `scale-${namespace}`, namespace,
+    logFile: path.join(info.stateDir, `${namespace}-worker.log`),
+  });
+  worker.start();
+  await worker.ready(300_000);
+  log(`${label}: worker ${worker.pid} polls; waiting for the fleet (its log: ${path.join(info.stateDir, `${namespace}-worker.log`)})`);
+  try {
+    await settle(fleet, label, 300_000 + 1000 * fleetPods(size));
+    await poolsSteady(fleet, label, intervalSeconds);
+    const row = await measure(fleet, worker, label, intervalSeconds);
+    log(`${label}: done`);
+    return row;
+  } finally {
+    await teardown(fleet, worker, label);
+  }
+}
+
+async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, intervalSeconds: number): Promise<ScaleRow> {
+  const counted: Counted[] = [
+    ...fleet.workflowIds().pools.map((id, i) => ({ id, query: statusQuery, history: i < HISTORY_SAMPLE })),
+    ...fleet.workflowIds().others.map((id) => ({ id, query: id.includes('validator-set/') ? peersQuery : tenantStatusQuery })),
+  ];
+  const workerPid = worker.pid;
+  if (workerPid === undefined) throw new Error(`${label}: the worker process is not running; see its log`);
+  const pids = { worker: workerPid, temporal: temporalPid, apiserver: apiserverPid };
+  let sweepStarted = performance.now();
+  const before = await sweep(client, counted);
+  log(`${label}: first sweep read ${before.size} of ${counted.length} workflows in ${((performance.now() - sweepStarted) / 1000).toFixed(1)} s; steady window of ${plan.steadyIterations} intervals starts`);
+  const requests0 = await apiserverRequests(kube, verbAndResource);
+  const cpu0 = readAll(pids);
+  const t0 = performance.now();
+  await sleep(plan.steadyIterations * intervalSeconds * 1000);
+  const t1 = performance.now();
+  const cpu1 = readAll(pids);
+  const requests1 = await apiserverRequests(kube, verbAndResource);
+  sweepStarted = performance.now();
+  const after = await sweep(client, counted);
+  const iterations = windowIterations(before, after, t1 - t0);
+  const history = historyGrowth(before, after);
+  log(`${label}: window ${((t1 - t0) / 1000).toFixed(0)} s, second sweep ${((performance.now() - sweepStarted) / 1000).toFixed(1)} s; ` +
+    `${iterations.counted} iterations between the sweeps, ${iterations.estimated.toFixed(0)} in the window; ${iterations.skipped} workflows skipped (new run or unread)`);
+  if (iterations.estimated <= 0) throw new Error(`${label}: no iteration in the steady window: the workflows are not running (see the worker log)`);
+  const byResource = netOfBackground(requestDelta(requests0, requests1), background, (t1 - t0) / 1000);
+  const delta = sumByVerb(byResource);
+  log(`${label}: API requests per iteration by resource: ${rates(Object.fromEntries(Object.entries(byResource).map(([key, n]) => [key, n / iterations.estimated])), '')}`);
+  const perIteration = (value: number): number => value / iterations.estimated;
+  const cpu = (name: keyof typeof pids): number | undefined => {
+    const [a, b] = [cpu0[name], cpu1[name]];
+    return a && b ? perIteration(b.cpuMs - a.cpuMs) : undefined;
+  };
+  const spec = await specChanges(fleet, label);
+  const end = sampleProcess(workerPid);
+  return {
+    pools: fleet.size.pools, mix: fleet.size.tenants > 0, intervalSeconds, iterations: iterations.estimated,
+    cpuMs: { worker: cpu('worker') ?? Number.NaN, temporal: cpu('temporal'), apiserver: cpu('apiserver') },
+    workerRssMiB: { peak: end.peakRssKiB / 1024, end: end.rssKiB / 1024 },
+    historyEvents: history.iterations > 0 ? history.events / history.iterations : Number.NaN,
+    historyBytes: history.iterations > 0 ? history.bytes / history.iterations : Number.NaN,
+    apiRequests: perIteration(Object.values(delta).reduce((sum, n) => sum + n, 0)),
+    apiByVerb: Object.fromEntries(Object.entries(delta).map(([verb, n]) => [verb, perIteration(n)])),
+    specChange: { p50: percentile(spec, 50), p99: percentile(spec, 99), samples: spec.length },
+  };
+}
+
+/** Times `plan.specSamples` spec changes, one pool at a time, spread over the fleet, while every workflow runs. */
+async function specChanges(fleet: ScaleFleet, label: string): Promise<number[]> {
+  const names = fleet.poolNames;
+  const latencies: number[] = [];
+  for (let sample = 1; sample <= plan.specSamples; sample += 1) {
+    const name = names[Math.floor(((sample - 1) * names.length) / plan.specSamples) % names.length] as string;
+    const started = performance.now();
+    const shows = await fleet.changePool(name, sample);
+    await until(shows, 60_000, `${label}: StatefulSet ${fleet.namespace}/${name} with the changed pod template`, 10);
+    latencies.push(performance.now() - started);
+  }
+  log(`${label}: ${latencies.length} spec changes timed`);
+  return latencies;
+}
+
+/** API requests per second of the cluster with no fleet and no worker of ours (node leases, controllers), by verb. */
+async function backgroundRequests(seconds: number): Promise<RequestsByVerb> {
+  const before = await apiserverRequests(kube, verbAndResource);
+  await sleep(seconds * 1000);
+  const delta = requestDelta(before, await apiserverRequests(kube, verbAndResource));
+  const perSecond = Object.fromEntries(Object.entries(delta).map(([verb, n]) => [verb, n / seconds]));
+  log(`idle cluster over ${seconds} s: ${rates(perSecond)}`);
+  return perSecond;
+}
+
+function rates(counts: RequestsByVerb, unit = '/s'): string {
+  return Object.entries(counts).sort(([, a], [, b]) => b - a).map(([key, n]) => `${key} ${n.toFixed(2)}${unit}`).join(', ') || 'no requests';
+}
+
+/** `PUT pods/status` counts added up by verb. */
+function sumByVerb(byResource: RequestsByVerb): RequestsByVerb {
+  const byVerb: RequestsByVerb = {};
+  for (const [key, n] of Object.entries(byResource)) {
+    const verb = key.split(' ')[0] as string;
+    byVerb[verb] = (byVerb[verb] ?? 0) + n;
+  }
+  return byVerb;
+}
+
+function readAll(pids: Record<string, number | undefined>): Record<string, ProcSample | undefined> {
+  return Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, pid === undefined ? undefined : sampleProcess(pid)]));
+}
+
+/** Waits until every StatefulSet is ready and every stellar-core pod served by the simulator (see `ScaleFleet.settled`), printing progress. */
+async function settle(fleet: ScaleFleet, label: string, timeoutMs: number): Promise<void> {
+  const started = performance.now();
+  let shown = '';
+  let shownAt = 0;
+  for (;;) {
+    const progress = await fleet.progress();
+    const line = `${progress.poolsReady}/${fleet.size.pools} pools Ready, ${progress.statefulSetsReady}/${progress.statefulSets} StatefulSets ready, ${progress.podsServed} pods served by the simulator`;
+    if (fleet.settled(progress)) {
+      log(`${label}: ${line}: settled in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+      return;
+    }
+    if (line !== shown && performance.now() - shownAt > 5000) {
+      log(`${label}: ${line}`);
+      [shown, shownAt] = [line, performance.now()];
+    }
+    if (performance.now() - started > timeoutMs) throw new Error(`${label}: the fleet in ${fleet.namespace} did not settle in ${timeoutMs / 1000} s (${line}); see the worker log`);
+    await sleep(2000);
+  }
+}
+
+/**
+ * Waits, after the fleet settled, for its pools to stop changing state (their first passes write status as
+ * replicas turn fresh): until every pool is Ready, or the Ready count held for two intervals, or after six
+ * intervals at most; at least one interval, so every workflow is past its first (writing) iterations.
+ */
+async function poolsSteady(fleet: ScaleFleet, label: string, intervalSeconds: number): Promise<void> {
+  const started = performance.now();
+  const intervalMs = intervalSeconds * 1000;
+  let ready = -1;
+  let since = started;
+  for (;;) {
+    await sleep(Math.min(5000, intervalMs));
+    const now = performance.now();
+    const { poolsReady } = await fleet.progress();
+    if (poolsReady !== ready) [ready, since] = [poolsReady, now];
+    const held = now - since >= 2 * intervalMs;
+    if (now - started >= intervalMs && (poolsReady === fleet.size.pools || held || now - started >= 6 * intervalMs)) {
+      log(`${label}: ${poolsReady}/${fleet.size.pools} pools Ready after ${((now - started) / 1000).toFixed(0)} s more`);
+      return;
+    }
+  }
+}
+
+/** Stops the worker, ends the fleet's workflows and deletes its namespace, waiting (up to 10 min) until it is gone. */
+async function teardown(fleet: ScaleFleet, worker: WorkerProcess, label: string): Promise<void> {
+  await worker.stop();
+  const ids = [...fleet.workflowIds().pools, ...fleet.workflowIds().others];
+  await mapLimit(ids, 16, (id) => client.workflow.getHandle(id).terminate('scale benchmark done').catch(() => undefined));
+  await kube.delete(`/api/v1/namespaces/${fleet.namespace}`);
+  log(`${label}: workflows terminated; deleting namespace ${fleet.namespace}`);
+  await until(async () => (await kube.getOptional(`/api/v1/namespaces/${fleet.namespace}`)) === undefined, 600_000, `namespace ${fleet.namespace} deleted`, 5000)
+    .catch((error: unknown) => log(`${label}: ${(error as Error).message}; going on`));
+}
+
+/** Adds fake KWOK nodes until they hold `pods` more pods (on a stack this benchmark runs, never on a user's cluster). */
+async function ensureNodes(pods: number): Promise<void> {
+  const nodes = Math.ceil(pods / PODS_PER_NODE) + 1;
+  if (info.kube?.external || nodes <= 3) return;
+  log(`${nodes} fake nodes for ${pods} pods`);
+  await ensureFakeNodes(kube, nodes, podNetworkOctet(info.stateDir));
+}
