@@ -1,6 +1,6 @@
 // The activities every reconcile loop calls, with one set of timeouts: a short heartbeat timeout finds a
 // killed worker within seconds, and retries back off to at most 3 s, so a returning API server is used at once.
-import { proxyActivities, proxyLocalActivities, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
+import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.js';
 import type { StallTarget } from '../activities/stall-activities.js';
 import { stallSummary } from '../domain/summaries.js';
@@ -15,19 +15,6 @@ const LOOP_OPTIONS: ActivityOptions = {
 
 /** Every activity, with the loop's options. */
 export const loopActivities = proxyActivities<Activities>(LOOP_OPTIONS);
-
-/**
- * Local activities: short reads that run inside the workflow task on the same worker, recorded as one
- * marker event instead of three activity events (a steady pass's observation). Retried like the loop's.
- */
-const LOCAL_OPTIONS: LocalActivityOptions = {
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 milliseconds', maximumInterval: '3 seconds', backoffCoefficient: 2, maximumAttempts: 20 },
-  localRetryThreshold: '10 seconds',
-};
-
-/** Every activity, as a local activity with the loop's retries. */
-export const localLoopActivities = proxyLocalActivities<Activities>(LOCAL_OPTIONS);
 
 /** The loop's options with a summary the Web UI shows in the history. */
 export function summarized(summary: string): ActivityOptions {

@@ -1,4 +1,5 @@
-import { ApplicationFailure, patched } from '@temporalio/workflow';
+import { ApplicationFailure, patched, proxyLocalActivities } from '@temporalio/workflow';
+import type { createPoolActivities } from '../activities/pool-activities.js';
 import { memoryForObject } from '../domain/object-memory.js';
 import { decidePool } from '../domain/pool-decision.js';
 import { withDefaults } from '../domain/pool-spec.js';
@@ -6,8 +7,8 @@ import { sameJson } from '../domain/pool-status.js';
 import { refusalOutcome } from '../domain/stall.js';
 import { poolApplySummary, poolStatusSummary } from '../domain/summaries.js';
 import { applyReason, desiredDigest, ownedRefs } from '../domain/pool-apply-check.js';
-import { fullObservation, type PoolObjects, type PoolObservation } from '../domain/pool-observation.js';
-import { localLoopActivities as localPool, loopActivities as pool, summarized } from './activities.js';
+import { fullObservation, type LeanPoolObservation, type PoolObjects, type PoolObservation } from '../domain/pool-observation.js';
+import { loopActivities as pool, summarized } from './activities.js';
 import type { ReadOnlyPoolInput, ReadOnlyPoolView } from './contract.js';
 import { recordPool } from './metrics.js';
 import { updatePoolView } from './pool-view.js';
@@ -24,6 +25,14 @@ export interface PoolState {
   wrote?: boolean;
 }
 
+type PoolActivities = ReturnType<typeof createPoolActivities>;
+
+/** A steady observation that failed or took too long. */
+const SLOW = 'slow' as const;
+
+/** The steady pass's local observation: one attempt, at most 2 s (the workflow task timeout is 4 s). */
+const steadyObservation = proxyLocalActivities<PoolActivities>({ startToCloseTimeout: '2 seconds', retry: { maximumAttempts: 1 } });
+
 /** The observation of a pass, and the owned objects' fingerprint when the lean pass read it. */
 async function observe(state: PoolState, wake: PassWake, lean: boolean): Promise<{ observed?: PoolObservation; ownedDigest?: string }> {
   const { namespace, name } = state.input;
@@ -31,7 +40,15 @@ async function observe(state: PoolState, wake: PassWake, lean: boolean): Promise
     return { observed: await pool.observePool.executeWithOptions(summarized(`observe pool ${namespace}/${name}: read it, its StatefulSet and pods, probe each replica's /info`), [{ namespace, name }]) };
   }
   const fresh = wake.signalled || state.wrote === true;
-  const observation = await localPool.observePoolLean({ ref: { namespace, name }, fresh, heldDigest: state.held?.digest, owned: state.input.applied?.owned ?? [] });
+  const request = { ref: { namespace, name }, heldDigest: state.held?.digest, owned: state.input.applied?.owned ?? [] };
+  // A steady pass observes with a local activity (one marker event), bounded well inside the workflow task
+  // timeout: it runs within the task, and a task that outlives its timeout is lost and retried. A pass that
+  // a change or a write woke, or a steady one whose local observation failed or was slow, uses an activity.
+  let observation: LeanPoolObservation | undefined | typeof SLOW = SLOW;
+  if (!fresh) observation = await steadyObservation.observePoolLean({ ...request, fresh: false }).catch(() => SLOW);
+  if (observation === SLOW) {
+    observation = await pool.observePoolLean.executeWithOptions(summarized(`observe pool ${namespace}/${name}: read it, its StatefulSet and pods, probe each replica's /info`), [{ ...request, fresh: true }]);
+  }
   if (!observation) return {};
   if (observation.objects) state.held = { digest: observation.objectsDigest, objects: observation.objects };
   const observed = fullObservation(observation, state.held);

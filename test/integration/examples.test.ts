@@ -151,7 +151,13 @@ describe('examples/, applied unchanged, converge on the local stack with no inte
     );
     for (const name of nodes) expect(peers?.data?.['peers-testnet.txt']).toContain(`${name}-0.${name}-hl.${NS}.svc.cluster.local`);
     // What the nodes show, not what the workflow believes: each node's /peers lists the two others.
-    const ips = await Promise.all(nodes.map(async (name) => (await listPods(NS, `stellar.org/node=${name}`))[0]?.status?.podIP));
+    // Each pod's IP once it has one (a pod just scheduled has none yet).
+    const ips = await eventually(
+      () => Promise.all(nodes.map(async (name) => (await listPods(NS, `stellar.org/node=${name}`))[0]?.status?.podIP)),
+      (found) => found.every((ip) => ip !== undefined && ip !== ''),
+      60_000,
+      'an IP for each validator pod',
+    );
     for (const ip of ips) {
       const others = ips.filter((other) => other !== ip);
       await eventually(

@@ -3,7 +3,7 @@
 // the run that continued-as-new is saved as `<id>-can.json`, the run after it as `<id>.json`.
 //
 //   npm run build && STEWARD_STACK_DIR=/var/tmp/stellar-steward/test node dist/test/replay/record-continued.js
-//   ... record-continued.js --only readonlypool --label lean   (one type, saved as <id>-lean.json and <id>-lean-can.json,
+//   ... record-continued.js --only readonlypool --label lean --passes 10   (one type, 10 passes per run, saved as <id>-lean.json and <id>-lean-can.json,
 //   so that the histories of an earlier version stay as fixtures next to those of a new patch)
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,17 +26,17 @@ const NAMESPACE = 'replay';
 const TASK_QUEUE = 'replay-recording';
 
 /** `--only <id prefix>` and `--label <name>` from the command line. */
-function options(args: string[]): { only?: string; label: string } {
+function options(args: string[]): { only?: string; label: string; passes: number } {
   const value = (flag: string): string | undefined => {
     const at = args.indexOf(flag);
     return at >= 0 ? args[at + 1] : undefined;
   };
   const label = value('--label');
-  return { only: value('--only'), label: label ? `-${label}` : '' };
+  return { only: value('--only'), label: label ? `-${label}` : '', passes: Number(value('--passes') ?? 3) };
 }
 
 async function main(): Promise<void> {
-  const { only, label } = options(process.argv.slice(2));
+  const { only, label, passes } = options(process.argv.slice(2));
   const dir = process.env.STEWARD_STACK_DIR;
   if (!dir) throw new Error('set STEWARD_STACK_DIR to a running local stack (e.g. /var/tmp/stellar-steward/test)');
   const info = JSON.parse(fs.readFileSync(path.join(dir, 'stack.json'), 'utf8')) as StackInfo;
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const start = { taskQueue: TASK_QUEUE, workflowIdReusePolicy: 'TERMINATE_IF_RUNNING' as const };
   const network = String(resources.validators[0]?.spec?.network ?? 'Testnet');
   const handles: WorkflowHandle[] = [
-    await client.workflow.start(readOnlyPoolWorkflow, { ...start, workflowId: workflowId('readonlypool', ref(resources.pool.metadata.name)), args: [{ ...ref(resources.pool.metadata.name), intervalSeconds: 1, passesPerRun: 3 }] }),
+    await client.workflow.start(readOnlyPoolWorkflow, { ...start, workflowId: workflowId('readonlypool', ref(resources.pool.metadata.name)), args: [{ ...ref(resources.pool.metadata.name), intervalSeconds: 1, passesPerRun: passes }] }),
     await client.workflow.start(tenantWorkflow, { ...start, workflowId: workflowId('tenant', ref(resources.tenant.metadata.name)), args: [{ ...ref(resources.tenant.metadata.name), intervalSeconds: 1, passesPerRun: 3 }] }),
     await client.workflow.start(postgresReplicasWorkflow, { ...start, workflowId: workflowId('postgres-replicas', ref(resources.replicaSet.metadata.name)), args: [{ ...ref(resources.replicaSet.metadata.name), intervalSeconds: 1, passesPerRun: 3 }] }),
     await client.workflow.start(validatorSetWorkflow, { ...start, workflowId: `${validatorSetWorkflowId(network)}-replay`, args: [{ network, resyncSeconds: 1, passesPerRun: 3 }] }),

@@ -50,8 +50,11 @@ describe('connectPeers against the simulator', () => {
     await sim.settled();
     // The first try finds c booting; c is synced well before the second (300 ms later).
     const patient = createValidatorActivities({} as KubeRest, { verifyDelaysMs: [0, 300, 300, 300] });
+    const before = outcomes().filter((o) => o.startsWith('c:')).length;
     const pending = patient.connectPeers({ connects: [push('c', '127.78.0.3')] });
-    setTimeout(() => source.set([pod('a', '127.78.0.1'), pod('b', '127.78.0.2'), pod('c', '127.78.0.3')]), 50);
+    // c boots once the first /connect has reached the simulator (a fixed delay raced the first try on a busy machine).
+    while (outcomes().filter((o) => o.startsWith('c:')).length === before) await new Promise((resolve) => setTimeout(resolve, 10));
+    source.set([pod('a', '127.78.0.1'), pod('b', '127.78.0.2'), pod('c', '127.78.0.3')]);
     const [result] = await pending;
     expect(result?.connected).toBe(true);
     expect(result?.pushes).toBeGreaterThanOrEqual(2);
