@@ -28,10 +28,10 @@ export interface ImageBuild {
  * image (cached), then `podman build --pull=never` with the machine's npm configuration mounted (see
  * `buildArgs`). Prints progress through `progress`. Throws `CommandError` naming the failed step.
  */
-export async function buildImage(progress: (line: string) => void = (line) => console.error(`[image] ${line}`)): Promise<ImageBuild> {
+export async function buildImage(progress: (line: string) => void = (line) => console.error(`[image] ${line}`), options: { offline?: boolean } = {}): Promise<ImageBuild> {
   const started = Date.now();
   const plan = baseImagePlan(fs.readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8'));
-  const base = await ensureBaseImage(plan, progress);
+  const base = options.offline ? await existingBaseImage(plan.name) : await ensureBaseImage(plan, progress);
   progress(`base image ${plan.name} (Node.js ${base.node}, npm ${base.npm}) ${base.cached ? 'reused' : 'built'}`);
   const npmCache = path.join(imageCacheDir(), 'npm-cache');
   fs.mkdirSync(npmCache, { recursive: true });
@@ -40,6 +40,19 @@ export async function buildImage(progress: (line: string) => void = (line) => co
   await timed(progress, `podman build ${image}`, () => podman(args, { onLine: (line) => progress(`  ${line}`) }));
   const size = await podman(['image', 'inspect', '--format', '{{.Size}}', image]);
   return { image, base: { name: plan.name, ...base }, seconds: (Date.now() - started) / 1000, sizeBytes: Number(size.trim()) };
+}
+
+/**
+ * The stand-in base image as it is, without asking the registry whether a newer Node.js exists (`offline`:
+ * the rebuild image.test makes after `npm run setup` built the image, whose `npm install` layer is then
+ * reused, so the test sends nothing to a registry). Throws, saying to run the setup, when it was never built.
+ */
+async function existingBaseImage(name: string): Promise<{ cached: boolean; node: string; npm: string }> {
+  const versions = await podman(['run', '--rm', '--network=none', '--pull=never', name, 'sh', '-c', 'node --version; npm --version']).catch((error: unknown) => {
+    throw new Error(`the stand-in base image ${name} is missing (${(error as Error).message.split('\n')[0]}): run 'npm run setup', which builds it with the registry's Node.js`, { cause: error });
+  });
+  const [node = '', npm = ''] = versions.trim().split('\n');
+  return { cached: true, node: node.replace(/^v/, ''), npm };
 }
 
 /** The npm configuration files this machine's npm reads, those that exist. */
