@@ -112,13 +112,17 @@ export function createPoolActivities(kube: KubeRest, http: HttpClient = defaultH
 
 const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 
+/** The label selector of a pool's objects (`k=v,...`): they carry the pool's selector labels. */
+function poolSelector(ref: ResourceRef): string {
+  return Object.entries(poolNames(ref).selector).map(([key, value]) => `${key}=${value}`).join(',');
+}
+
 /** Reads the pool, its StatefulSet, ConfigMap, Services, HTTPRoute and pods; undefined when the pool is gone. */
 async function readPoolObjects(reader: KubeReader, ref: ResourceRef): Promise<PoolObjects | undefined> {
   const pool = await reader.get<PoolResource>(`/apis/stellar.org/v1alpha1/namespaces/${ref.namespace}/readonlypools/${ref.name}`);
   if (!pool) return undefined;
   const names = poolNames(ref);
-  const selector = Object.entries(names.selector).map(([k, v]) => `${k}=${v}`).join(',');
-  const owned = { labelSelector: selector };
+  const owned = { labelSelector: poolSelector(ref) };
   const [statefulSet, pods, services, httpRoute, configMap] = await Promise.all([
     reader.get<{ spec: { replicas: number; volumeClaimTemplates?: LiveClaimTemplate[] } }>(`/apis/apps/v1/namespaces/${ref.namespace}/statefulsets/${names.statefulSet}`, owned),
     reader.list<PodResource>(`/api/v1/namespaces/${ref.namespace}/pods`, owned),
@@ -154,7 +158,7 @@ async function readPoolReadings(http: HttpClient, objects: PoolObjects): Promise
 /** Digest of the fingerprints (Steward's fields, uid) of the pool's owned objects; undefined when none are named. */
 async function ownedFingerprint(reader: KubeReader, ref: ResourceRef, owned: readonly OwnedRef[]): Promise<string | undefined> {
   if (owned.length === 0) return undefined;
-  const labelSelector = Object.entries(poolNames(ref).selector).map(([k, v]) => `${k}=${v}`).join(',');
+  const labelSelector = poolSelector(ref);
   const prints = await Promise.all(owned.map((o) => reader.fieldsDigest(objectPath({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, namespace: ref.namespace } }), { labelSelector })));
   return digestOf(prints);
 }

@@ -89,7 +89,7 @@ export function createTenantActivities(kube: KubeRest, cache?: KubeReader) {
 
     /** Applies the pools' StatefulSets where they differ. */
     async applyTenant(objects: KubeObject[], options: { fresh?: boolean } = {}): Promise<ApplyResult> {
-      return applyObjects(kube, objects, 8, cache && options.fresh === false ? cache : undefined);
+      return applyObjects(kube, objects, { reader: cache && options.fresh === false ? cache : undefined });
     },
 
     /** Writes the tenant status (skipped when the tenant was deleted meanwhile). */

@@ -44,3 +44,23 @@ export function freezeServer(server: PostgresServer): () => void {
   }
   return resume;
 }
+
+/**
+ * Runs `readers` loops of `read` for `durationMs` while `server` is frozen (`freezeServer`), then resumes it,
+ * whatever happens. `read` records its own outcome and must not throw.
+ */
+export async function readWhileFrozen(server: PostgresServer, readers: number, durationMs: number, read: () => Promise<void>): Promise<void> {
+  let reading = true;
+  const loop = async (): Promise<void> => {
+    while (reading) await read();
+  };
+  const resume = freezeServer(server);
+  try {
+    const loops = Array.from({ length: readers }, loop);
+    await new Promise((resolve) => setTimeout(resolve, durationMs));
+    reading = false;
+    await Promise.all(loops);
+  } finally {
+    resume();
+  }
+}

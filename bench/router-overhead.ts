@@ -9,7 +9,7 @@ import pg from 'pg';
 import { ReadReplicaRouter } from '../router/index.js';
 import { connectionString, startStack, stopStack, type PostgresCluster, type PostgresServer } from '../stack/index.js';
 import { startServer, stopServer } from '../stack/postgres.js';
-import { freezeServer } from './postgres-freeze.js';
+import { readWhileFrozen } from './postgres-freeze.js';
 import { smokeMode } from './smoke.js';
 
 const SMOKE = smokeMode();
@@ -147,28 +147,16 @@ async function freeze(cluster: PostgresCluster, victim: PostgresServer): Promise
   await drive((sql, params) => router.query(sql, params), WARMUP_QUERIES);
   const latenciesMs: number[] = [];
   let failedReads = 0;
-  let reading = true;
-  const reader = async (): Promise<void> => {
-    while (reading) {
-      const started = performance.now();
-      try {
-        await router.query(SQL, [1]);
-        latenciesMs.push(performance.now() - started);
-      } catch {
-        failedReads += 1;
-      }
-    }
-  };
   const before = router.getMetrics();
-  const resume = freezeServer(victim);
-  try {
-    const readers = Array.from({ length: FREEZE_READERS }, () => reader());
-    await new Promise((resolve) => setTimeout(resolve, FREEZE_MS));
-    reading = false;
-    await Promise.all(readers);
-  } finally {
-    resume();
-  }
+  await readWhileFrozen(victim, FREEZE_READERS, FREEZE_MS, async () => {
+    const started = performance.now();
+    try {
+      await router.query(SQL, [1]);
+      latenciesMs.push(performance.now() - started);
+    } catch {
+      failedReads += 1;
+    }
+  });
   const after = router.getMetrics();
   const sorted = latenciesMs.sort((a, b) => a - b);
   const victimIndex = cluster.replicas.indexOf(victim);

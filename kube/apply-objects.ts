@@ -23,7 +23,8 @@ export interface ApplyResult {
  * an object the cache shows stale is written again, which changes nothing, or found changed by a later
  * pass), else from the API.
  */
-export async function applyObjects(kube: KubeRest, objects: readonly KubeObject[], concurrency = 8, reader?: KubeReader): Promise<ApplyResult> {
+export async function applyObjects(kube: KubeRest, objects: readonly KubeObject[], options: { concurrency?: number; reader?: KubeReader } = {}): Promise<ApplyResult> {
+  const { concurrency = 8, reader } = options;
   const result: ApplyResult = { applied: [], unchanged: 0, skipped: [] };
   const queue = [...objects];
   const lane = async (): Promise<void> => {

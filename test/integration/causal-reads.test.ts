@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
-import { ReadReplicaRouter, type ReadContext, type RouterOptions } from '../../router/index.js';
+import type pg from 'pg';
+import type { ReadReplicaRouter} from '../../router/index.js';
+import { type ReadContext, type RouterOptions } from '../../router/index.js';
 import { connectionString, type PostgresCluster, type PostgresServer } from '../../stack/index.js';
-import { eventually, postgresCluster, replicaAt as replicaOf } from './support.js';
+import { clusterRouter, eventually, postgresCluster, queryUrl, replicaAt as replicaOf } from './support.js';
 
 // Causal reads on the local primary and its two streaming replicas, with replay paused on one replica
 // (pg_wal_replay_pause()): the paused replica stays healthy for the router (no lag bound is set), so
@@ -20,26 +21,12 @@ const cluster = (): PostgresCluster => postgresCluster('the causal-read tests');
 const replicaAt = (index: number): PostgresServer => replicaOf(index, 'the causal-read tests');
 
 function makeRouter(overrides: Partial<RouterOptions> = {}): ReadReplicaRouter {
-  const c = cluster();
-  return new ReadReplicaRouter({
-    primary: { host: c.primary.host, port: c.primary.port, database: c.database, user: c.user, password: c.password },
-    replicas: c.replicas.map((replica) => ({ host: replica.host, port: replica.port })),
-    healthCheckIntervalMs: 0,
-    healthCheckTimeoutMs: 3000,
-    pool: { connectionTimeoutMillis: 3000, max: WORKERS + 2 },
-    ...overrides,
-  });
+  return clusterRouter(cluster(), { pool: { connectionTimeoutMillis: 3000, max: WORKERS + 2 }, ...overrides });
 }
 
-async function direct<T extends pg.QueryResultRow>(server: PostgresServer, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: connectionString(cluster(), server) });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
+/** Runs `sql` directly on one server, outside the router. */
+const direct = <T extends pg.QueryResultRow>(server: PostgresServer, sql: string, params: unknown[] = []): Promise<T[]> =>
+  queryUrl<T>(connectionString(cluster(), server), sql, params);
 
 async function resumeAll(): Promise<void> {
   for (const replica of cluster().replicas) await direct(replica, 'SELECT pg_wal_replay_resume()');

@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { workflowId } from '../../domain/names.js';
-import { KubeRest, type RequestOptions } from '../../kube/rest.js';
 import { statusQuery } from '../../workflows/contract.js';
 import { readOnlyPoolWorkflow } from '../../workflows/readonlypool.js';
-import { archiveUrl, createNamespace, eventually, kube, startWorker, temporalClient, workerKube } from './support.js';
+import { archiveUrl, createNamespace, eventually, kube, RequestLog, startWorker, temporalClient, workerKube } from './support.js';
 
 // A steady ReadOnlyPool pass is lean: one local activity (a marker event), at most 9 history events and
 // 2 KiB of history, and no API request (the worker's cache answers). It is still level-based: a change
@@ -13,15 +12,6 @@ import { archiveUrl, createNamespace, eventually, kube, startWorker, temporalCli
 
 const EventType = temporal.api.enums.v1.EventType;
 const WINDOW_MS = 5000;
-
-/** The worker's client, keeping every request it sends (watch streams aside). */
-class RequestLog extends KubeRest {
-  requests: string[] = [];
-  override async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    this.requests.push(`${method} ${path}`);
-    return super.request<T>(method, path, options);
-  }
-}
 
 describe('a steady pool pass is lean', () => {
   let client: Client;

@@ -1,20 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ObjectCache } from '../../kube/object-cache.js';
-import { KubeRest, type RequestOptions } from '../../kube/rest.js';
-import { createNamespace, eventually, kube, workerKube } from './support.js';
+import { createNamespace, eventually, kube, RequestLog, workerKube } from './support.js';
 
 // The worker's shared read cache against the real API server: a write shows in it once the watch brings
 // it, a reader sees no stale object after the watch fails (reads go to the API until the relist), the
 // relist drops what was deleted meanwhile, and a synced collection is read without any API request.
-
-/** A client that counts the requests it sends (watch streams aside: they do not go through `request`). */
-class CountingKube extends KubeRest {
-  requests: string[] = [];
-  override async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    this.requests.push(`${method} ${path}`);
-    return super.request<T>(method, path, options);
-  }
-}
 
 const LABELS = 'stellar.org/pool=cache-test';
 
@@ -23,14 +13,14 @@ function configMap(namespace: string, name: string, value: string): unknown {
 }
 
 describe('the shared object cache', () => {
-  let counting: CountingKube;
+  let counting: RequestLog;
   let cache: ObjectCache;
   let namespace: string;
   let lost = 0;
 
   beforeAll(async () => {
     namespace = await createNamespace('cache');
-    counting = new CountingKube(workerKube().config);
+    counting = new RequestLog(workerKube().config);
     // A 2 s first retry: long enough to change the cluster between a cut watch and its relist.
     cache = new ObjectCache(counting, { watch: { backoff: { initialMs: 2000, maxMs: 2000, factor: 1, jitter: 0 }, onLost: () => { lost += 1; } } });
   });
@@ -98,7 +88,7 @@ describe('the shared object cache', () => {
 
   it('reads a kind the cluster does not serve as empty', async () => {
     // As an administrator: RBAC answers 403 before the API server can say 404 for an unknown group.
-    const admin = new CountingKube(kube().config);
+    const admin = new RequestLog(kube().config);
     const adminCache = new ObjectCache(admin);
     try {
       const path = `/apis/nothing.example.com/v1/namespaces/${namespace}/widgets`;

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
-import pg from 'pg';
 import { KubeApiError } from '../../kube/rest.js';
 import { ROUTE_LABELS_FINALIZER, type ReplicaSetStatus } from '../../domain/replica-set.js';
 import { REPLICA_SET_OPT_IN } from '../../domain/replica-set-access.js';
@@ -9,22 +8,14 @@ import { startServer, stopServer } from '../../stack/postgres.js';
 import { startReplicaSetTrigger } from '../../worker/resource-triggers.js';
 import { checkNowSignal, replicaSetStatusQuery } from '../../workflows/contract.js';
 import { postgresReplicasWorkflow } from '../../workflows/postgres-replicas.js';
-import { createNamespace, eventually, historyText, kube, listPods, mergePatch, stack, startWorker, temporalClient, workerKube } from './support.js';
+import { createNamespace, eventually, historyText, kube, listPods, mergePatch, queryUrl, stack, startWorker, temporalClient, workerKube } from './support.js';
 
 interface SetObject {
   metadata: { resourceVersion: string; finalizers?: string[] };
   status?: ReplicaSetStatus;
 }
 
-async function sql(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
+const sql = (url: string, text: string): Promise<unknown[]> => queryUrl(url, text);
 
 describe('PostgresReplicaSet workflow on the local primary and streaming replicas', () => {
   let client: Client;

@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
-import pg from 'pg';
 import { REPLICA_SET_OPT_IN } from '../../domain/replica-set-access.js';
 import { HEALTH_KEY, healthConfigMapName, parsePublishedHealth } from '../../domain/replica-set-health.js';
 import { ReadReplicaRouter } from '../../router/index.js';
@@ -12,7 +11,7 @@ import { startServer, stopServer } from '../../stack/postgres.js';
 import { startReplicaSetTrigger } from '../../worker/resource-triggers.js';
 import { replicaSetStatusQuery } from '../../workflows/contract.js';
 import { postgresReplicasWorkflow } from '../../workflows/postgres-replicas.js';
-import { createNamespace, eventually, kube, listPods, stack, startWorker, temporalClient, workerKube } from './support.js';
+import { createNamespace, eventually, kube, listPods, queryUrl, stack, startWorker, temporalClient, workerKube } from './support.js';
 
 // One health truth (#14 item 4): the workflow publishes the health it decided in the ConfigMap <set>-health,
 // and a router given that file (DB_HEALTH_FILE) routes as the routing Service does. KWOK runs no kubelet
@@ -23,15 +22,7 @@ interface ConfigMap {
   data?: Record<string, string>;
 }
 
-async function sql(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
+const sql = (url: string, text: string): Promise<unknown[]> => queryUrl(url, text);
 
 describe('the router follows the health a PostgresReplicaSet publishes', () => {
   let client: Client;

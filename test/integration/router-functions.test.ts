@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
-import { ReadReplicaRouter, type RouterOptions } from '../../router/index.js';
+import type pg from 'pg';
+import type { ReadReplicaRouter} from '../../router/index.js';
+import { type RouterOptions } from '../../router/index.js';
 import { connectionString, type PostgresCluster, type PostgresServer } from '../../stack/index.js';
-import { eventually, postgresCluster } from './support.js';
+import { clusterRouter, eventually, postgresCluster, queryUrl } from './support.js';
 
 // Function volatility from the catalog (pg_proc.provolatile), on the local primary and replicas: each
 // statement reports pg_is_in_recovery() from the server that ran it.
@@ -14,27 +15,13 @@ interface Ran {
 const cluster = (): PostgresCluster => postgresCluster('the router function tests');
 
 function makeRouter(overrides: Partial<RouterOptions> = {}): ReadReplicaRouter {
-  const c = cluster();
-  return new ReadReplicaRouter({
-    primary: { host: c.primary.host, port: c.primary.port, database: c.database, user: c.user, password: c.password },
-    replicas: c.replicas.map((replica) => ({ host: replica.host, port: replica.port })),
-    healthCheckIntervalMs: 0,
-    pool: { connectionTimeoutMillis: 3000 },
-    // Reads right after a write here must not wait for replay: that is the causal-read tests' subject.
-    causalReads: false,
-    ...overrides,
-  });
+  // Reads right after a write here must not wait for replay: that is the causal-read tests' subject.
+  return clusterRouter(cluster(), { causalReads: false, ...overrides });
 }
 
-async function direct<T extends pg.QueryResultRow>(server: PostgresServer, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: connectionString(cluster(), server) });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
+/** Runs `sql` directly on one server, outside the router. */
+const direct = <T extends pg.QueryResultRow>(server: PostgresServer, sql: string, params: unknown[] = []): Promise<T[]> =>
+  queryUrl<T>(connectionString(cluster(), server), sql, params);
 
 /** Whether `sql` (which returns a `recovery` column) ran on a replica through `router`. */
 async function ranOnReplica(router: ReadReplicaRouter, sql: string): Promise<boolean | undefined> {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { freezeServer } from '../../bench/postgres-freeze.js';
+import { readWhileFrozen } from '../../bench/postgres-freeze.js';
 import { ReadReplicaRouter, type RouterEvent } from '../../router/index.js';
 import type { PostgresCluster, PostgresServer } from '../../stack/index.js';
 import { eventually, postgresCluster, replicaAt as replicaOf } from './support.js';
@@ -47,28 +47,16 @@ describe('a frozen replica', () => {
     // Open connections to both replicas first, so the freeze catches established connections too.
     await Promise.all(Array.from({ length: READERS * 2 }, () => router.query(WHERE_SQL)));
     const before = router.getMetrics();
-    let reading = true;
     let failed = 0;
     const ports = new Map<number, number>();
-    const reader = async (): Promise<void> => {
-      while (reading) {
-        try {
-          const [row] = (await router.query<Where>(WHERE_SQL)).rows;
-          if (row) ports.set(row.port, (ports.get(row.port) ?? 0) + 1);
-        } catch {
-          failed += 1;
-        }
+    await readWhileFrozen(frozen, READERS, FREEZE_MS, async () => {
+      try {
+        const [row] = (await router.query<Where>(WHERE_SQL)).rows;
+        if (row) ports.set(row.port, (ports.get(row.port) ?? 0) + 1);
+      } catch {
+        failed += 1;
       }
-    };
-    const resume = freezeServer(frozen);
-    try {
-      const readers = Array.from({ length: READERS }, () => reader());
-      await new Promise((resolve) => setTimeout(resolve, FREEZE_MS));
-      reading = false;
-      await Promise.all(readers);
-    } finally {
-      resume();
-    }
+    });
     const after = router.getMetrics();
     expect(failed).toBe(0);
     expect(after.replicaFailovers - before.replicaFailovers).toBeGreaterThanOrEqual(3);

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
+import type pg from 'pg';
 import { ReadReplicaRouter, routerOptionsFromEnv, TransactionControlError, type RouterEvent, type RouterOptions } from '../../router/index.js';
 import { connectionString, type PostgresCluster, type PostgresServer } from '../../stack/index.js';
 import { startServer, stopServer } from '../../stack/postgres.js';
-import { eventually, postgresCluster, replicaAt as replicaOf } from './support.js';
+import { clusterRouter, eventually, postgresCluster, queryUrl, replicaAt as replicaOf } from './support.js';
 
 interface Where {
   recovery: boolean;
@@ -17,28 +17,12 @@ const replicaAt = (index: number): PostgresServer => replicaOf(index, 'the route
 
 /** A router over the local cluster with periodic checks off (tests drive `checkHealthNow`). */
 function makeRouter(overrides: Partial<RouterOptions> = {}, events: RouterEvent[] = []): ReadReplicaRouter {
-  const c = cluster();
-  return new ReadReplicaRouter({
-    primary: { host: c.primary.host, port: c.primary.port, database: c.database, user: c.user, password: c.password },
-    replicas: c.replicas.map((replica) => ({ host: replica.host, port: replica.port })),
-    healthCheckIntervalMs: 0,
-    healthCheckTimeoutMs: 3000,
-    pool: { connectionTimeoutMillis: 3000 },
-    onEvent: (event) => events.push(event),
-    ...overrides,
-  });
+  return clusterRouter(cluster(), { onEvent: (event) => events.push(event), ...overrides });
 }
 
 /** Runs `sql` directly on one server, outside the router. */
-async function direct<T extends pg.QueryResultRow>(server: PostgresServer, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: connectionString(cluster(), server) });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const direct = <T extends pg.QueryResultRow>(server: PostgresServer, sql: string, params: unknown[] = []): Promise<T[]> =>
+  queryUrl<T>(connectionString(cluster(), server), sql, params);
 
 /** The ports that `count` router reads of WHERE_SQL ran on. */
 async function readPorts(router: ReadReplicaRouter, count: number): Promise<Set<number>> {

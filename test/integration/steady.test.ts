@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
-import { KubeRest, type RequestOptions } from '../../kube/rest.js';
 import { workflowId } from '../../domain/names.js';
 import { replicaSetStatusQuery, statusQuery, tenantStatusQuery } from '../../workflows/contract.js';
 import { postgresReplicasWorkflow } from '../../workflows/postgres-replicas.js';
 import { readOnlyPoolWorkflow } from '../../workflows/readonlypool.js';
 import { tenantWorkflow } from '../../workflows/tenant.js';
-import { archiveUrl, createNamespace, eventually, kube, setScenario, stack, startWorker, temporalClient, workerKube } from './support.js';
+import { archiveUrl, createNamespace, eventually, kube, RequestLog, setScenario, stack, startWorker, temporalClient, workerKube } from './support.js';
 import type { PoolStatus } from '../../domain/pool-status.js';
 import type { TenantStatus } from '../../domain/tenant-decision.js';
 import { REPLICA_SET_OPT_IN } from '../../domain/replica-set-access.js';
@@ -17,25 +16,15 @@ import { REPLICA_SET_OPT_IN } from '../../domain/replica-set-access.js';
 
 const WINDOW_MS = 6000;
 
-/** The worker's client, keeping every write and every read it sends (method and path; watch streams aside). */
-class WriteLog extends KubeRest {
-  writes: string[] = [];
-  reads: string[] = [];
-  override async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    (method === 'GET' ? this.reads : this.writes).push(`${method} ${path}`);
-    return super.request<T>(method, path, options);
-  }
-}
-
 describe('steady resources make no writes', () => {
   let client: Client;
-  let counting: WriteLog;
+  let counting: RequestLog;
   let worker: Awaited<ReturnType<typeof startWorker>>;
   let namespace: string;
 
   beforeAll(async () => {
     client = await temporalClient();
-    counting = new WriteLog(workerKube().config);
+    counting = new RequestLog(workerKube().config);
     worker = await startWorker(counting);
     namespace = await createNamespace('steady');
   });
@@ -47,10 +36,9 @@ describe('steady resources make no writes', () => {
   /** Passes and writes during the window, once `settled` holds. */
   async function measure(passes: () => Promise<number>): Promise<{ passes: number; writes: string[]; reads: string[] }> {
     const before = await passes();
-    counting.writes = [];
-    counting.reads = [];
+    counting.requests = [];
     await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
-    return { passes: (await passes()) - before, writes: counting.writes, reads: counting.reads };
+    return { passes: (await passes()) - before, writes: counting.writes(), reads: counting.reads() };
   }
 
   it('a settled ReadOnlyPool passes every second and writes nothing', async () => {
@@ -90,10 +78,10 @@ describe('steady resources make no writes', () => {
     const before = (await kube().request<{ status: PoolStatus }>('GET', path)).status;
     await first.terminate('restart with no memory');
 
-    counting.writes = [];
+    counting.requests = [];
     const second = await client.workflow.start(readOnlyPoolWorkflow, { workflowId: id, taskQueue: worker.taskQueue, args: [input] });
     await eventually(() => second.query(statusQuery), (v) => v.iterations >= 4, 30_000, 'four passes of the new run');
-    expect(counting.writes).toEqual([]);
+    expect(counting.writes()).toEqual([]);
     const after = (await kube().request<{ status: PoolStatus }>('GET', path)).status;
     expect((await second.query(statusQuery)).replicas).toBe(3);
     expect(after.shardAssignments).toEqual(before.shardAssignments);
@@ -146,10 +134,10 @@ describe('steady resources make no writes', () => {
     const path = `/apis/rustfs.com/v1alpha1/namespaces/${namespace}/tenants/calm`;
     const before = (await kube().request<{ status: TenantStatus }>('GET', path)).status;
     await handle.terminate('restart with no memory');
-    counting.writes = [];
+    counting.requests = [];
     const second = await client.workflow.start(tenantWorkflow, { workflowId: workflowId('tenant', { namespace, name: 'calm' }), taskQueue: worker.taskQueue, args: [{ namespace, name: 'calm', intervalSeconds: 1 }] });
     await eventually(() => second.query(tenantStatusQuery), (v) => v.iterations >= 4, 30_000, 'four passes of the new run');
-    expect(counting.writes).toEqual([]);
+    expect(counting.writes()).toEqual([]);
     const after = (await kube().request<{ status: TenantStatus }>('GET', path)).status;
     expect(after.pools.map((p) => [p.name, p.state, p.lastUpdateTime])).toEqual(before.pools.map((p) => [p.name, p.state, p.lastUpdateTime]));
     expect(after).toEqual(before);
@@ -173,10 +161,10 @@ describe('steady resources make no writes', () => {
     const before = (await kube().request<{ status: { routingTo: string[] } }>('GET', path)).status;
     await first.terminate('restart with no memory');
 
-    counting.writes = [];
+    counting.requests = [];
     const second = await client.workflow.start(postgresReplicasWorkflow, { workflowId: id, taskQueue: worker.taskQueue, args: [input] });
     await eventually(() => second.query(replicaSetStatusQuery), (v) => v.iterations >= 4, 30_000, 'four passes of the new run');
-    expect(counting.writes).toEqual([]);
+    expect(counting.writes()).toEqual([]);
     expect((await kube().request<{ status: { routingTo: string[] } }>('GET', path)).status.routingTo).toEqual(before.routingTo);
     await second.terminate('test done');
   });

@@ -3,9 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import pg from 'pg';
 import type { HttpClient } from '../../activities/http-client.js';
 import { ObjectCache } from '../../kube/object-cache.js';
-import { KubeApiError, KubeRest } from '../../kube/rest.js';
+import { KubeApiError, KubeRest, type RequestOptions } from '../../kube/rest.js';
+import { ReadReplicaRouter, type RouterOptions } from '../../router/index.js';
 import type { PostgresCluster, PostgresServer, StackInfo } from '../../stack/index.js';
 import { createWorker } from '../../worker/worker.js';
 
@@ -183,5 +185,45 @@ export async function apiStatusOf(call: Promise<unknown>): Promise<number> {
   } catch (error) {
     if (error instanceof KubeApiError) return error.status;
     throw error;
+  }
+}
+
+/** Runs one statement over a connection of its own (setup and checks outside the code under test); returns its rows. */
+export async function queryUrl<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** A router over `cluster` with periodic checks off (tests drive `checkHealthNow`) and short timeouts, over `overrides`. */
+export function clusterRouter(cluster: PostgresCluster, overrides: Partial<RouterOptions> = {}): ReadReplicaRouter {
+  return new ReadReplicaRouter({
+    primary: { host: cluster.primary.host, port: cluster.primary.port, database: cluster.database, user: cluster.user, password: cluster.password },
+    replicas: cluster.replicas.map((replica) => ({ host: replica.host, port: replica.port })),
+    healthCheckIntervalMs: 0,
+    healthCheckTimeoutMs: 3000,
+    pool: { connectionTimeoutMillis: 3000 },
+    ...overrides,
+  });
+}
+
+/** A Kubernetes client that keeps every request it sends, method and path (watch streams do not go through `request`). */
+export class RequestLog extends KubeRest {
+  requests: string[] = [];
+  override async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    this.requests.push(`${method} ${path}`);
+    return super.request<T>(method, path, options);
+  }
+  /** The GETs kept so far. */
+  reads(): string[] {
+    return this.requests.filter((request) => request.startsWith('GET '));
+  }
+  /** Every other request kept so far. */
+  writes(): string[] {
+    return this.requests.filter((request) => !request.startsWith('GET '));
   }
 }
