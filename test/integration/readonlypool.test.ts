@@ -130,8 +130,10 @@ describe('ReadOnlyPool on the local stack (real API server, controllers, KWOK po
     const route = await eventually(() => kube().request<Route>('GET', `/apis/gateway.networking.k8s.io/v1/namespaces/${namespace}/httproutes/gw-read`),
       (r) => r.spec.rules[0]?.backendRefs.map((b) => b.weight).join() === '100,10', 30_000, 'HTTPRoute weights 100/10');
     expect(route.spec.rules[0]?.backendRefs.map((b) => [b.name, b.port])).toEqual([['gw-0', 11627], ['gw-1', 11627]]);
-    const service = await kube().request<{ spec: { selector: Record<string, string> } }>('GET', `/api/v1/namespaces/${namespace}/services/gw-1`);
-    expect(service.spec.selector['statefulset.kubernetes.io/pod-name']).toBe('gw-1');
+    // The apply writes the route and the per-replica Services concurrently: the Service may follow the route.
+    const service = await eventually(() => kube().getOptional<{ spec: { selector: Record<string, string> } }>(`/api/v1/namespaces/${namespace}/services/gw-1`),
+      (s) => s !== undefined, 30_000, 'Service gw-1');
+    expect(service?.spec.selector['statefulset.kubernetes.io/pod-name']).toBe('gw-1');
 
     // A scale-down removes gw-1: its Service goes too, and the route keeps gw-0 only.
     await mergePatch(`${POOLS(namespace)}/gw`, { spec: { minReplicas: 1, targetReplicas: 1 } });
