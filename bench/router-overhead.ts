@@ -1,19 +1,26 @@
 // The router's overhead against a plain pg.Pool on the same loopback replica (throughput ratio and latency
 // percentiles, interleaved in one run), and the time from a replica's death to its ejection.
 // Then reads under a frozen replica: its postmaster and backends stopped with SIGSTOP (connections stay open),
-// with p50/p99 of the reads during the freeze and the failed-read count.
+// with p50/p99 of the reads during the freeze and the failed-read count. Then causal reads: write-then-read
+// pairs with replay paused on one replica (pg_wal_replay_pause()), with the stale-read count, and the same
+// pairs without causal reads for comparison.
 // Starts its own local stack (PostgreSQL part; `BENCH_STACK`, default `router-bench`) and stops it at the end:
-// run with `node dist/bench/router-overhead.js [--smoke] [--freeze]` (--smoke: one round of 500 queries and
-// a 1 s freeze; --freeze: only the freeze phase).
+// run with `node dist/bench/router-overhead.js [--smoke] [--freeze] [--causal]` (--smoke: one round of 500
+// queries, a 1 s freeze and 100 pairs; --freeze, --causal: only that phase).
 import pg from 'pg';
-import { ReadReplicaRouter } from '../router/index.js';
+import { ReadReplicaRouter, type RouterOptions } from '../router/index.js';
 import { connectionString, startStack, stopStack, type PostgresCluster, type PostgresServer } from '../stack/index.js';
 import { startServer, stopServer } from '../stack/postgres.js';
+import { CAUSAL_PROBE_TABLE, pairIds, writeThenReadPairs } from './causal-pairs.js';
 import { readWhileFrozen } from './postgres-freeze.js';
 import { smokeMode } from './smoke.js';
 
 const SMOKE = smokeMode();
 const FREEZE_ONLY = process.argv.includes('--freeze');
+const CAUSAL_ONLY = process.argv.includes('--causal');
+const CAUSAL_PAIRS = SMOKE ? 100 : 2000;
+const CAUSAL_WORKERS = 8;
+const CAUSAL_WAIT_MS = 2000;
 const FREEZE_MS = SMOKE ? 1000 : 10_000;
 const FREEZE_QUERY_TIMEOUT_MS = 200;
 const FREEZE_READERS = 8;
@@ -60,15 +67,18 @@ function summarize(name: string, samples: readonly Sample[]): { qps: number; p50
   return result;
 }
 
-function routerOver(cluster: PostgresCluster, replicas: PostgresServer[], intervalMs: number): ReadReplicaRouter {
-  return new ReadReplicaRouter({
+function routerOptions(cluster: PostgresCluster, replicas: PostgresServer[], intervalMs: number): RouterOptions {
+  return {
     primary: { host: cluster.primary.host, port: cluster.primary.port, database: cluster.database, user: cluster.user, password: cluster.password },
     replicas: replicas.map((replica) => ({ host: replica.host, port: replica.port })),
     pool: { max: CONCURRENCY },
     healthCheckIntervalMs: intervalMs,
     healthCheckTimeoutMs: 1000,
-  });
+  };
 }
+
+const routerOver = (cluster: PostgresCluster, replicas: PostgresServer[], intervalMs: number): ReadReplicaRouter =>
+  new ReadReplicaRouter(routerOptions(cluster, replicas, intervalMs));
 
 async function overhead(cluster: PostgresCluster, replica: PostgresServer): Promise<void> {
   const plain = new pg.Pool({ connectionString: connectionString(cluster, replica), max: CONCURRENCY });
@@ -167,6 +177,68 @@ async function freeze(cluster: PostgresCluster, victim: PostgresServer): Promise
   await router.close();
 }
 
+async function onServer<T extends pg.QueryResultRow>(cluster: PostgresCluster, server: PostgresServer, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: connectionString(cluster, server) });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function untilReplicated(cluster: PostgresCluster): Promise<void> {
+  for (const replica of cluster.replicas) {
+    const ms = await waitUntilAsync(async () => (await onServer<{ t: string | null }>(cluster, replica, "SELECT to_regclass('causal_probe')::text AS t"))[0]?.t === 'causal_probe', 30_000);
+    if (Number.isNaN(ms)) throw new Error(`causal_probe did not reach the replica on port ${replica.port} within 30 s`);
+  }
+}
+
+async function waitUntilAsync(accept: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+  const started = performance.now();
+  while (!(await accept())) {
+    if (performance.now() - started > timeoutMs) return Number.NaN;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return performance.now() - started;
+}
+
+const byPort = (cluster: PostgresCluster, ports: Map<number, number>): string =>
+  [cluster.primary, ...cluster.replicas].map((server, index) => `${index === 0 ? 'primary' : `replica ${index}`} ${ports.get(server.port) ?? 0}`).join(', ');
+
+/**
+ * Write-then-read pairs (`CAUSAL_WORKERS` loops) with replay paused on `paused`: with causal reads (the
+ * stale-read count must be 0) and, for comparison, without (autocommit and transaction writes only).
+ */
+async function causal(cluster: PostgresCluster, paused: PostgresServer): Promise<void> {
+  await onServer(cluster, cluster.primary, 'DROP TABLE IF EXISTS causal_probe');
+  await onServer(cluster, cluster.primary, CAUSAL_PROBE_TABLE);
+  await untilReplicated(cluster);
+  const withTokens = new ReadReplicaRouter({ ...routerOptions(cluster, cluster.replicas, 0), causalWaitMs: CAUSAL_WAIT_MS, pool: { max: CAUSAL_WORKERS + 2 } });
+  const timeBased = new ReadReplicaRouter({ ...routerOptions(cluster, cluster.replicas, 0), causalReads: false, pool: { max: CAUSAL_WORKERS + 2 } });
+  try {
+    await withTokens.checkHealthNow();
+    await timeBased.checkHealthNow();
+    await onServer(cluster, paused, 'SELECT pg_wal_replay_pause()');
+    const started = performance.now();
+    const exact = await writeThenReadPairs(withTokens, pairIds(1, CAUSAL_PAIRS), CAUSAL_WORKERS);
+    const seconds = (performance.now() - started) / 1000;
+    const without = await writeThenReadPairs(timeBased, pairIds(CAUSAL_PAIRS + 1, CAUSAL_PAIRS, false), CAUSAL_WORKERS);
+    console.log(`causal reads, replay paused on replica ${cluster.replicas.indexOf(paused) + 1}, ${CAUSAL_WORKERS} writers, causalWaitMs ${CAUSAL_WAIT_MS}:`);
+    console.log(`  with tokens     ${CAUSAL_PAIRS} write-then-read pairs in ${seconds.toFixed(1)} s, stale reads ${exact.stale}; reads on ${byPort(cluster, exact.ports)}; outcomes ${JSON.stringify(withTokens.getMetrics().causalReads)}`);
+    const withoutPairs = [...without.ports.values()].reduce((sum, n) => sum + n, 0);
+    console.log(`  without tokens  ${withoutPairs} pairs (causalReads: false), stale reads ${without.stale}; reads on ${byPort(cluster, without.ports)}`);
+    if (exact.stale > 0) {
+      console.error(`${exact.stale} stale reads with causal-read tokens: read-your-writes is broken`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await onServer(cluster, paused, 'SELECT pg_wal_replay_resume()');
+    await withTokens.close();
+    await timeBased.close();
+  }
+}
+
 async function main(): Promise<void> {
   await stopStack(STACK);
   const info = await startStack({ name: STACK, parts: ['postgres'], log: () => undefined });
@@ -175,12 +247,14 @@ async function main(): Promise<void> {
   try {
     const [first, second] = cluster.replicas;
     if (!first || !second) throw new Error('the bench needs two replicas');
-    if (!FREEZE_ONLY) {
+    const all = !FREEZE_ONLY && !CAUSAL_ONLY;
+    if (all) {
       await overhead(cluster, first);
       await ejection(cluster, second, 1000, false);
       await ejection(cluster, second, 1000, true);
     }
-    await freeze(cluster, first);
+    if (all || FREEZE_ONLY) await freeze(cluster, first);
+    if (all || CAUSAL_ONLY) await causal(cluster, second);
   } finally {
     await stopStack(STACK);
   }

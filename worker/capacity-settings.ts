@@ -1,6 +1,7 @@
 /**
- * How much a worker holds in memory and runs at once: the settings of the Temporal worker that bound its
- * memory (the workflow cache) and its concurrency.
+ * How much a worker holds in memory and runs at once, and how long it lets work in flight finish when it
+ * stops: the settings of the Temporal worker that bound its memory (the workflow cache), its concurrency and
+ * its drain.
  */
 export interface WorkerCapacity {
   /**
@@ -13,19 +14,27 @@ export interface WorkerCapacity {
   maxConcurrentWorkflowTasks: number;
   /** Activities run at once (maxConcurrentActivityTaskExecutions): each holds the objects it read and its probes. */
   maxConcurrentActivities: number;
+  /**
+   * After SIGTERM, how long activities in flight may run before they are cancelled (the SDK's
+   * shutdownGraceTime, whose default 0 cancels them at once; ours ignore cancellation, so they would still
+   * finish, but only by accident). Below Kubernetes' default terminationGracePeriodSeconds of 30 s, so the
+   * worker exits, and releases its Lease, before the kubelet's SIGKILL.
+   */
+  shutdownGraceMs: number;
 }
 
 /**
  * Sized for 1,000 workflows in a 1 GiB container: 300 cached workflows (about 2 MiB each, from the worker's
  * RSS growth per pool measured in issue 15) beside the worker's ~350 MiB base; the 700 others replay a short
  * history on their next wake-up. 20 workflow tasks and 50 activities at once (the SDK's defaults are 40 and
- * 100) keep the peak of in-flight objects and probe responses within the same budget.
+ * 100) keep the peak of in-flight objects and probe responses within the same budget. 25 s to drain: an
+ * activity's probes are bounded at a few seconds, and the pod's grace period is 30 s.
  */
-export const DEFAULT_CAPACITY: WorkerCapacity = { maxCachedWorkflows: 300, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 50 };
+export const DEFAULT_CAPACITY: WorkerCapacity = { maxCachedWorkflows: 300, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 50, shutdownGraceMs: 25_000 };
 
 /**
  * The capacity from STEWARD_MAX_CACHED_WORKFLOWS, STEWARD_MAX_CONCURRENT_WORKFLOW_TASKS and
- * STEWARD_MAX_CONCURRENT_ACTIVITIES (defaults in DEFAULT_CAPACITY). Throws naming the variable that is not a
+ * STEWARD_MAX_CONCURRENT_ACTIVITIES and STEWARD_SHUTDOWN_GRACE_SECONDS (defaults in DEFAULT_CAPACITY). Throws naming the variable that is not a
  * whole number in range: the cache holds 0 (off) or at least 2 workflows, workflow tasks are 2 or more and,
  * with a cache, no more than it holds (the SDK's own rules, which it would otherwise correct silently).
  */
@@ -39,7 +48,8 @@ export function capacityFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerCap
       'a workflow task runs on a cached workflow; lower the first or raise the second');
   }
   const maxConcurrentActivities = count(env, 'STEWARD_MAX_CONCURRENT_ACTIVITIES', DEFAULT_CAPACITY.maxConcurrentActivities, 1);
-  return { maxCachedWorkflows, maxConcurrentWorkflowTasks, maxConcurrentActivities };
+  const shutdownGraceMs = count(env, 'STEWARD_SHUTDOWN_GRACE_SECONDS', DEFAULT_CAPACITY.shutdownGraceMs / 1000, 0) * 1000;
+  return { maxCachedWorkflows, maxConcurrentWorkflowTasks, maxConcurrentActivities, shutdownGraceMs };
 }
 
 function count(env: NodeJS.ProcessEnv, variable: string, fallback: number, minimum: number): number {

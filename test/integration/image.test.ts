@@ -29,6 +29,7 @@ interface LogLine {
   activityId?: string;
   workflowId?: string;
   workflowRunId?: string;
+  isLocal?: boolean;
 }
 
 /** The worker's JSON log lines (other lines, such as podman's own, are skipped). */
@@ -159,28 +160,37 @@ describeWithPodman(`the worker image, built with podman from the unchanged Docke
     });
 
     it('exits 0 on SIGTERM to PID 1 once the activity in flight has finished', async () => {
+      const pid = Number((await podman(['inspect', '--format', '{{.State.Pid}}', run.container])).trim());
       // Replicas that answer after the probe's 2 s deadline: each pool observation is in flight for about 2 s.
       for (const pod of ['p-0', 'p-1']) await setScenario(ns, pod, 'slow:2500');
       const mark = stderr.length;
       // An observation as a regular activity (a steady pass's local one cannot finish in its 2 s with these
       // replicas, so the pass falls back to the activity), whose result Temporal records.
-      const observing = (l: { message?: string; activityType?: string; workflowId?: string; isLocal?: boolean }): boolean =>
+      const observing = (l: LogLine): boolean =>
         l.message === 'Activity started' && (l.activityType === 'observePool' || l.activityType === 'observePoolLean') && l.isLocal !== true && l.workflowId === `readonlypool/${ns}/p`;
-      const started = await eventually(async () => logLines(stderr.slice(mark)),
-        (lines) => lines.some(observing), 60_000, 'a pool observation activity to start');
-      const pid = Number((await podman(['inspect', '--format', '{{.State.Pid}}', run.container])).trim());
-      process.kill(pid, 'SIGTERM');
-      const inFlight = started.find(observing) ?? {};
+      // SIGTERM as soon as the start is logged (the same tick as the log chunk arrives), so the signal lands
+      // while the observation is in flight: its end must then be logged after the signal.
+      let inFlight: LogLine | undefined;
+      let signalledAt = 0;
+      const signalOnStart = (): void => {
+        if (inFlight) return;
+        inFlight = logLines(stderr.slice(mark)).find(observing);
+        if (!inFlight) return;
+        signalledAt = stderr.length;
+        process.kill(pid, 'SIGTERM');
+      };
+      run.process.stderr?.on('data', signalOnStart);
+      await eventually(async () => inFlight, (line) => line !== undefined, 60_000, 'a pool observation activity to start');
       expect(await run.exited).toBe(0);
 
-      // Its end is logged, before or after the signal: the observation may end while the test finds its pid.
-      const after = logLines(stderr.slice(mark));
-      expect(after.filter((l) => l.activityId === inFlight.activityId && l.workflowRunId === inFlight.workflowRunId).map((l) => l.message)).toContain('Activity completed');
+      const sameActivity = (l: LogLine): boolean => l.activityId === inFlight?.activityId && l.workflowRunId === inFlight?.workflowRunId;
+      expect(logLines(stderr.slice(mark, signalledAt)).filter(sameActivity).map((l) => l.message)).not.toContain('Activity completed');
+      expect(logLines(stderr.slice(signalledAt)).filter(sameActivity).map((l) => l.message)).toContain('Activity completed');
       // Temporal recorded the activity's result: the worker reported it before it exited.
       const client = await temporalClient();
-      const history = await client.workflow.getHandle(inFlight.workflowId ?? '', inFlight.workflowRunId).fetchHistory();
+      const history = await client.workflow.getHandle(inFlight?.workflowId ?? '', inFlight?.workflowRunId).fetchHistory();
       await client.connection.close();
-      const scheduled = history.events?.find((e) => e.activityTaskScheduledEventAttributes?.activityId === inFlight.activityId);
+      const scheduled = history.events?.find((e) => e.activityTaskScheduledEventAttributes?.activityId === inFlight?.activityId);
       const closed = history.events?.find((e) => e.activityTaskCompletedEventAttributes?.scheduledEventId?.toString() === scheduled?.eventId?.toString()
         || e.activityTaskFailedEventAttributes?.scheduledEventId?.toString() === scheduled?.eventId?.toString()
         || e.activityTaskTimedOutEventAttributes?.scheduledEventId?.toString() === scheduled?.eventId?.toString());

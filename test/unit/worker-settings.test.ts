@@ -4,12 +4,13 @@ import { defaultLeaseName, leaderSettingsFromEnv } from '../../worker/leader-set
 
 describe('capacityFromEnv: the worker\'s workflow cache and concurrency', () => {
   it.each<[Record<string, string>, WorkerCapacity]>([
-    [{}, { maxCachedWorkflows: 300, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 50 }],
-    [{ STEWARD_MAX_CACHED_WORKFLOWS: '1000' }, { maxCachedWorkflows: 1000, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 50 }],
-    [{ STEWARD_MAX_CACHED_WORKFLOWS: '10' }, { maxCachedWorkflows: 10, maxConcurrentWorkflowTasks: 10, maxConcurrentActivities: 50 }],
-    [{ STEWARD_MAX_CACHED_WORKFLOWS: '0' }, { maxCachedWorkflows: 0, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 50 }],
-    [{ STEWARD_MAX_CACHED_WORKFLOWS: '0', STEWARD_MAX_CONCURRENT_WORKFLOW_TASKS: '80' }, { maxCachedWorkflows: 0, maxConcurrentWorkflowTasks: 80, maxConcurrentActivities: 50 }],
-    [{ STEWARD_MAX_CONCURRENT_WORKFLOW_TASKS: '5', STEWARD_MAX_CONCURRENT_ACTIVITIES: '8' }, { maxCachedWorkflows: 300, maxConcurrentWorkflowTasks: 5, maxConcurrentActivities: 8 }],
+    [{}, { maxCachedWorkflows: 300, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 50, shutdownGraceMs: 25_000 }],
+    [{ STEWARD_MAX_CACHED_WORKFLOWS: '1000' }, { maxCachedWorkflows: 1000, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 50, shutdownGraceMs: 25_000 }],
+    [{ STEWARD_MAX_CACHED_WORKFLOWS: '10' }, { maxCachedWorkflows: 10, maxConcurrentWorkflowTasks: 10, maxConcurrentActivities: 50, shutdownGraceMs: 25_000 }],
+    [{ STEWARD_MAX_CACHED_WORKFLOWS: '0' }, { maxCachedWorkflows: 0, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 50, shutdownGraceMs: 25_000 }],
+    [{ STEWARD_MAX_CACHED_WORKFLOWS: '0', STEWARD_MAX_CONCURRENT_WORKFLOW_TASKS: '80' }, { maxCachedWorkflows: 0, maxConcurrentWorkflowTasks: 80, maxConcurrentActivities: 50, shutdownGraceMs: 25_000 }],
+    [{ STEWARD_SHUTDOWN_GRACE_SECONDS: '0' }, { maxCachedWorkflows: 300, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 50, shutdownGraceMs: 0 }],
+    [{ STEWARD_MAX_CONCURRENT_WORKFLOW_TASKS: '5', STEWARD_MAX_CONCURRENT_ACTIVITIES: '8' }, { maxCachedWorkflows: 300, maxConcurrentWorkflowTasks: 5, maxConcurrentActivities: 8, shutdownGraceMs: 25_000 }],
   ])('%j gives %j', (env, expected) => {
     expect(capacityFromEnv(env)).toEqual(expected);
   });
@@ -22,6 +23,7 @@ describe('capacityFromEnv: the worker\'s workflow cache and concurrency', () => 
     [{ STEWARD_MAX_CACHED_WORKFLOWS: '10', STEWARD_MAX_CONCURRENT_WORKFLOW_TASKS: '11' }, /exceeds STEWARD_MAX_CACHED_WORKFLOWS=10/],
     [{ STEWARD_MAX_CONCURRENT_ACTIVITIES: '0' }, /STEWARD_MAX_CONCURRENT_ACTIVITIES=0/],
     [{ STEWARD_MAX_CONCURRENT_ACTIVITIES: '2.5' }, /STEWARD_MAX_CONCURRENT_ACTIVITIES=2.5/],
+    [{ STEWARD_SHUTDOWN_GRACE_SECONDS: '30s' }, /STEWARD_SHUTDOWN_GRACE_SECONDS=30s is not a whole number/],
   ])('refuses %j, naming the variable', (env, message) => {
     expect(() => capacityFromEnv(env)).toThrow(message);
   });
