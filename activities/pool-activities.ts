@@ -18,6 +18,7 @@ import { objectPath } from '../kube/paths.js';
 import { recordEvents } from '../kube/events.js';
 import type { KubeRest } from '../kube/rest.js';
 import { defaultHttpClient, type HttpClient, type HttpResult } from './http-client.js';
+import { sharedGet } from './shared-reads.js';
 import { probeReplica } from './stellar-core-client.js';
 
 interface PoolResource {
@@ -185,7 +186,7 @@ async function readArchiveTips(http: HttpClient, archiveUrls: string[], horizonU
   const sources: TipSource[] = [];
   const errors: string[] = [];
   const read = async (kind: string, url: string, rootUrl: string, ledgerKey: string, networkKey: string): Promise<void> => {
-    const answer = await http.get(rootUrl, SOURCE_LIMITS);
+    const answer = await sharedGet(http, rootUrl, SOURCE_LIMITS);
     const root = answer.ok && answer.status === 200 ? safeJson(answer.body) : undefined;
     const ledger = root?.[ledgerKey];
     if (typeof ledger === 'number') sources.push({ source: `${kind} ${url}`, ledger, network: String(root?.[networkKey] ?? '') });

@@ -65,8 +65,8 @@ export async function apiserverRequests(kube: KubeRest, key?: (labels: Record<st
 }
 
 /**
- * `delta` less what the cluster does by itself in `seconds` at `backgroundPerSecond` (node leases, the
- * controllers' resyncs, measured with no fleet running), never below zero per verb.
+ * `delta` less what the cluster does without Steward in `seconds` at `backgroundPerSecond` (node leases, the
+ * controllers' resyncs, the stack's pod pollers: measured with the worker stopped), never below zero per key.
  */
 export function netOfBackground(delta: RequestsByVerb, backgroundPerSecond: RequestsByVerb, seconds: number): RequestsByVerb {
   const net: RequestsByVerb = {};

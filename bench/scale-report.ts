@@ -75,8 +75,8 @@ export interface ScaleRow {
 }
 
 const HEADER = [
-  'N pools', 'interval', 'iterations', 'worker CPU/it', 'Temporal CPU/it', 'kube-apiserver CPU/it', 'worker RSS peak / end',
-  'history/it', 'API requests/it (net of idle)', 'spec change p50 / p99',
+  'N pools', 'interval', 'iterations', 'worker CPU/it', 'Temporal CPU/it', 'kube-apiserver CPU/it (net of the fleet alone)', 'worker RSS peak / end',
+  'history/it', 'API requests/it (net of the fleet alone)', 'spec change p50 / p99',
 ];
 
 /** The result table in Markdown, one row per run (figures per steady iteration). */

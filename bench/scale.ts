@@ -2,6 +2,9 @@
 // managed by the real worker process. Per run it prints, per steady iteration: CPU of the worker, the
 // Temporal dev server and kube-apiserver (/proc), worker RSS, history events and bytes (a sample of pools),
 // API requests (kube-apiserver's apiserver_request_total, WATCH excluded), and spec-change latency.
+// kube-apiserver's CPU and requests are net of the same fleet with the worker stopped (measured after the
+// run): on this stack the stellar-core simulator and the volume provisioner poll the API for every pod, a
+// cost a real cluster's kubelets do not have and that is not Steward's.
 // Run: npm run build && node dist/bench/scale.js [--pools 100,300,1000] [--interval 60[,..]] [--steady-iterations 3]
 //      [--spec-samples 20] [--mix] [--smoke]
 // (uses the stack in STEWARD_STACK_DIR, else starts or attaches to the `bench` stack, BENCH_STACK for another)
@@ -34,6 +37,8 @@ const kubeconfigPath = info.kube.kubeconfigPath;
 const simulator = info.simulator;
 const kube = KubeRest.fromFile(kubeconfigPath);
 await installCrds(kube);
+// The worker's Lease lives in stellar-system, as with the shipped manifests (deploy/namespace.yaml).
+await kube.apply('/api/v1/namespaces/stellar-system', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'stellar-system' } });
 const connection = await Connection.connect({ address: info.temporal.address });
 const client = new Client({ connection, namespace: info.temporal.namespace });
 // The worker processes inherit these: loopback only, and the stack's CA for the simulator's https archive.
@@ -42,7 +47,7 @@ process.env.STEWARD_CA_BUNDLE = simulator.caBundle;
 const temporalPid = info.temporal.external ? undefined : runningPid(info.stateDir, 'temporal');
 const apiserverPid = info.kube.external ? undefined : runningPid(path.join(info.stateDir, 'kube'), 'kube-apiserver');
 
-const background = await backgroundRequests(plan.smoke ? 3 : 30);
+await removeLeftoverFleets();
 const rows: ScaleRow[] = [];
 const stopped: string[] = [];
 for (const [index, pools] of plan.pools.entries()) {
@@ -60,7 +65,7 @@ for (const line of stopped) console.log(`! ${line}`);
 process.exitCode = stopped.length > 0 ? 1 : 0;
 console.log('CPU from /proc/<pid>/stat (utime+stime) over the steady window, divided by the iterations of every workflow in it;');
 console.log(`history from ${HISTORY_SAMPLE} sampled pools (protobuf-encoded events); API requests from kube-apiserver's apiserver_request_total`);
-console.log(`without WATCH, from every client, less the idle cluster's own rate measured first (${rates(background)}); RSS from VmHWM (peak) and VmRSS (end).`);
+console.log('without WATCH, from every client; kube-apiserver CPU and requests less the same fleet\'s with the worker stopped (measured after each run); RSS from VmHWM (peak) and VmRSS (end).');
 await connection.close();
 console.log(stackNote());
 
@@ -82,15 +87,34 @@ async function run(pools: number, intervalSeconds: number): Promise<ScaleRow> {
   try {
     await settle(fleet, label, 300_000 + 1000 * fleetPods(size));
     await poolsSteady(fleet, label, intervalSeconds);
-    const row = await measure(fleet, worker, label, intervalSeconds);
+    const { row, window } = await measure(fleet, worker, label, intervalSeconds);
+    await worker.stop();
+    const alone = await fleetAlone(label, Math.min(window.seconds, plan.smoke ? 5 : 120));
+    const net = netOfFleetAlone(row, window, alone);
+    log(`${label}: API requests per iteration by resource, net of the fleet alone: ${rates(net.byResource, '')}`);
     log(`${label}: done`);
-    return row;
+    return net.row;
   } finally {
     await teardown(fleet, worker, label);
   }
 }
 
-async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, intervalSeconds: number): Promise<ScaleRow> {
+/** The steady window's raw kube-apiserver figures, to be netted of the fleet alone (`netOfFleetAlone`). */
+interface SteadyWindow {
+  seconds: number;
+  iterations: number;
+  apiserverCpuMs?: number;
+  requests: RequestsByVerb;
+}
+
+/** kube-apiserver's CPU and requests over a window, by `PUT pods/status`-style keys. */
+interface ApiserverWindow {
+  seconds: number;
+  cpuMs?: number;
+  requests: RequestsByVerb;
+}
+
+async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, intervalSeconds: number): Promise<{ row: ScaleRow; window: SteadyWindow }> {
   const counted: Counted[] = [
     ...fleet.workflowIds().pools.map((id, i) => ({ id, query: statusQuery, history: i < HISTORY_SAMPLE })),
     ...fleet.workflowIds().others.map((id) => ({ id, query: id.includes('validator-set/') ? peersQuery : tenantStatusQuery })),
@@ -115,9 +139,7 @@ async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, 
   log(`${label}: window ${((t1 - t0) / 1000).toFixed(0)} s, second sweep ${((performance.now() - sweepStarted) / 1000).toFixed(1)} s; ` +
     `${iterations.counted} iterations between the sweeps, ${iterations.estimated.toFixed(0)} in the window; ${iterations.skipped} workflows skipped (new run or unread)`);
   if (iterations.estimated <= 0) throw new Error(`${label}: no iteration in the steady window: the workflows are not running (see the worker log)`);
-  const byResource = netOfBackground(requestDelta(requests0, requests1), background, (t1 - t0) / 1000);
-  const delta = sumByVerb(byResource);
-  log(`${label}: API requests per iteration by resource: ${rates(Object.fromEntries(Object.entries(byResource).map(([key, n]) => [key, n / iterations.estimated])), '')}`);
+  const requests = requestDelta(requests0, requests1);
   const perIteration = (value: number): number => value / iterations.estimated;
   const cpu = (name: keyof typeof pids): number | undefined => {
     const [a, b] = [cpu0[name], cpu1[name]];
@@ -125,15 +147,54 @@ async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, 
   };
   const spec = await specChanges(fleet, label);
   const end = sampleProcess(workerPid);
-  return {
+  const apiserverCpu = cpu0.apiserver && cpu1.apiserver ? cpu1.apiserver.cpuMs - cpu0.apiserver.cpuMs : undefined;
+  const row: ScaleRow = {
     pools: fleet.size.pools, mix: fleet.size.tenants > 0, intervalSeconds, iterations: iterations.estimated,
     cpuMs: { worker: cpu('worker') ?? Number.NaN, temporal: cpu('temporal'), apiserver: cpu('apiserver') },
     workerRssMiB: { peak: end.peakRssKiB / 1024, end: end.rssKiB / 1024 },
     historyEvents: history.iterations > 0 ? history.events / history.iterations : Number.NaN,
     historyBytes: history.iterations > 0 ? history.bytes / history.iterations : Number.NaN,
-    apiRequests: perIteration(Object.values(delta).reduce((sum, n) => sum + n, 0)),
-    apiByVerb: Object.fromEntries(Object.entries(delta).map(([verb, n]) => [verb, perIteration(n)])),
+    apiRequests: Number.NaN,
+    apiByVerb: {},
     specChange: { p50: percentile(spec, 50), p99: percentile(spec, 99), samples: spec.length },
+  };
+  return { row, window: { seconds: (t1 - t0) / 1000, iterations: iterations.estimated, apiserverCpuMs: apiserverCpu, requests } };
+}
+
+/**
+ * kube-apiserver's CPU and requests over `seconds` with the fleet in place and no worker (after a pause
+ * for the last spec changes' rollouts): the stack's own cost of this many pods.
+ */
+async function fleetAlone(label: string, seconds: number): Promise<ApiserverWindow> {
+  await sleep(plan.smoke ? 1000 : 10_000);
+  const requests0 = await apiserverRequests(kube, verbAndResource);
+  const cpu0 = apiserverPid === undefined ? undefined : sampleProcess(apiserverPid);
+  await sleep(seconds * 1000);
+  const cpu1 = apiserverPid === undefined ? undefined : sampleProcess(apiserverPid);
+  const requests = requestDelta(requests0, await apiserverRequests(kube, verbAndResource));
+  const cpuMs = cpu0 && cpu1 ? cpu1.cpuMs - cpu0.cpuMs : undefined;
+  log(`${label}: the fleet with the worker stopped, over ${seconds.toFixed(0)} s: kube-apiserver ${cpuMs === undefined ? 'n/a' : `${(cpuMs / seconds).toFixed(0)} CPU ms/s`}; ` +
+    `${rates(Object.fromEntries(Object.entries(requests).map(([key, n]) => [key, n / seconds])))}`);
+  return { seconds, cpuMs, requests };
+}
+
+/** `row` with kube-apiserver's CPU and requests per iteration less the fleet alone's, at its rate, over the steady window. */
+function netOfFleetAlone(row: ScaleRow, window: SteadyWindow, alone: ApiserverWindow): { row: ScaleRow; byResource: RequestsByVerb } {
+  const perIteration = (value: number): number => value / window.iterations;
+  const aloneRate = Object.fromEntries(Object.entries(alone.requests).map(([key, n]) => [key, n / alone.seconds]));
+  const byResource = netOfBackground(window.requests, aloneRate, window.seconds);
+  const byVerb = sumByVerb(byResource);
+  const apiserver = window.apiserverCpuMs !== undefined && alone.cpuMs !== undefined
+    ? perIteration(Math.max(0, window.apiserverCpuMs - (alone.cpuMs / alone.seconds) * window.seconds))
+    : undefined;
+  return {
+    row: {
+      ...row,
+      cpuMs: { ...row.cpuMs, apiserver },
+      apiRequests: perIteration(Object.values(byVerb).reduce((sum, n) => sum + n, 0)),
+      apiByVerb: Object.fromEntries(Object.entries(byVerb).map(([verb, n]) => [verb, perIteration(n)])),
+    },
+    byResource: Object.fromEntries(Object.entries(byResource).map(([key, n]) => [key, perIteration(n)])),
   };
 }
 
@@ -150,16 +211,6 @@ async function specChanges(fleet: ScaleFleet, label: string): Promise<number[]> 
   }
   log(`${label}: ${latencies.length} spec changes timed`);
   return latencies;
-}
-
-/** API requests per second of the cluster with no fleet and no worker of ours (node leases, controllers), by verb. */
-async function backgroundRequests(seconds: number): Promise<RequestsByVerb> {
-  const before = await apiserverRequests(kube, verbAndResource);
-  await sleep(seconds * 1000);
-  const delta = requestDelta(before, await apiserverRequests(kube, verbAndResource));
-  const perSecond = Object.fromEntries(Object.entries(delta).map(([verb, n]) => [verb, n / seconds]));
-  log(`idle cluster over ${seconds} s: ${rates(perSecond)}`);
-  return perSecond;
 }
 
 function rates(counts: RequestsByVerb, unit = '/s'): string {
@@ -233,6 +284,23 @@ async function teardown(fleet: ScaleFleet, worker: WorkerProcess, label: string)
   log(`${label}: workflows terminated; deleting namespace ${fleet.namespace}`);
   await until(async () => (await kube.getOptional(`/api/v1/namespaces/${fleet.namespace}`)) === undefined, 600_000, `namespace ${fleet.namespace} deleted`, 5000)
     .catch((error: unknown) => log(`${label}: ${(error as Error).message}; going on`));
+}
+
+/**
+ * Deletes the fleets of earlier runs that ended before their teardown (on the local stack only), and waits
+ * until they are gone: after a stack restart KWOK hands their pods' addresses out again, and the simulator
+ * still serves the old pods there, so new pods would never be served.
+ */
+async function removeLeftoverFleets(): Promise<void> {
+  if (info.kube?.external) return;
+  const list = await kube.request<{ items: { metadata: { name: string } }[] }>('GET', '/api/v1/namespaces');
+  const leftovers = list.items.map((ns) => ns.metadata.name).filter((name) => /^scale-\d+-[a-z0-9]+$/.test(name));
+  if (leftovers.length === 0) return;
+  log(`deleting ${leftovers.length} fleet namespaces left by earlier runs: ${leftovers.join(', ')}`);
+  for (const name of leftovers) await kube.delete(`/api/v1/namespaces/${name}`).catch(() => undefined);
+  for (const name of leftovers) {
+    await until(async () => (await kube.getOptional(`/api/v1/namespaces/${name}`)) === undefined, 600_000, `namespace ${name} deleted`, 5000);
+  }
 }
 
 /** Adds fake KWOK nodes until they hold `pods` more pods (on a stack this benchmark runs, never on a user's cluster). */

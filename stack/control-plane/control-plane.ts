@@ -92,6 +92,11 @@ export async function startKube(options: KubeOptions): Promise<KubeStack> {
       '--use-service-account-credentials=true', `--service-account-private-key-file=${pki.serviceAccountKey}`, `--root-ca-file=${pki.caCert}`,
       `--cluster-signing-cert-file=${pki.caCert}`, `--cluster-signing-key-file=${pki.caKey}`, `--service-cluster-ip-range=${services.cidr}`,
       '--concurrent-statefulset-syncs=10', '--concurrent-gc-syncs=20', '--kube-api-qps=200', '--kube-api-burst=400', '--v=0',
+      // Off: KWOK's pod IPs are loopback addresses, which the API server refuses in Endpoints and
+      // EndpointSlices (validateNonSpecialIP, ValidateEndpointIP), so these controllers could only retry
+      // each Service's write forever, with a Warning Event each time: at 100 pools that was 7 requests and
+      // most of the API server's CPU per pool iteration in bench/scale.ts, none of it Steward's.
+      '--controllers=*,-endpoints-controller,-endpointslice-controller,-endpointslice-mirroring-controller',
     ] }),
     startServer({ name: 'kube-scheduler', command: bin('kube-scheduler'), stateDir: dir, args: [
       `--kubeconfig=${kubeconfigs.scheduler}`, '--bind-address=127.0.0.1', `--secure-port=${schedPort}`, '--leader-elect=false', '--v=0',
