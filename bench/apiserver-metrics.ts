@@ -7,13 +7,15 @@ import type { KubeRest } from '../kube/rest.js';
 export type RequestsByVerb = Record<string, number>;
 
 /**
- * Sums the `apiserver_request_total` samples of a Prometheus text exposition by `key` of their labels (by
- * default the verb: the other labels, resource, code, component..., are added up).
+ * Sums the samples of the request counter `metric` (kube-apiserver's `apiserver_request_total` by default,
+ * or the worker's `steward_kube_requests`, with or without a `_total` suffix) of a Prometheus text exposition
+ * by `key` of their labels (by default the verb: the other labels, resource, code, component..., are added up).
  */
-export function requestsByVerb(text: string, key: (labels: Record<string, string>) => string = (labels) => labels.verb ?? ''): RequestsByVerb {
+export function requestsByVerb(text: string, key: (labels: Record<string, string>) => string = (labels) => labels.verb ?? '', metric = 'apiserver_request_total'): RequestsByVerb {
   const totals: RequestsByVerb = {};
+  const prefixes = [`${metric}{`, `${metric.replace(/_total$/, '')}_total{`];
   for (const line of text.split('\n')) {
-    if (!line.startsWith('apiserver_request_total{')) continue;
+    if (!prefixes.some((prefix) => line.startsWith(prefix))) continue;
     const close = line.lastIndexOf('}');
     const labels = Object.fromEntries([...line.slice(0, close).matchAll(/([a-z_]+)="([^"]*)"/g)].map((m) => [m[1] as string, m[2] as string]));
     const value = Number(line.slice(close + 1).trim().split(' ')[0]);
@@ -75,4 +77,11 @@ export function netOfBackground(delta: RequestsByVerb, backgroundPerSecond: Requ
     if (left > 0) net[verb] = left;
   }
   return net;
+}
+
+/** The worker's own requests (`steward_kube_requests` on its /metrics at `address`), summed as `requestsByVerb`. */
+export async function workerRequests(address: string, key?: (labels: Record<string, string>) => string): Promise<RequestsByVerb> {
+  const response = await fetch(`http://${address}/metrics`, { signal: AbortSignal.timeout(30_000) });
+  if (!response.ok) throw new Error(`GET http://${address}/metrics: ${response.status}`);
+  return requestsByVerb(await response.text(), key, 'steward_kube_requests');
 }

@@ -70,14 +70,21 @@ export interface ScaleRow {
   apiRequests: number;
   /** API requests per iteration by verb, for the notes. */
   apiByVerb: Record<string, number>;
+  /** The worker's own API requests per iteration (its `steward_kube_requests`, WATCH excluded), by verb; undefined when unread. */
+  workerApiByVerb?: Record<string, number>;
   /** Spec change to StatefulSet updated, in ms. */
   specChange: { p50: number; p99: number; samples: number };
 }
 
 const HEADER = [
   'N pools', 'interval', 'iterations', 'worker CPU/it', 'Temporal CPU/it', 'kube-apiserver CPU/it (net of the fleet alone)', 'worker RSS peak / end',
-  'history/it', 'API requests/it (net of the fleet alone)', 'spec change p50 / p99',
+  'history/it', 'API requests/it (net of the fleet alone)', 'the worker\'s own API requests/it', 'spec change p50 / p99',
 ];
+
+/** `6.5 (GET 4.0, LIST 2.5)`. */
+function byVerb(total: number, counts: Record<string, number>): string {
+  return `${total.toFixed(1)} (${Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)).map(([verb, n]) => `${verb} ${n.toFixed(1)}`).join(', ') || 'none'})`;
+}
 
 /** The result table in Markdown, one row per run (figures per steady iteration). */
 export function scaleTable(rows: readonly ScaleRow[]): string {
@@ -89,7 +96,8 @@ export function scaleTable(rows: readonly ScaleRow[]): string {
     ms(row.cpuMs.worker), ms(row.cpuMs.temporal), ms(row.cpuMs.apiserver),
     `${row.workerRssMiB.peak.toFixed(0)} / ${row.workerRssMiB.end.toFixed(0)} MiB`,
     `${row.historyEvents.toFixed(1)} events, ${(row.historyBytes / 1024).toFixed(1)} KiB`,
-    `${row.apiRequests.toFixed(1)} (${Object.entries(row.apiByVerb).sort(([a], [b]) => a.localeCompare(b)).map(([verb, n]) => `${verb} ${n.toFixed(1)}`).join(', ') || 'none'})`,
+    byVerb(row.apiRequests, row.apiByVerb),
+    row.workerApiByVerb ? byVerb(Object.values(row.workerApiByVerb).reduce((sum, n) => sum + n, 0), row.workerApiByVerb) : 'n/a',
     `${row.specChange.p50.toFixed(0)} / ${row.specChange.p99.toFixed(0)} ms (n=${row.specChange.samples})`,
   ]);
   return [HEADER, HEADER.map(() => '---'), ...lines].map((cells) => `| ${cells.join(' | ')} |`).join('\n');

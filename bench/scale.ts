@@ -13,9 +13,10 @@ import { Client, Connection } from '@temporalio/client';
 import { installCrds } from '../kube/crds.js';
 import { KubeRest } from '../kube/rest.js';
 import { ensureFakeNodes, podNetworkOctet } from '../stack/control-plane/cluster-objects.js';
+import { freePort } from '../stack/ports.js';
 import { runningPid } from '../stack/process.js';
 import { peersQuery, statusQuery, tenantStatusQuery } from '../workflows/contract.js';
-import { apiserverRequests, netOfBackground, requestDelta, verbAndResource, type RequestsByVerb } from './apiserver-metrics.js';
+import { apiserverRequests, netOfBackground, requestDelta, verbAndResource, workerRequests, type RequestsByVerb } from './apiserver-metrics.js';
 import { benchStack, stackNote, until } from './bench-stack.js';
 import { sampleProcess, type ProcSample } from './proc-stats.js';
 import { fleetPods, mapLimit, ScaleFleet } from './scale-fleet.js';
@@ -77,9 +78,10 @@ async function run(pools: number, intervalSeconds: number): Promise<ScaleRow> {
   const fleet = new ScaleFleet(kube, namespace, size, { intervalSeconds, archiveUrl: `${simulator.httpsUrl}/archive/testnet`, simulatorUrl: simulator.controlUrl });
   log(`${label}: creating ${pools} pools${plan.mix ? ', 100 tenants and 100 validators' : ''} in ${namespace} (interval ${intervalSeconds} s)`);
   await fleet.create((created, total) => log(`${label}: ${created}/${total} resources created`));
+  const metricsAddress = `127.0.0.1:${await freePort()}`;
   const worker = new WorkerProcess({
     temporalAddress: info.temporal.address, temporalNamespace: info.temporal.namespace, kubeconfigPath, taskQueue: `scale-${namespace}`, namespace,
-    logFile: path.join(info.stateDir, `${namespace}-worker.log`),
+    logFile: path.join(info.stateDir, `${namespace}-worker.log`), metricsAddress,
   });
   worker.start();
   await worker.ready(300_000);
@@ -87,7 +89,7 @@ async function run(pools: number, intervalSeconds: number): Promise<ScaleRow> {
   try {
     await settle(fleet, label, 300_000 + 1000 * fleetPods(size));
     await poolsSteady(fleet, label, intervalSeconds);
-    const { row, window } = await measure(fleet, worker, label, intervalSeconds);
+    const { row, window } = await measure(fleet, worker, label, intervalSeconds, metricsAddress);
     await worker.stop();
     const alone = await fleetAlone(label, Math.min(window.seconds, plan.smoke ? 5 : 120));
     const net = netOfFleetAlone(row, window, alone);
@@ -114,7 +116,7 @@ interface ApiserverWindow {
   requests: RequestsByVerb;
 }
 
-async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, intervalSeconds: number): Promise<{ row: ScaleRow; window: SteadyWindow }> {
+async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, intervalSeconds: number, metricsAddress: string): Promise<{ row: ScaleRow; window: SteadyWindow }> {
   const counted: Counted[] = [
     ...fleet.workflowIds().pools.map((id, i) => ({ id, query: statusQuery, history: i < HISTORY_SAMPLE })),
     ...fleet.workflowIds().others.map((id) => ({ id, query: id.includes('validator-set/') ? peersQuery : tenantStatusQuery })),
@@ -126,12 +128,14 @@ async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, 
   const before = await sweep(client, counted);
   log(`${label}: first sweep read ${before.size} of ${counted.length} workflows in ${((performance.now() - sweepStarted) / 1000).toFixed(1)} s; steady window of ${plan.steadyIterations} intervals starts`);
   const requests0 = await apiserverRequests(kube, verbAndResource);
+  const own0 = await workerRequests(metricsAddress, verbAndResource);
   const cpu0 = readAll(pids);
   const t0 = performance.now();
   await sleep(plan.steadyIterations * intervalSeconds * 1000);
   const t1 = performance.now();
   const cpu1 = readAll(pids);
   const requests1 = await apiserverRequests(kube, verbAndResource);
+  const own1 = await workerRequests(metricsAddress, verbAndResource);
   sweepStarted = performance.now();
   const after = await sweep(client, counted);
   const iterations = windowIterations(before, after, t1 - t0);
@@ -141,6 +145,8 @@ async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, 
   if (iterations.estimated <= 0) throw new Error(`${label}: no iteration in the steady window: the workflows are not running (see the worker log)`);
   const requests = requestDelta(requests0, requests1);
   const perIteration = (value: number): number => value / iterations.estimated;
+  const own = own0 && own1 ? requestDelta(own0, own1) : undefined;
+  if (own) log(`${label}: the worker's own API requests per iteration by resource: ${rates(Object.fromEntries(Object.entries(own).map(([key, n]) => [key, perIteration(n)])), '')}`);
   const cpu = (name: keyof typeof pids): number | undefined => {
     const [a, b] = [cpu0[name], cpu1[name]];
     return a && b ? perIteration(b.cpuMs - a.cpuMs) : undefined;
@@ -156,6 +162,7 @@ async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, 
     historyBytes: history.iterations > 0 ? history.bytes / history.iterations : Number.NaN,
     apiRequests: Number.NaN,
     apiByVerb: {},
+    workerApiByVerb: own && Object.fromEntries(Object.entries(sumByVerb(own)).map(([verb, n]) => [verb, perIteration(n)])),
     specChange: { p50: percentile(spec, 50), p99: percentile(spec, 99), samples: spec.length },
   };
   return { row, window: { seconds: (t1 - t0) / 1000, iterations: iterations.estimated, apiserverCpuMs: apiserverCpu, requests } };

@@ -17,6 +17,8 @@ export interface WorkerProcessOptions {
   namespace: string;
   /** Every worker's output is appended here, one header line per start. */
   logFile: string;
+  /** Serve /metrics here (`127.0.0.1:port`); off when absent. */
+  metricsAddress?: string;
 }
 
 /** One worker process at a time: `start`, `kill` (SIGKILL, no cleanup), `stop` (SIGTERM). */
@@ -45,7 +47,8 @@ export class WorkerProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         ...process.env, TEMPORAL_ADDRESS: o.temporalAddress, TEMPORAL_NAMESPACE: o.temporalNamespace, KUBECONFIG: o.kubeconfigPath,
-        STEWARD_TASK_QUEUE: o.taskQueue, STEWARD_WATCH_NAMESPACE: o.namespace, STEWARD_METRICS_PORT: '0', STEWARD_LOG_FORMAT: 'json',
+        STEWARD_TASK_QUEUE: o.taskQueue, STEWARD_WATCH_NAMESPACE: o.namespace, STEWARD_LOG_FORMAT: 'json',
+        ...(o.metricsAddress ? { STEWARD_METRICS_ADDRESS: o.metricsAddress } : { STEWARD_METRICS_PORT: '0' }),
         // One identity for every start, as the pod name is for a container restarted in its pod: a new process
         // resumes the killed one's Lease at once instead of waiting out the lease duration.
         STEWARD_LEASE_IDENTITY: `worker-${o.taskQueue}`,

@@ -1,5 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
-import type { KubeRest } from './rest.js';
+import { noteKubeRequest, type KubeRest } from './rest.js';
 import { WATCH_BACKOFF, watchFailed, watchListed, type BackoffPolicy, type WatchHealth } from './watch-health.js';
 
 /** A change seen on a watched collection. */
@@ -105,6 +105,7 @@ export function watchCollection(kube: KubeRest, target: WatchTarget, onChange: (
     for (const item of items) seen('ADDED', item);
   };
   const watchOnce = (resourceVersion: string): Promise<Error | undefined> => new Promise((resolve) => {
+    noteKubeRequest('WATCH', target.path);
     void watch.watch(target.path, { labelSelector: target.labelSelector, resourceVersion, allowWatchBookmarks: true },
       (type, object: Item) => {
         if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') seen(type, object);

@@ -18,6 +18,22 @@ export class KubeApiError extends Error {
   }
 }
 
+/** Told of every request a KubeRest of this process sends, and of every watch started (method `WATCH`). */
+export type RequestObserver = (method: string, path: string, contentType: string | undefined) => void;
+
+const observers = new Set<RequestObserver>();
+
+/** Calls `observer` for every Kubernetes API request of this process (counting only: it must not throw); returns the unsubscribe. */
+export function observeKubeRequests(observer: RequestObserver): () => void {
+  observers.add(observer);
+  return () => observers.delete(observer);
+}
+
+/** Tells the observers of a request sent outside `KubeRest.request` (the watches). */
+export function noteKubeRequest(method: string, path: string, contentType?: string): void {
+  for (const observer of observers) observer(method, path, contentType);
+}
+
 /** Options of one request. */
 export interface RequestOptions {
   body?: unknown;
@@ -62,6 +78,7 @@ export class KubeRest {
       requestOptions.headers = { ...requestOptions.headers, 'Content-Type': options.contentType ?? 'application/json' };
     }
     const call = `${method} ${url.pathname}`;
+    noteKubeRequest(method, url.pathname, options.contentType);
     const { status, text } = await send(url, requestOptions, payload, options.timeoutMs ?? 15_000);
     // An error may come as plain text (e.g. '404 page not found' for an API group the cluster lacks).
     const parsed = text && (status < 400 || text.trimStart().startsWith('{')) ? (JSON.parse(text) as unknown) : undefined;

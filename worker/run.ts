@@ -1,6 +1,7 @@
 import { KubeRest } from '../kube/rest.js';
 import { capacityFromEnv } from './capacity-settings.js';
 import { leaderSettingsFromEnv } from './leader-settings.js';
+import { countKubeRequests } from './kube-request-metric.js';
 import { installRuntime, runtimeOptionsFromEnv } from './runtime.js';
 import { startWorkerService } from './service.js';
 import { namespaceScopeFromEnv } from '../kube/namespace-scope.js';
@@ -20,6 +21,7 @@ import { temporalSettings } from './temporal-settings.js';
 export async function runWorker(): Promise<void> {
   const runtime = runtimeOptionsFromEnv();
   const logger = installRuntime(runtime);
+  countKubeRequests();
   const settings = temporalSettings();
   const kube = KubeRest.fromFile(process.env.KUBECONFIG);
   const { taskQueue, cluster } = stewardScopeFromEnv();

@@ -144,6 +144,8 @@ describeWithPodman(`the worker image, built with podman from the unchanged Docke
         120_000, `/metrics of pool p, tenant t and replica set db in ${ns} (worker log: ${stderr.slice(-1000)})`);
       // The SDK's own metrics come from the same endpoint, for this worker's task queue.
       expect(metrics.some((s) => s.name.startsWith('temporal_') && s.labels.includes(`task_queue="${taskQueue}"`))).toBe(true);
+      // And the worker's own Kubernetes API requests, by verb and resource (its applies of pool objects among them).
+      expect(metrics.some((s) => s.name.startsWith('steward_kube_requests') && s.labels.includes('verb="APPLY"') && s.labels.includes('resource="statefulsets"') && s.value > 0)).toBe(true);
       const tenant = await kube().request<{ status?: { currentState?: string } }>('GET', `/apis/rustfs.com/v1alpha1/namespaces/${ns}/tenants/t`);
       expect(tenant.status?.currentState).toBe('Ready');
       const dns = (name: string) => `${name}-0.${name}-hl.${ns}.svc.cluster.local`;

@@ -180,10 +180,11 @@ describe('the scale fleet and table', () => {
   it('prints one row per run with the figures per iteration', () => {
     const row: ScaleRow = {
       pools: 300, mix: true, intervalSeconds: 60, iterations: 1500, cpuMs: { worker: 41.25, apiserver: 12 }, workerRssMiB: { peak: 700.4, end: 650 },
-      historyEvents: 17, historyBytes: 16 * 1024, apiRequests: 6.5, apiByVerb: { LIST: 2.5, GET: 4 }, specChange: { p50: 300, p99: 1200.4, samples: 20 },
+      historyEvents: 17, historyBytes: 16 * 1024, apiRequests: 6.5, apiByVerb: { LIST: 2.5, GET: 4 }, workerApiByVerb: { UPDATE: 0.05, GET: 0.05 }, specChange: { p50: 300, p99: 1200.4, samples: 20 },
     };
     const table = scaleTable([row]).split('\n');
     expect(table).toHaveLength(3);
-    expect(table[2]).toBe('| 300 + 100 tenants + 100 validators | 60 s | 1500 | 41.3 ms | n/a | 12.0 ms | 700 / 650 MiB | 17.0 events, 16.0 KiB | 6.5 (GET 4.0, LIST 2.5) | 300 / 1200 ms (n=20) |');
+    expect(table[2]).toBe('| 300 + 100 tenants + 100 validators | 60 s | 1500 | 41.3 ms | n/a | 12.0 ms | 700 / 650 MiB | 17.0 events, 16.0 KiB | 6.5 (GET 4.0, LIST 2.5) | 0.1 (GET 0.1, UPDATE 0.1) | 300 / 1200 ms (n=20) |');
+    expect(scaleTable([{ ...row, workerApiByVerb: undefined }]).split('\n')[2]).toContain('| 6.5 (GET 4.0, LIST 2.5) | n/a |');
   });
 });
