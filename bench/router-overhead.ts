@@ -10,7 +10,7 @@
 import pg from 'pg';
 import { ReadReplicaRouter, type RouterOptions } from '../router/index.js';
 import { connectionString, startStack, stopStack, type PostgresCluster, type PostgresServer } from '../stack/index.js';
-import { startServer, stopServer } from '../stack/postgres.js';
+import { queryUrl, startServer, stopServer } from '../stack/postgres.js';
 import { CAUSAL_PROBE_TABLE, pairIds, writeThenReadPairs } from './causal-pairs.js';
 import { readWhileFrozen } from './postgres-freeze.js';
 import { smokeMode } from './smoke.js';
@@ -103,11 +103,12 @@ async function overhead(cluster: PostgresCluster, replica: PostgresServer): Prom
   await router.close();
 }
 
-async function waitUntil(accept: () => boolean, timeoutMs: number): Promise<number> {
+/** Milliseconds until `accept` holds, polled every `pollMs`; NaN after `timeoutMs`. */
+async function waitUntil(accept: () => boolean | Promise<boolean>, timeoutMs: number, pollMs = 5): Promise<number> {
   const started = performance.now();
-  while (!accept()) {
+  while (!(await accept())) {
     if (performance.now() - started > timeoutMs) return Number.NaN;
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
   return performance.now() - started;
 }
@@ -177,30 +178,14 @@ async function freeze(cluster: PostgresCluster, victim: PostgresServer): Promise
   await router.close();
 }
 
-async function onServer<T extends pg.QueryResultRow>(cluster: PostgresCluster, server: PostgresServer, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: connectionString(cluster, server) });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const onServer = <T extends pg.QueryResultRow>(cluster: PostgresCluster, server: PostgresServer, sql: string): Promise<T[]> =>
+  queryUrl<T>(connectionString(cluster, server), sql);
 
 async function untilReplicated(cluster: PostgresCluster): Promise<void> {
   for (const replica of cluster.replicas) {
-    const ms = await waitUntilAsync(async () => (await onServer<{ t: string | null }>(cluster, replica, "SELECT to_regclass('causal_probe')::text AS t"))[0]?.t === 'causal_probe', 30_000);
+    const ms = await waitUntil(async () => (await onServer<{ t: string | null }>(cluster, replica, "SELECT to_regclass('causal_probe')::text AS t"))[0]?.t === 'causal_probe', 30_000, 50);
     if (Number.isNaN(ms)) throw new Error(`causal_probe did not reach the replica on port ${replica.port} within 30 s`);
   }
-}
-
-async function waitUntilAsync(accept: () => Promise<boolean>, timeoutMs: number): Promise<number> {
-  const started = performance.now();
-  while (!(await accept())) {
-    if (performance.now() - started > timeoutMs) return Number.NaN;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return performance.now() - started;
 }
 
 const byPort = (cluster: PostgresCluster, ports: Map<number, number>): string =>

@@ -109,11 +109,10 @@ interface SteadyWindow {
   requests: RequestsByVerb;
 }
 
-/** kube-apiserver's CPU and requests over a window, by `PUT pods/status`-style keys. */
-interface ApiserverWindow {
-  seconds: number;
-  cpuMs?: number;
-  requests: RequestsByVerb;
+/** kube-apiserver's CPU and requests per second of the fleet alone, by `PUT pods/status`-style keys. */
+interface ApiserverRates {
+  cpuMsPerSecond?: number;
+  requestsPerSecond: RequestsByVerb;
 }
 
 async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, intervalSeconds: number, metricsAddress: string): Promise<{ row: ScaleRow; window: SteadyWindow }> {
@@ -145,8 +144,8 @@ async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, 
   if (iterations.estimated <= 0) throw new Error(`${label}: no iteration in the steady window: the workflows are not running (see the worker log)`);
   const requests = requestDelta(requests0, requests1);
   const perIteration = (value: number): number => value / iterations.estimated;
-  const own = own0 && own1 ? requestDelta(own0, own1) : undefined;
-  if (own) log(`${label}: the worker's own API requests per iteration by resource: ${rates(Object.fromEntries(Object.entries(own).map(([key, n]) => [key, perIteration(n)])), '')}`);
+  const own = requestDelta(own0, own1);
+  log(`${label}: the worker's own API requests per iteration by resource: ${rates(Object.fromEntries(Object.entries(own).map(([key, n]) => [key, perIteration(n)])), '')}`);
   const cpu = (name: keyof typeof pids): number | undefined => {
     const [a, b] = [cpu0[name], cpu1[name]];
     return a && b ? perIteration(b.cpuMs - a.cpuMs) : undefined;
@@ -156,13 +155,13 @@ async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, 
   const apiserverCpu = cpu0.apiserver && cpu1.apiserver ? cpu1.apiserver.cpuMs - cpu0.apiserver.cpuMs : undefined;
   const row: ScaleRow = {
     pools: fleet.size.pools, mix: fleet.size.tenants > 0, intervalSeconds, iterations: iterations.estimated,
-    cpuMs: { worker: cpu('worker') ?? Number.NaN, temporal: cpu('temporal'), apiserver: cpu('apiserver') },
+    cpuMs: { worker: cpu('worker') ?? Number.NaN, temporal: cpu('temporal') }, // kube-apiserver's: netOfFleetAlone
     workerRssMiB: { peak: end.peakRssKiB / 1024, end: end.rssKiB / 1024 },
     historyEvents: history.iterations > 0 ? history.events / history.iterations : Number.NaN,
     historyBytes: history.iterations > 0 ? history.bytes / history.iterations : Number.NaN,
     apiRequests: Number.NaN,
     apiByVerb: {},
-    workerApiByVerb: own && Object.fromEntries(Object.entries(sumByVerb(own)).map(([verb, n]) => [verb, perIteration(n)])),
+    workerApiByVerb: Object.fromEntries(Object.entries(sumByVerb(own)).map(([verb, n]) => [verb, perIteration(n)])),
     specChange: { p50: percentile(spec, 50), p99: percentile(spec, 99), samples: spec.length },
   };
   return { row, window: { seconds: (t1 - t0) / 1000, iterations: iterations.estimated, apiserverCpuMs: apiserverCpu, requests } };
@@ -172,27 +171,26 @@ async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, 
  * kube-apiserver's CPU and requests over `seconds` with the fleet in place and no worker (after a pause
  * for the last spec changes' rollouts): the stack's own cost of this many pods.
  */
-async function fleetAlone(label: string, seconds: number): Promise<ApiserverWindow> {
+async function fleetAlone(label: string, seconds: number): Promise<ApiserverRates> {
   await sleep(plan.smoke ? 1000 : 10_000);
   const requests0 = await apiserverRequests(kube, verbAndResource);
   const cpu0 = apiserverPid === undefined ? undefined : sampleProcess(apiserverPid);
   await sleep(seconds * 1000);
   const cpu1 = apiserverPid === undefined ? undefined : sampleProcess(apiserverPid);
   const requests = requestDelta(requests0, await apiserverRequests(kube, verbAndResource));
-  const cpuMs = cpu0 && cpu1 ? cpu1.cpuMs - cpu0.cpuMs : undefined;
-  log(`${label}: the fleet with the worker stopped, over ${seconds.toFixed(0)} s: kube-apiserver ${cpuMs === undefined ? 'n/a' : `${(cpuMs / seconds).toFixed(0)} CPU ms/s`}; ` +
-    `${rates(Object.fromEntries(Object.entries(requests).map(([key, n]) => [key, n / seconds])))}`);
-  return { seconds, cpuMs, requests };
+  const cpuMsPerSecond = cpu0 && cpu1 ? (cpu1.cpuMs - cpu0.cpuMs) / seconds : undefined;
+  const requestsPerSecond = Object.fromEntries(Object.entries(requests).map(([key, n]) => [key, n / seconds]));
+  log(`${label}: the fleet with the worker stopped, over ${seconds.toFixed(0)} s: kube-apiserver ${cpuMsPerSecond === undefined ? 'n/a' : `${cpuMsPerSecond.toFixed(0)} CPU ms/s`}; ${rates(requestsPerSecond)}`);
+  return { cpuMsPerSecond, requestsPerSecond };
 }
 
 /** `row` with kube-apiserver's CPU and requests per iteration less the fleet alone's, at its rate, over the steady window. */
-function netOfFleetAlone(row: ScaleRow, window: SteadyWindow, alone: ApiserverWindow): { row: ScaleRow; byResource: RequestsByVerb } {
+function netOfFleetAlone(row: ScaleRow, window: SteadyWindow, alone: ApiserverRates): { row: ScaleRow; byResource: RequestsByVerb } {
   const perIteration = (value: number): number => value / window.iterations;
-  const aloneRate = Object.fromEntries(Object.entries(alone.requests).map(([key, n]) => [key, n / alone.seconds]));
-  const byResource = netOfBackground(window.requests, aloneRate, window.seconds);
+  const byResource = netOfBackground(window.requests, alone.requestsPerSecond, window.seconds);
   const byVerb = sumByVerb(byResource);
-  const apiserver = window.apiserverCpuMs !== undefined && alone.cpuMs !== undefined
-    ? perIteration(Math.max(0, window.apiserverCpuMs - (alone.cpuMs / alone.seconds) * window.seconds))
+  const apiserver = window.apiserverCpuMs !== undefined && alone.cpuMsPerSecond !== undefined
+    ? perIteration(Math.max(0, window.apiserverCpuMs - alone.cpuMsPerSecond * window.seconds))
     : undefined;
   return {
     row: {

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import pg from 'pg';
 import { freePort } from './ports.js';
 
 const PG_BIN = process.env.STEWARD_PG_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -177,4 +178,15 @@ function runAsPostgres(binary: string, args: string[], env: NodeJS.ProcessEnv = 
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/** Runs one statement over a connection of its own (setup and checks outside the code under test); returns its rows. */
+export async function queryUrl<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
 }

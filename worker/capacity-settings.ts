@@ -24,16 +24,17 @@ export interface WorkerCapacity {
 }
 
 /**
- * Sized for 1,000 workflows in a 1 GiB container: 300 cached workflows (about 2 MiB each, from the worker's
- * RSS growth per pool measured in issue 15) beside the worker's ~350 MiB base; the 700 others replay a short
- * history on their next wake-up. 20 workflow tasks and 50 activities at once (the SDK's defaults are 40 and
+ * Meant for 1,000 workflows in a 1 GiB container: 300 cached workflows (about 2 MiB each, from the worker's
+ * RSS growth per pool measured in issue 15) beside the worker's ~350 MiB base, the 700 others replaying their
+ * history on each wake-up. bench/scale.ts did not confirm it: at 1,000 pools on 2 cores those replays
+ * saturated the machine (README, Scale); give a worker no more workflows than it caches. 20 workflow tasks and 50 activities at once (the SDK's defaults are 40 and
  * 100) keep the peak of in-flight objects and probe responses within the same budget. 25 s to drain: an
  * activity's probes are bounded at a few seconds, and the pod's grace period is 30 s.
  */
 export const DEFAULT_CAPACITY: WorkerCapacity = { maxCachedWorkflows: 300, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 50, shutdownGraceMs: 25_000 };
 
 /**
- * The capacity from STEWARD_MAX_CACHED_WORKFLOWS, STEWARD_MAX_CONCURRENT_WORKFLOW_TASKS and
+ * The capacity from STEWARD_MAX_CACHED_WORKFLOWS, STEWARD_MAX_CONCURRENT_WORKFLOW_TASKS,
  * STEWARD_MAX_CONCURRENT_ACTIVITIES and STEWARD_SHUTDOWN_GRACE_SECONDS (defaults in DEFAULT_CAPACITY). Throws naming the variable that is not a
  * whole number in range: the cache holds 0 (off) or at least 2 workflows, workflow tasks are 2 or more and,
  * with a cache, no more than it holds (the SDK's own rules, which it would otherwise correct silently).

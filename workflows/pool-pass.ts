@@ -33,11 +33,15 @@ const SLOW = 'slow' as const;
 /** The steady pass's local observation: one attempt, at most 2 s (the workflow task timeout is 4 s). */
 const steadyObservation = proxyLocalActivities<PoolActivities>({ startToCloseTimeout: '2 seconds', retry: { maximumAttempts: 1 } });
 
+/** The summary of an observation activity, as the Web UI shows it. */
+const observeSummary = (namespace: string, name: string): string =>
+  `observe pool ${namespace}/${name}: read it, its StatefulSet and pods, probe each replica's /info`;
+
 /** The observation of a pass, and the owned objects' fingerprint when the lean pass read it. */
 async function observe(state: PoolState, wake: PassWake, lean: boolean): Promise<{ observed?: PoolObservation; ownedDigest?: string }> {
   const { namespace, name } = state.input;
   if (!lean) {
-    return { observed: await pool.observePool.executeWithOptions(summarized(`observe pool ${namespace}/${name}: read it, its StatefulSet and pods, probe each replica's /info`), [{ namespace, name }]) };
+    return { observed: await pool.observePool.executeWithOptions(summarized(observeSummary(namespace, name)), [{ namespace, name }]) };
   }
   const fresh = wake.signalled || state.wrote === true;
   const request = { ref: { namespace, name }, heldDigest: state.held?.digest, owned: state.input.applied?.owned ?? [] };
@@ -47,7 +51,7 @@ async function observe(state: PoolState, wake: PassWake, lean: boolean): Promise
   let observation: LeanPoolObservation | undefined | typeof SLOW = SLOW;
   if (!fresh) observation = await steadyObservation.observePoolLean({ ...request, fresh: false }).catch(() => SLOW);
   if (observation === SLOW) {
-    observation = await pool.observePoolLean.executeWithOptions(summarized(`observe pool ${namespace}/${name}: read it, its StatefulSet and pods, probe each replica's /info`), [{ ...request, fresh: true }]);
+    observation = await pool.observePoolLean.executeWithOptions(summarized(observeSummary(namespace, name)), [{ ...request, fresh: true }]);
   }
   if (!observation) return {};
   if (observation.objects) state.held = { digest: observation.objectsDigest, objects: observation.objects };

@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
-import pg from 'pg';
 import type { HttpClient } from '../../activities/http-client.js';
 import { ObjectCache } from '../../kube/object-cache.js';
 import { KubeApiError, KubeRest, type RequestOptions } from '../../kube/rest.js';
@@ -188,16 +187,7 @@ export async function apiStatusOf(call: Promise<unknown>): Promise<number> {
   }
 }
 
-/** Runs one statement over a connection of its own (setup and checks outside the code under test); returns its rows. */
-export async function queryUrl<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
+export { queryUrl } from '../../stack/postgres.js';
 
 /** A router over `cluster` with periodic checks off (tests drive `checkHealthNow`) and short timeouts, over `overrides`. */
 export function clusterRouter(cluster: PostgresCluster, overrides: Partial<RouterOptions> = {}): ReadReplicaRouter {
