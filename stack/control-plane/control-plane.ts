@@ -100,6 +100,10 @@ export async function startKube(options: KubeOptions): Promise<KubeStack> {
     ] }),
     startServer({ name: 'kube-scheduler', command: bin('kube-scheduler'), stateDir: dir, args: [
       `--kubeconfig=${kubeconfigs.scheduler}`, '--bind-address=127.0.0.1', `--secure-port=${schedPort}`, '--leader-elect=false', '--v=0',
+      // A pod found unschedulable (its claim not yet bound by the local provisioner) waits for a cluster
+      // event to be retried, and when that event is missed, for this long (default 5 minutes; see
+      // kubernetes/kubernetes#87145). A full test run saw a RustFS pod wait past its test's 90 s that way.
+      '--pod-max-in-unschedulable-pods-duration=10s',
     ] }),
     startServer({ name: 'kwok', command: bin('kwok'), stateDir: dir, args: [
       `--kubeconfig=${kubeconfigs.kwok}`, '--manage-all-nodes=false', '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',

@@ -241,7 +241,14 @@ describe('ReadReplicaRouter replica failures', () => {
       await direct(paused, 'SELECT pg_wal_replay_pause()');
       await direct(cluster().primary, "INSERT INTO router_probe (note) SELECT repeat('x', 200) FROM generate_series(1, 5000)");
 
-      const status = await eventually(() => router.checkHealthNow(), (s) => s[1]?.healthy === false, 30_000, 'paused replica ejected');
+      // The replica that replays may itself lag by more than 256 KiB for a moment after the insert
+      // (WAL reaches it at the WAL writer's next flush); wait until it has caught up.
+      const status = await eventually(
+        () => router.checkHealthNow(),
+        (s) => s[1]?.healthy === false && s[0]?.healthy === true,
+        30_000,
+        'paused replica ejected while the other replica replays',
+      );
       expect(status[1]).toMatchObject({ healthy: false, reason: 'LagBytes', streaming: true });
       expect(status[1]?.lagBytes).toBeGreaterThan(256 * 1024);
       expect(status[0]).toMatchObject({ healthy: true });
