@@ -30,7 +30,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return withHeartbeats({
     ...createPoolActivities(deps.kube, deps.http ?? defaultHttpClient(), deps.cache),
-    ...createValidatorActivities(deps.kube, { scope: deps.scope }),
+    ...createValidatorActivities(deps.kube, { scope: deps.scope, cache: deps.cache }),
     ...createPostgresActivities(deps.kube),
     ...createTenantActivities(deps.kube, deps.cache),
     ...createStallActivities(deps.kube),

@@ -6,10 +6,11 @@ import type { KubeObject } from '../domain/pool-objects.js';
 import type { ConnectResult, PeerConnect } from '../domain/validator-connections.js';
 import type { QuorumSetSpec } from '../domain/known-quorum-sets.js';
 import type { CoreConfigOverride } from '../domain/stellar-core-config.js';
-import { NODE_LABEL } from '../domain/validator-objects.js';
+import { NODE_LABEL, validatorObjectSelector } from '../domain/validator-objects.js';
 import { publicKeyOfSeed } from './node-key.js';
 import type { PeerPush } from '../domain/validator-peers.js';
 import { applyObjects, unlessGone, type ApplyResult } from '../kube/apply-objects.js';
+import { apiReader, type KubeReader } from '../kube/object-cache.js';
 import { FIELD_MANAGER, KubeApiError, type KubeRest } from '../kube/rest.js';
 import { connectPeer, probeReplica, readCorePeers } from './stellar-core-client.js';
 import { activityLog } from './activity-log.js';
@@ -72,6 +73,16 @@ export interface ValidatorActivityOptions {
    * peers ConfigMap (default: all namespaces, `stellar-system`).
    */
   scope?: NamespaceScope;
+  /**
+   * Where a steady pass (`{ fresh: false }`) reads StellarNodes, Services, pods and ConfigMaps: the worker's
+   * shared watch cache. Seed Secrets are always read from the API (the cache holds no Secret).
+   */
+  cache?: KubeReader;
+}
+
+/** What a validator-set pass asks of its reads: the API (after a change or its own write) or the cache. */
+export interface ValidatorReads {
+  fresh?: boolean;
 }
 
 /** The waits of a push's verification: about 3 s in all, after which the next pass tries again. */
@@ -88,22 +99,27 @@ export function createValidatorActivities(kube: KubeRest, options: ValidatorActi
   const verifyDelaysMs = options.verifyDelaysMs ?? VERIFY_DELAYS_MS;
   const { namespaces, peersNamespace } = options.scope ?? CLUSTER_SCOPE;
   const peersPath = `/api/v1/namespaces/${peersNamespace}/configmaps/${PEERS_CONFIG_MAP.name}`;
+  const api = apiReader(kube);
+  const cached = options.cache ?? api;
+  /** Reads of a pass: the API unless the pass says it may read the cache (older workflows pass nothing). */
+  const readerFor = (reads: ValidatorReads | undefined): KubeReader => (reads?.fresh === false ? cached : api);
   /** The items of one collection in every namespace of the scope. */
-  const listScoped = async <T>(path: (prefix: string) => string, labelSelector?: string): Promise<T[]> => {
-    const lists = await Promise.all(scopedPaths(namespaces, path).map((p) => kube.request<{ items: T[] }>('GET', p, { query: { labelSelector } })));
-    return lists.flatMap((list) => list.items);
+  const listScoped = async <T>(reader: KubeReader, path: (prefix: string) => string, labelSelector?: string): Promise<T[]> => {
+    const lists = await Promise.all(scopedPaths(namespaces, path).map((p) => reader.list<T>(p, { labelSelector })));
+    return lists.flat();
   };
   return {
     /**
      * Reads the StellarNodes of the scope's namespaces (every network: peers of other networks are kept in
      * the shared map), with their Services and pods, and the shared peers ConfigMap.
      */
-    async observeValidators(): Promise<ValidatorObservation> {
+    async observeValidators(reads?: ValidatorReads): Promise<ValidatorObservation> {
+      const reader = readerFor(reads);
       const [nodes, services, pods, peersMap] = await Promise.all([
-        listScoped<NodeResource>((scope) => `/apis/stellar.org/v1alpha1${scope}/stellarnodes`),
-        listScoped<ServiceResource>((scope) => `/api/v1${scope}/services`, 'app.kubernetes.io/managed-by=stellar-steward'),
-        listScoped<PodResource>((scope) => `/api/v1${scope}/pods`, NODE_LABEL),
-        kube.getOptional<{ data?: Record<string, string> }>(peersPath),
+        listScoped<NodeResource>(reader, (scope) => `/apis/stellar.org/v1alpha1${scope}/stellarnodes`),
+        listScoped<ServiceResource>(reader, (scope) => `/api/v1${scope}/services`, 'app.kubernetes.io/managed-by=stellar-steward'),
+        listScoped<PodResource>(reader, (scope) => `/api/v1${scope}/pods`, NODE_LABEL),
+        reader.get<{ data?: Record<string, string> }>(peersPath, { labelSelector: 'app.kubernetes.io/managed-by=stellar-steward' }),
       ]);
       const observed: ObservedNode[] = await Promise.all(nodes.filter((n) => !n.metadata.deletionTimestamp).map(async (node) => {
         const pod = pods.find((p) => p.metadata.namespace === node.metadata.namespace && p.metadata.labels?.[NODE_LABEL] === node.metadata.name && !p.metadata.deletionTimestamp);
@@ -121,7 +137,9 @@ export function createValidatorActivities(kube: KubeRest, options: ValidatorActi
         if (view.seedSecret && node.spec.nodeType === 'Validator') {
           const [publicKey, configMap] = await Promise.all([
             publicKeyOf(kube, node.metadata.namespace, view.seedSecret),
-            kube.getOptional<{ data?: Record<string, string> }>(`/api/v1/namespaces/${node.metadata.namespace}/configmaps/${node.metadata.name}-config`),
+            reader.get<{ data?: Record<string, string> }>(`/api/v1/namespaces/${node.metadata.namespace}/configmaps/${node.metadata.name}-config`, {
+              labelSelector: validatorObjectSelector(node.metadata.name, view.network),
+            }),
           ]);
           view.publicKey = publicKey;
           view.liveConfig = configMap?.data?.['stellar-core.cfg'];
@@ -145,9 +163,9 @@ export function createValidatorActivities(kube: KubeRest, options: ValidatorActi
       };
     },
 
-    /** Applies validators' objects where they differ. */
-    async applyValidatorObjects(objects: KubeObject[]): Promise<ApplyResult> {
-      return applyObjects(kube, objects);
+    /** Applies validators' objects where they differ from the live ones (read from the cache in a steady pass). */
+    async applyValidatorObjects(objects: KubeObject[], reads?: ValidatorReads): Promise<ApplyResult> {
+      return applyObjects(kube, objects, { reader: reads?.fresh === false ? cached : undefined });
     },
 
     /**

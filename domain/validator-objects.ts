@@ -106,11 +106,21 @@ export function validatorStartScript(v: ValidatorSpec): string {
 export const RUNTIME_DIR = '/run/stellar';
 const RUNTIME_CONFIG = `${RUNTIME_DIR}/stellar-core.cfg`;
 
+/** The labels of every object of a validator. */
+function objectLabels(name: string, network: string): Record<string, string> {
+  return { 'app.kubernetes.io/managed-by': 'stellar-steward', [NODE_LABEL]: name, [NETWORK_LABEL]: networkSlug(network) };
+}
+
+/** The label selector of a validator's objects (the worker's cache watches them by these keys). */
+export function validatorObjectSelector(name: string, network: string): string {
+  return Object.entries(objectLabels(name, network)).map(([key, value]) => `${key}=${value}`).join(',');
+}
+
 function metadata(v: ValidatorSpec, name: string): KubeObject['metadata'] {
   return {
     name,
     namespace: v.namespace,
-    labels: { 'app.kubernetes.io/managed-by': 'stellar-steward', [NODE_LABEL]: v.name, [NETWORK_LABEL]: networkSlug(v.network) },
+    labels: objectLabels(v.name, v.network),
     ownerReferences: [{ apiVersion: 'stellar.org/v1alpha1', kind: 'StellarNode', name: v.name, uid: v.uid, controller: true, blockOwnerDeletion: true }],
   };
 }

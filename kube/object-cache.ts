@@ -3,7 +3,7 @@
 // then reads the cluster without an API request; a read that must be fresh goes to the API (`KubeReader`
 // over `KubeRest`). Objects are kept without `managedFields` (the bulk of a small object); what a pass
 // needs of them, the fingerprint of Steward's own fields, is computed once when an object arrives.
-import { parseCollectionPath, parseObjectPath, selectorKeys, selectorMatches, type CollectionRef } from './object-paths.js';
+import { labelMatcher, parseCollectionPath, parseObjectPath, selectorKeys, selectorMatches, type CollectionRef } from './object-paths.js';
 import { watchCollection, type RunningWatch, type WatchedChange, type WatchOptions } from './resource-watcher.js';
 import { KubeApiError, type KubeRest } from './rest.js';
 import { stewardFieldsDigest } from './steward-fields.js';
@@ -12,7 +12,7 @@ import { stewardFieldsDigest } from './steward-fields.js';
 export interface KubeReader {
   /** The object at `path`, or undefined when it does not exist. `labelSelector` hints which watch holds it. */
   get<T>(path: string, options?: { labelSelector?: string }): Promise<T | undefined>;
-  /** The objects of a namespaced collection path (`.../namespaces/<ns>/<plural>`) that match `labelSelector`. */
+  /** The objects of a collection path (`.../namespaces/<ns>/<plural>`, or `.../<plural>` for every namespace) that match `labelSelector`. */
   list<T>(path: string, options?: { labelSelector?: string }): Promise<T[]>;
   /** The fingerprint of Steward's own fields of the object at `path` (see `stewardFieldsDigest`), or 'absent'. */
   fieldsDigest(path: string, options?: { labelSelector?: string }): Promise<string>;
@@ -75,8 +75,51 @@ interface Collection {
   overflow: boolean;
   /** The cluster does not serve this kind (its list answered 404, e.g. no Gateway API): no objects. */
   unserved: boolean;
-  objects: Map<string, Entry>;
+  /** The objects by namespace, then name: a pass lists one namespace without going through the others. */
+  objects: NamespacedEntries;
   watch: RunningWatch;
+}
+
+/** Entries keyed by namespace and name, with their count. */
+class NamespacedEntries {
+  private readonly byNamespace = new Map<string, Map<string, Entry>>();
+  size = 0;
+
+  get(namespace: string, name: string): Entry | undefined {
+    return this.byNamespace.get(namespace)?.get(name);
+  }
+
+  has(namespace: string, name: string): boolean {
+    return this.byNamespace.get(namespace)?.has(name) ?? false;
+  }
+
+  /** The entries of `namespace`, or of every namespace for ''. */
+  *inNamespace(namespace: string): Iterable<Entry> {
+    if (namespace !== '') {
+      yield* this.byNamespace.get(namespace)?.values() ?? [];
+      return;
+    }
+    for (const names of this.byNamespace.values()) yield* names.values();
+  }
+
+  set(namespace: string, name: string, entry: Entry): void {
+    let names = this.byNamespace.get(namespace);
+    if (!names) this.byNamespace.set(namespace, (names = new Map()));
+    if (!names.has(name)) this.size += 1;
+    names.set(name, entry);
+  }
+
+  delete(namespace: string, name: string): void {
+    const names = this.byNamespace.get(namespace);
+    if (!names?.delete(name)) return;
+    this.size -= 1;
+    if (names.size === 0) this.byNamespace.delete(namespace);
+  }
+
+  clear(): void {
+    this.byNamespace.clear();
+    this.size = 0;
+  }
 }
 
 /**
@@ -112,9 +155,10 @@ export class ObjectCache implements KubeReader {
     }
     this.counters.hits += 1;
     const items: T[] = [];
-    for (const entry of collection.objects.values()) {
-      const metadata = (entry.object as { metadata: { namespace?: string; labels?: Record<string, string> } }).metadata;
-      if (metadata.namespace === parsed.namespace && selectorMatches(options.labelSelector, metadata.labels ?? {})) items.push(entry.object as T);
+    const matches = labelMatcher(options.labelSelector);
+    for (const entry of collection.objects.inNamespace(parsed.namespace)) {
+      const metadata = (entry.object as { metadata: { labels?: Record<string, string> } }).metadata;
+      if (matches(metadata.labels ?? {})) items.push(entry.object as T);
     }
     return items;
   }
@@ -127,9 +171,13 @@ export class ObjectCache implements KubeReader {
 
   /** What the cache holds and how often it answered. */
   stats(): CacheStats {
+    return { collections: this.collections.size, objects: this.objectCount(), ...this.counters };
+  }
+
+  private objectCount(): number {
     let objects = 0;
     for (const collection of this.collections.values()) objects += collection.objects.size;
-    return { collections: this.collections.size, objects, ...this.counters };
+    return objects;
   }
 
   /** Cuts every watch connection, as a network failure would (tests: the relist that follows). */
@@ -153,7 +201,7 @@ export class ObjectCache implements KubeReader {
       return 'miss';
     }
     this.counters.hits += 1;
-    const entry = collection.objects.get(`${parsed.collection.namespace}/${parsed.name}`);
+    const entry = collection.objects.get(parsed.collection.namespace, parsed.name);
     // A selector-filtered watch holds only labelled objects: one that lost its labels reads as absent, and
     // the pass that then re-applies it puts them back.
     if (entry && !selectorMatches(labelSelector, ((entry.object as { metadata: { labels?: Record<string, string> } }).metadata.labels ?? {}))) return undefined;
@@ -174,25 +222,24 @@ export class ObjectCache implements KubeReader {
     const key = `${watchPath}?${keys.join(',')}`;
     const known = this.collections.get(key);
     if (known) return known;
-    const objects = new Map<string, Entry>();
+    const objects = new NamespacedEntries();
     const collection: Collection = {
       ref, synced: false, overflow: false, unserved: false, objects,
       watch: undefined as unknown as RunningWatch,
     };
     this.collections.set(key, collection);
     const onChange = (change: WatchedChange): void => {
-      const id = `${change.namespace}/${change.name}`;
       if (change.type === 'DELETED') {
-        objects.delete(id);
+        objects.delete(change.namespace, change.name);
         return;
       }
-      if (!objects.has(id) && this.stats().objects >= this.maxObjects) {
+      if (!objects.has(change.namespace, change.name) && this.objectCount() >= this.maxObjects) {
         if (!collection.overflow) this.options.log?.(`cache: more than ${this.maxObjects} objects; ${watchPath} is read from the API from now on (raise STEWARD_CACHE_MAX_OBJECTS)`);
         collection.overflow = true;
         objects.clear();
         return;
       }
-      if (!collection.overflow) objects.set(id, { object: withoutManagedFields(change.object), fieldsDigest: stewardFieldsDigest(change.object) });
+      if (!collection.overflow) objects.set(change.namespace, change.name, { object: withoutManagedFields(change.object), fieldsDigest: stewardFieldsDigest(change.object) });
     };
     collection.watch = watchCollection(this.kube, { path: watchPath, labelSelector: keys.length ? keys.join(',') : undefined }, onChange, this.options.log ?? (() => undefined), {
       ...this.options.watch,

@@ -1,20 +1,27 @@
 // Pure parsing of Kubernetes REST paths and equality label selectors, for the cache's bookkeeping.
 
-/** A namespaced collection: `/api/v1/namespaces/<ns>/<plural>` or `/apis/<group>/<version>/namespaces/<ns>/<plural>`. */
+/**
+ * A namespaced collection: `/api/v1/namespaces/<ns>/<plural>` or `/apis/<group>/<version>/namespaces/<ns>/<plural>`,
+ * or the collection in every namespace (`/api/v1/<plural>`, namespace '').
+ */
 export interface CollectionRef {
   /** `/api/v1` or `/apis/<group>/<version>`. */
   prefix: string;
+  /** The namespace; '' for every namespace. */
   namespace: string;
   plural: string;
 }
 
 const COLLECTION = /^(\/api\/v1|\/apis\/[^/]+\/[^/]+)\/namespaces\/([^/]+)\/([^/]+)$/;
+const EVERY_NAMESPACE = /^(\/api\/v1|\/apis\/[^/]+\/[^/]+)\/([^/]+)$/;
 const OBJECT = /^(\/api\/v1|\/apis\/[^/]+\/[^/]+)\/namespaces\/([^/]+)\/([^/]+)\/([^/]+)$/;
 
-/** The collection of a namespaced collection path; undefined for any other path (cluster-scoped, subresource). */
+/** The collection of a collection path, in one namespace or every one (''); undefined for any other path. */
 export function parseCollectionPath(path: string): CollectionRef | undefined {
   const match = COLLECTION.exec(path);
-  return match ? { prefix: match[1] ?? '', namespace: match[2] ?? '', plural: match[3] ?? '' } : undefined;
+  if (match) return { prefix: match[1] ?? '', namespace: match[2] ?? '', plural: match[3] ?? '' };
+  const every = EVERY_NAMESPACE.exec(path);
+  return every && every[2] !== 'namespaces' ? { prefix: every[1] ?? '', namespace: '', plural: every[2] ?? '' } : undefined;
 }
 
 /** The collection and name of a namespaced object path; undefined for any other path (e.g. `/status`). */
@@ -42,6 +49,12 @@ export function selectorKeys(selector: string | undefined): string[] {
  * a selector that uses them throws, so a caller cannot silently read the wrong objects.
  */
 export function selectorMatches(selector: string | undefined, labels: Record<string, string>): boolean {
+  return labelMatcher(selector)(labels);
+}
+
+/** `selectorMatches` with the selector parsed once, for testing many objects against it. */
+export function labelMatcher(selector: string | undefined): (labels: Record<string, string>) => boolean {
   if (selector && /[!()]|\s(in|notin)\s/.test(selector)) throw new Error(`label selector ${selector}: only k=v and k are supported by the cache`);
-  return requirements(selector).every((r) => (r.value === undefined ? r.key in labels : labels[r.key] === r.value));
+  const required = requirements(selector);
+  return (labels) => required.every((r) => (r.value === undefined ? r.key in labels : labels[r.key] === r.value));
 }

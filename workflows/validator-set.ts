@@ -7,9 +7,9 @@ import { loopActivities as validators, reportFailure, stallTarget, summarized } 
 import { peersQuery, resyncSignal, type ValidatorSetInput, type ValidatorSetView } from './contract.js';
 import { validatorSetWorkflowV1 } from './legacy/validator-set.js';
 import { recordValidators } from './metrics.js';
-import { runReconcileLoop, type PassOutcome, type ReconcileKind } from './reconcile-loop.js';
+import { runReconcileLoop, type PassOutcome, type PassWake, type ReconcileKind } from './reconcile-loop.js';
 import { withRefusals } from './node-refusals.js';
-import { onReconcileLoop, PUSH_BACKOFF_PATCH, VALIDATOR_REFUSALS_PATCH } from './versions.js';
+import { onReconcileLoop, PUSH_BACKOFF_PATCH, VALIDATOR_CACHED_READS_PATCH, VALIDATOR_REFUSALS_PATCH } from './versions.js';
 
 const DEFAULT_RESYNC_SECONDS = 30;
 
@@ -20,6 +20,8 @@ interface ValidatorSetState {
   nodes: { namespace: string; name: string }[];
   /** Consecutive passes that left a push missing (the retry backs off with it). */
   passesWithMissing: number;
+  /** The last pass wrote (objects, peers or statuses): the next one reads the API, not the cache. */
+  wrote?: boolean;
 }
 
 /**
@@ -46,19 +48,22 @@ const validatorSetKind: ReconcileKind<ValidatorSetState, void> = {
   carry: (state) => ({ ...state.input, ledger: undefined }),
 };
 
-async function validatorSetPass(state: ValidatorSetState): Promise<PassOutcome> {
+async function validatorSetPass(state: ValidatorSetState, wake: PassWake): Promise<PassOutcome> {
   const { network } = state.input;
-  const observed = await validators.observeValidators.executeWithOptions(summarized(`observe validators, their Services, pods and /peers (network ${network})`), []);
+  // A steady pass reads the worker's cache; one woken by a change, or after this set's own write, the API.
+  const reads = patched(VALIDATOR_CACHED_READS_PATCH) ? { fresh: wake.signalled || state.wrote === true } : undefined;
+  const observed = await validators.observeValidators.executeWithOptions(summarized(`observe validators, their Services, pods and /peers (network ${network})`), reads ? [reads] : []);
   const decision = decideValidators(network, observed, {}, Date.now());
   state.nodes = decision.statuses.map(({ namespace, name }) => ({ namespace, name }));
   // Connect first: running validators learn new peers at once; configs (KNOWN_PEERS, for restarts) follow.
   const { connects } = decision.connections;
   const results = connects.length > 0 ? await validators.connectPeers.executeWithOptions(summarized(connectSummary(decision)), [{ connects }]) : [];
   if (decision.networkPeers) await validators.writeNetworkPeers.executeWithOptions(summarized(`write stellar-system/stellar-peers: ${decision.peers.length} peers`), [decision.networkPeers]);
-  const applied = await validators.applyValidatorObjects.executeWithOptions(summarized(validatorApplySummary(decision)), [decision.objects]);
+  const applied = await validators.applyValidatorObjects.executeWithOptions(summarized(validatorApplySummary(decision)), reads ? [decision.objects, reads] : [decision.objects]);
   const statuses = patched(VALIDATOR_REFUSALS_PATCH) ? await withRefusals(decision.statuses, observed.nodes, applied.refused, decision.objects) : decision.statuses;
   const changed = statuses.filter((s) => nodeStatusChanged(observed.nodes.find((n) => n.namespace === s.namespace && n.name === s.name)?.status, s.status));
   if (changed.length > 0) await validators.writeNodeStatuses.executeWithOptions(summarized(`status of ${changed.map((c) => c.name).join(', ')}`), [changed]);
+  if (reads) state.wrote = applied.applied.length > 0 || changed.length > 0 || decision.networkPeers !== undefined;
   const after = connectedAfter(decision.connections, results.filter((r) => r.connected), decision.members);
   Object.assign(state.view, { iterations: state.view.iterations + 1, peers: decision.peers.map((p) => `${p.namespace}/${p.name}`), pending: after.missing, told: after.connected });
   recordValidators(state.view, networkSlug(network));

@@ -23,3 +23,9 @@ export const PUSH_BACKOFF_PATCH = 'push-backoff';
  * woke it; the objects only when they changed) and runs the apply only when something could change.
  */
 export const LEAN_POOL_PASS_PATCH = 'lean-pool-pass';
+
+/**
+ * A validator-set pass reads StellarNodes, Services, pods and ConfigMaps from the worker's cache unless a
+ * change or its own write woke it, as pool passes do; runs before it read everything from the API.
+ */
+export const VALIDATOR_CACHED_READS_PATCH = 'validator-cached-reads';

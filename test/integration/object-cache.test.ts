@@ -27,6 +27,7 @@ describe('the shared object cache', () => {
   afterAll(() => cache?.stop());
 
   const collection = (): string => `/api/v1/namespaces/${namespace}/configmaps`;
+  const apiList = async <T>(path: string): Promise<T[]> => (await kube().request<{ items: T[] }>('GET', path, { query: { labelSelector: LABELS } })).items;
   const synced = async (): Promise<void> => {
     await cache.list(collection(), { labelSelector: LABELS });
     await eventually(async () => cache.stats().lists, (lists) => lists >= 1, 15_000, 'the first list');
@@ -84,6 +85,29 @@ describe('the shared object cache', () => {
     expect(counting.requests).toEqual([]);
     // Listed items have the shape of watched ones and of a GET (a list names its kind only once).
     expect(after[0]).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap' });
+  });
+
+  it('lists a collection in every namespace from the same watch; a cache scoped to namespaces asks the API', async () => {
+    await synced();
+    const other = await createNamespace('cache-other');
+    await kube().apply(`/api/v1/namespaces/${other}/configmaps/d`, configMap(other, 'd', 'd'));
+    const everywhere = '/api/v1/configmaps';
+    type Listed = { metadata: { namespace: string; name: string } };
+    const ours = (items: Listed[]): string[] => items.filter((i) => [namespace, other].includes(i.metadata.namespace)).map((i) => `${i.metadata.namespace}/${i.metadata.name}`).sort();
+    await eventually(() => cache.list<Listed>(everywhere, { labelSelector: LABELS }), (items) => ours(items).includes(`${other}/d`), 10_000, 'd listed in every namespace');
+    counting.requests = [];
+    const listed = ours(await cache.list<Listed>(everywhere, { labelSelector: LABELS }));
+    expect(counting.requests).toEqual([]);
+    expect(listed).toContain(`${other}/d`);
+    expect(listed).toEqual(ours(await apiList(everywhere)));
+    const scoped = new ObjectCache(counting, { namespaces: [namespace] });
+    try {
+      counting.requests = [];
+      expect(ours(await scoped.list<Listed>(everywhere, { labelSelector: LABELS }))).toEqual(listed);
+      expect(counting.requests.length).toBe(1);
+    } finally {
+      scoped.stop();
+    }
   });
 
   it('reads a kind the cluster does not serve as empty', async () => {

@@ -32,7 +32,10 @@ describe('object paths and selectors', () => {
   it.each([
     ['/api/v1/namespaces/ns/pods', { prefix: '/api/v1', namespace: 'ns', plural: 'pods' }],
     ['/apis/apps/v1/namespaces/ns/statefulsets', { prefix: '/apis/apps/v1', namespace: 'ns', plural: 'statefulsets' }],
-    ['/api/v1/pods', undefined],
+    ['/api/v1/pods', { prefix: '/api/v1', namespace: '', plural: 'pods' }],
+    ['/apis/stellar.org/v1alpha1/stellarnodes', { prefix: '/apis/stellar.org/v1alpha1', namespace: '', plural: 'stellarnodes' }],
+    ['/api/v1/namespaces', undefined],
+    ['/apis/apps/v1', undefined],
     ['/api/v1/namespaces/ns/pods/p', undefined],
   ])('parses the collection path %s', (path, expected) => {
     expect(parseCollectionPath(path)).toEqual(expected);

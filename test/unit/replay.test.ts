@@ -39,6 +39,13 @@ describe('workflow replay of recorded histories', () => {
     expect(lean.every((h) => h.history.events.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'observePoolLean'))).toBe(true);
   });
 
+  it('has validator-set histories of cached reads (a steady pass asks for them)', () => {
+    type Scheduled = { activityTaskScheduledEventAttributes?: { activityType?: { name?: string }; input?: { payloads?: { data?: string }[] } } };
+    const cachedReads = (history: RecordedHistory) => (history.events as Scheduled[]).some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'observeValidators'
+      && (e.activityTaskScheduledEventAttributes.input?.payloads ?? []).some((p) => Buffer.from(p.data ?? '', 'base64').toString('utf8') === '{"fresh":false}'));
+    expect(histories.filter((h) => cachedReads(h.history)).map((h) => h.file)).toEqual(['loop__validator-set__testnet-replay-cached.json']);
+  });
+
   it('replays every recorded history without a nondeterminism error', async () => {
     const failures: string[] = [];
     let replayed = 0;
