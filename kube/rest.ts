@@ -1,6 +1,7 @@
 import https from 'node:https';
 import http from 'node:http';
 import * as k8s from '@kubernetes/client-node';
+import { KeepAliveAgents } from './tls-agent.js';
 
 /** The single field manager of every Steward write (server-side apply). */
 export const FIELD_MANAGER = 'stellar-steward';
@@ -50,6 +51,8 @@ export interface RequestOptions {
  */
 export class KubeRest {
   readonly server: string;
+  /** Connections kept open between requests (the client library would open one per request). */
+  private readonly agents = new KeepAliveAgents();
 
   constructor(readonly config: k8s.KubeConfig) {
     const cluster = config.getCurrentCluster();
@@ -73,6 +76,7 @@ export class KubeRest {
     }
     const requestOptions: https.RequestOptions = { method, headers: { Accept: 'application/json' } };
     await this.config.applyToHTTPSOptions(requestOptions);
+    if (url.protocol === 'https:') this.agents.apply(requestOptions);
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
     if (payload !== undefined) {
       requestOptions.headers = { ...requestOptions.headers, 'Content-Type': options.contentType ?? 'application/json' };
