@@ -59,12 +59,17 @@ export function networkSlug(network: NetworkInput): string {
   return `custom-${fnv1a32(passphrase).toString(16).padStart(8, '0')}`;
 }
 
+// Bound once: in a workflow's V8 context every lookup of a global (`Math`) goes through the sandbox's
+// global object, which made this loop 24 times slower there than in plain Node (the worker's profile at
+// 100 pools had fnv1a32 as its workflow thread's top function).
+const imul = Math.imul;
+
 /** FNV-1a, 32 bits, over the UTF-16 code units of `text`: stable across processes and versions. */
 export function fnv1a32(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i += 1) {
     hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
+    hash = imul(hash, 0x01000193) >>> 0;
   }
   return hash >>> 0;
 }

@@ -1,5 +1,6 @@
 import type { Condition } from './conditions.js';
 import type { LedgerRange } from './shards.js';
+import { canonicalJson } from './digest.js';
 
 /** A replica's weight as shown in status. */
 export interface ReplicaWeight {
@@ -74,14 +75,5 @@ export function materialStatus(status: PoolStatus): unknown {
 
 /** Deep equality of JSON values, key order ignored. */
 export function sameJson(a: unknown, b: unknown): boolean {
-  return canonical(a) === canonical(b);
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+  return canonicalJson(a) === canonicalJson(b);
 }
