@@ -85,3 +85,27 @@ export async function workerRequests(address: string, key?: (labels: Record<stri
   if (!response.ok) throw new Error(`GET http://${address}/metrics: ${response.status}`);
   return requestsByVerb(await response.text(), key, 'steward_kube_requests');
 }
+
+/**
+ * Reconcile iterations the worker at `address` has run, by kind: the count of its `steward_reconcile_duration`
+ * histogram (one sample per iteration, recorded only when not replaying, so replays are not counted).
+ * Read at both ends of a window, this counts every workflow's iterations without querying one of them.
+ */
+export async function workerIterations(address: string): Promise<Record<string, number>> {
+  const response = await fetch(`http://${address}/metrics`, { signal: AbortSignal.timeout(30_000) });
+  if (!response.ok) throw new Error(`GET http://${address}/metrics: ${response.status}`);
+  return reconcileCounts(await response.text());
+}
+
+/** The samples of `steward_reconcile_duration_count` summed by their `kind` label. */
+export function reconcileCounts(text: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    const match = /^steward_reconcile_duration_count\{([^}]*)\}\s+(\S+)/.exec(line);
+    if (!match) continue;
+    const kind = /(?:^|,)kind="([^"]*)"/.exec(match[1] ?? '')?.[1] ?? '';
+    const value = Number(match[2]);
+    if (Number.isFinite(value)) counts[kind] = (counts[kind] ?? 0) + value;
+  }
+  return counts;
+}

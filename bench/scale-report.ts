@@ -60,7 +60,7 @@ export interface ScaleRow {
   pools: number;
   mix: boolean;
   intervalSeconds: number;
-  /** Iterations of every workflow in the steady window (estimated, see `windowIterations`). */
+  /** Iterations of every workflow in the steady window (the worker's `steward_reconcile_duration_count`). */
   iterations: number;
   cpuMs: { worker: number; temporal?: number; apiserver?: number };
   /** Worker resident memory in MiB: the highest since it started, and at the end. */

@@ -1,5 +1,5 @@
-// What the scale benchmark reads at both ends of a steady window: every workflow's iteration count (its
-// status query) and, for a sample of pools, the history events written in between with their encoded size.
+// What the scale benchmark reads of a sample of pools at both ends of a steady window: each one's iteration
+// count (its status query) and the history events written in between, with their encoded size.
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { QueryDefinition } from '@temporalio/common';
@@ -29,7 +29,7 @@ export interface Reading {
 /**
  * Queries every workflow (at most 16 at a time) and reads the sample's histories; by workflow id. A
  * workflow that does not answer in three tries (an overloaded worker lets queries time out) is left out
- * of the map, and so out of the counts (`windowIterations` reports it as skipped).
+ * of the map, and so out of `historyGrowth`.
  */
 export async function sweep(client: Client, counted: readonly Counted[]): Promise<Map<string, Reading>> {
   const readings = await mapLimit(counted, 16, async (item): Promise<Reading | undefined> => {
@@ -53,39 +53,6 @@ async function read(client: Client, item: Counted): Promise<Reading> {
   const runId = (await handle.describe()).runId;
   const history = await client.workflow.getHandle(item.id, runId).fetchHistory();
   return { iterations: view.iterations, atMs, runId, events: history.events ?? [] };
-}
-
-/** Iterations that happened during a window, estimated from two sweeps around it. */
-export interface WindowIterations {
-  /** Iterations in the window: each workflow's count between its two readings, scaled to the window's length. */
-  estimated: number;
-  /** Iterations between the two readings, unscaled. */
-  counted: number;
-  /** Workflows left out: a count that went down (a new run) or a workflow that was not read twice. */
-  skipped: number;
-}
-
-/**
- * Each workflow was read once before the window and once after, at its own moments: its iterations
- * between the readings, times windowMs / (time between its readings), is its share of the window. A
- * sweep takes seconds with 1,000 workflows, so counting without the scaling would credit the window with
- * iterations that ran during the sweeps.
- */
-export function windowIterations(before: ReadonlyMap<string, Reading>, after: ReadonlyMap<string, Reading>, windowMs: number): WindowIterations {
-  let estimated = 0;
-  let counted = 0;
-  let skipped = 0;
-  for (const [id, first] of before) {
-    const last = after.get(id);
-    const added = last ? last.iterations - first.iterations : -1;
-    if (!last || added < 0 || last.atMs <= first.atMs) {
-      skipped += 1;
-      continue;
-    }
-    counted += added;
-    estimated += (added * windowMs) / (last.atMs - first.atMs);
-  }
-  return { estimated, counted, skipped };
 }
 
 /** History written by the sample between two sweeps. */

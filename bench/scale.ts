@@ -15,13 +15,14 @@ import { KubeRest } from '../kube/rest.js';
 import { ensureFakeNodes, podNetworkOctet } from '../stack/control-plane/cluster-objects.js';
 import { freePort } from '../stack/ports.js';
 import { runningPid } from '../stack/process.js';
-import { peersQuery, statusQuery, tenantStatusQuery } from '../workflows/contract.js';
-import { apiserverRequests, netOfBackground, requestDelta, verbAndResource, workerRequests, type RequestsByVerb } from './apiserver-metrics.js';
+import { statusQuery } from '../workflows/contract.js';
+import { DEFAULT_CAPACITY } from '../worker/capacity-settings.js';
+import { apiserverRequests, netOfBackground, requestDelta, verbAndResource, workerIterations, workerRequests, type RequestsByVerb } from './apiserver-metrics.js';
 import { benchStack, stackNote, until } from './bench-stack.js';
 import { sampleProcess, type ProcSample } from './proc-stats.js';
 import { fleetPods, mapLimit, ScaleFleet } from './scale-fleet.js';
 import { scalePlan, scaleTable, type ScaleRow } from './scale-report.js';
-import { historyGrowth, sweep, windowIterations, type Counted } from './scale-window.js';
+import { historyGrowth, sweep, type Counted } from './scale-window.js';
 import { percentile } from './stats.js';
 import { WorkerProcess } from './worker-process.js';
 
@@ -82,10 +83,11 @@ async function run(pools: number, intervalSeconds: number): Promise<ScaleRow> {
   const worker = new WorkerProcess({
     temporalAddress: info.temporal.address, temporalNamespace: info.temporal.namespace, kubeconfigPath, taskQueue: `scale-${namespace}`, namespace,
     logFile: path.join(info.stateDir, `${namespace}-worker.log`), metricsAddress,
+    env: { STEWARD_MAX_CACHED_WORKFLOWS: cachedWorkflows(fleet) },
   });
   worker.start();
   await worker.ready(300_000);
-  log(`${label}: worker ${worker.pid} polls; waiting for the fleet (its log: ${path.join(info.stateDir, `${namespace}-worker.log`)})`);
+  log(`${label}: worker ${worker.pid} polls (workflow cache ${cachedWorkflows(fleet)}); waiting for the fleet (its log: ${path.join(info.stateDir, `${namespace}-worker.log`)})`);
   try {
     await settle(fleet, label, 300_000 + 1000 * fleetPods(size));
     await poolsSteady(fleet, label, intervalSeconds);
@@ -99,6 +101,15 @@ async function run(pools: number, intervalSeconds: number): Promise<ScaleRow> {
   } finally {
     await teardown(fleet, worker, label);
   }
+}
+
+/**
+ * The worker's workflow cache for a fleet: every workflow of it, as the README advises (a workflow out of
+ * the cache replays its history on each wake-up), unless STEWARD_MAX_CACHED_WORKFLOWS says otherwise.
+ */
+function cachedWorkflows(fleet: ScaleFleet): string {
+  const { pools, others } = fleet.workflowIds();
+  return process.env.STEWARD_MAX_CACHED_WORKFLOWS ?? String(Math.max(DEFAULT_CAPACITY.maxCachedWorkflows, pools.length + others.length + 10));
 }
 
 /** The steady window's raw kube-apiserver figures, to be netted of the fleet alone (`netOfFleetAlone`). */
@@ -116,34 +127,34 @@ interface ApiserverRates {
 }
 
 async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, intervalSeconds: number, metricsAddress: string): Promise<{ row: ScaleRow; window: SteadyWindow }> {
-  const counted: Counted[] = [
-    ...fleet.workflowIds().pools.map((id, i) => ({ id, query: statusQuery, history: i < HISTORY_SAMPLE })),
-    ...fleet.workflowIds().others.map((id) => ({ id, query: id.includes('validator-set/') ? peersQuery : tenantStatusQuery })),
-  ];
+  // Only the history sample is queried: a query of a workflow out of the worker's cache replays its
+  // history, so querying all 1,000 would load the worker being measured. Iterations come from its metric.
+  const sample: Counted[] = fleet.workflowIds().pools.slice(0, HISTORY_SAMPLE).map((id) => ({ id, query: statusQuery, history: true }));
   const workerPid = worker.pid;
   if (workerPid === undefined) throw new Error(`${label}: the worker process is not running; see its log`);
   const pids = { worker: workerPid, temporal: temporalPid, apiserver: apiserverPid };
-  let sweepStarted = performance.now();
-  const before = await sweep(client, counted);
-  log(`${label}: first sweep read ${before.size} of ${counted.length} workflows in ${((performance.now() - sweepStarted) / 1000).toFixed(1)} s; steady window of ${plan.steadyIterations} intervals starts`);
+  const before = await sweep(client, sample);
+  log(`${label}: read the history of ${before.size} of ${sample.length} sampled pools; steady window of ${plan.steadyIterations} intervals starts`);
   const requests0 = await apiserverRequests(kube, verbAndResource);
   const own0 = await workerRequests(metricsAddress, verbAndResource);
+  const iterations0 = await workerIterations(metricsAddress);
   const cpu0 = readAll(pids);
   const t0 = performance.now();
   await sleep(plan.steadyIterations * intervalSeconds * 1000);
   const t1 = performance.now();
   const cpu1 = readAll(pids);
+  const iterations1 = await workerIterations(metricsAddress);
   const requests1 = await apiserverRequests(kube, verbAndResource);
   const own1 = await workerRequests(metricsAddress, verbAndResource);
-  sweepStarted = performance.now();
-  const after = await sweep(client, counted);
-  const iterations = windowIterations(before, after, t1 - t0);
+  const after = await sweep(client, sample);
+  const byKind = Object.fromEntries(Object.entries(iterations1).map(([kind, n]) => [kind, n - (iterations0[kind] ?? 0)]));
+  const iterations = Object.values(byKind).reduce((sum, n) => sum + n, 0);
   const history = historyGrowth(before, after);
-  log(`${label}: window ${((t1 - t0) / 1000).toFixed(0)} s, second sweep ${((performance.now() - sweepStarted) / 1000).toFixed(1)} s; ` +
-    `${iterations.counted} iterations between the sweeps, ${iterations.estimated.toFixed(0)} in the window; ${iterations.skipped} workflows skipped (new run or unread)`);
-  if (iterations.estimated <= 0) throw new Error(`${label}: no iteration in the steady window: the workflows are not running (see the worker log)`);
+  log(`${label}: window ${((t1 - t0) / 1000).toFixed(0)} s, ${iterations} iterations in it (${rates(byKind, '')}); ` +
+    `history of ${history.iterations} sampled iterations (${history.skipped} sampled pools skipped: a new run)`);
+  if (iterations <= 0) throw new Error(`${label}: no iteration in the steady window: the workflows are not running (see the worker log)`);
   const requests = requestDelta(requests0, requests1);
-  const perIteration = (value: number): number => value / iterations.estimated;
+  const perIteration = (value: number): number => value / iterations;
   const own = requestDelta(own0, own1);
   log(`${label}: the worker's own API requests per iteration by resource: ${rates(Object.fromEntries(Object.entries(own).map(([key, n]) => [key, perIteration(n)])), '')}`);
   const cpu = (name: keyof typeof pids): number | undefined => {
@@ -154,7 +165,7 @@ async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, 
   const end = sampleProcess(workerPid);
   const apiserverCpu = cpu0.apiserver && cpu1.apiserver ? cpu1.apiserver.cpuMs - cpu0.apiserver.cpuMs : undefined;
   const row: ScaleRow = {
-    pools: fleet.size.pools, mix: fleet.size.tenants > 0, intervalSeconds, iterations: iterations.estimated,
+    pools: fleet.size.pools, mix: fleet.size.tenants > 0, intervalSeconds, iterations,
     cpuMs: { worker: cpu('worker') ?? Number.NaN, temporal: cpu('temporal') }, // kube-apiserver's: netOfFleetAlone
     workerRssMiB: { peak: end.peakRssKiB / 1024, end: end.rssKiB / 1024 },
     historyEvents: history.iterations > 0 ? history.events / history.iterations : Number.NaN,
@@ -164,7 +175,7 @@ async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, 
     workerApiByVerb: Object.fromEntries(Object.entries(sumByVerb(own)).map(([verb, n]) => [verb, perIteration(n)])),
     specChange: { p50: percentile(spec, 50), p99: percentile(spec, 99), samples: spec.length },
   };
-  return { row, window: { seconds: (t1 - t0) / 1000, iterations: iterations.estimated, apiserverCpuMs: apiserverCpu, requests } };
+  return { row, window: { seconds: (t1 - t0) / 1000, iterations, apiserverCpuMs: apiserverCpu, requests } };
 }
 
 /**

@@ -19,6 +19,8 @@ export interface WorkerProcessOptions {
   logFile: string;
   /** Serve /metrics here (`127.0.0.1:port`); off when absent. */
   metricsAddress?: string;
+  /** More settings of the worker (e.g. `STEWARD_MAX_CACHED_WORKFLOWS`). */
+  env?: Record<string, string>;
 }
 
 /** One worker process at a time: `start`, `kill` (SIGKILL, no cleanup), `stop` (SIGTERM). */
@@ -43,7 +45,10 @@ export class WorkerProcess {
     if (this.child && this.child.exitCode === null && this.child.signalCode === null) throw new Error('a worker process is already running');
     const o = this.options;
     fs.appendFileSync(o.logFile, `--- worker start ${this.starts + 1} at ${new Date().toISOString()} ---\n`);
-    const child = spawn(process.execPath, [MAIN], {
+    // BENCH_WORKER_NODE_ARGS passes Node options to the worker alone (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
+    // to profile it, which NODE_OPTIONS does not allow).
+    const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, MAIN], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         ...process.env, TEMPORAL_ADDRESS: o.temporalAddress, TEMPORAL_NAMESPACE: o.temporalNamespace, KUBECONFIG: o.kubeconfigPath,
@@ -52,6 +57,7 @@ export class WorkerProcess {
         // One identity for every start, as the pod name is for a container restarted in its pod: a new process
         // resumes the killed one's Lease at once instead of waiting out the lease duration.
         STEWARD_LEASE_IDENTITY: `worker-${o.taskQueue}`,
+        ...o.env,
       },
     });
     this.child = child;

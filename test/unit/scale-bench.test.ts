@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import proto from '@temporalio/proto';
-import { netOfBackground, requestDelta, requestsByVerb, verbAndResource } from '../../bench/apiserver-metrics.js';
+import { netOfBackground, reconcileCounts, requestDelta, requestsByVerb, verbAndResource } from '../../bench/apiserver-metrics.js';
 import { statCpuTicks, statusKiB } from '../../bench/proc-stats.js';
 import { fleetPods, mapLimit, ScaleFleet, validatorNetworks } from '../../bench/scale-fleet.js';
 import type { KubeRest } from '../../kube/rest.js';
 import { serviceRange } from '../../stack/control-plane/control-plane.js';
 import { scalePlan, scaleTable, type ScaleRow } from '../../bench/scale-report.js';
-import { historyGrowth, windowIterations, type Reading } from '../../bench/scale-window.js';
+import { historyGrowth, type Reading } from '../../bench/scale-window.js';
 
 describe('/proc readings', () => {
   it.each([
@@ -74,21 +74,22 @@ describe('apiserver_request_total', () => {
   });
 });
 
-describe('iterations in the steady window', () => {
-  const reading = (iterations: number, atMs: number, extra: Partial<Reading> = {}): Reading => ({ iterations, atMs, ...extra });
-
-  it.each([
-    ['read exactly at the window edges: counted as is', [[reading(5, 0), reading(8, 60_000)]], 60_000, 3, 3, 0],
-    ['read 30 s apart around a 60 s window: scaled down', [[reading(0, 0), reading(9, 90_000)]], 60_000, 6, 9, 0],
-    ['a workflow whose count went down (a new run) is skipped', [[reading(5, 0), reading(8, 60_000)], [reading(200, 0), reading(1, 60_000)]], 60_000, 3, 3, 1],
-  ])('%s', (_, pairs, windowMs, estimated, counted, skipped) => {
-    const before = new Map(pairs.map(([first], i) => [`w${i}`, first as Reading]));
-    const after = new Map(pairs.map(([, last], i) => [`w${i}`, last as Reading]));
-    expect(windowIterations(before, after, windowMs)).toEqual({ estimated, counted, skipped });
+describe('iterations in the steady window, from the worker metric', () => {
+  it('adds up the iteration counts of every series by kind, and ignores the buckets and sums', () => {
+    const text = [
+      '# TYPE steward_reconcile_duration histogram',
+      'steward_reconcile_duration_bucket{kind="readonlypool",le="50",taskQueue="q"} 7',
+      'steward_reconcile_duration_count{kind="readonlypool",namespace="default",taskQueue="q",workflow_type="readOnlyPoolWorkflow"} 12',
+      'steward_reconcile_duration_count{kind="readonlypool",namespace="default",taskQueue="other",workflow_type="readOnlyPoolWorkflow"} 3',
+      'steward_reconcile_duration_count{kind="tenant",taskQueue="q"} 4',
+      'steward_reconcile_duration_sum{kind="tenant",taskQueue="q"} 400',
+      'steward_kube_requests_total{verb="GET",resource="pods"} 9',
+    ].join('\n');
+    expect(reconcileCounts(text)).toEqual({ readonlypool: 15, tenant: 4 });
   });
 
-  it('a workflow missing from the second sweep is skipped', () => {
-    expect(windowIterations(new Map([['a', reading(1, 0)]]), new Map(), 1000)).toEqual({ estimated: 0, counted: 0, skipped: 1 });
+  it('reads nothing from an exposition without the histogram', () => {
+    expect(reconcileCounts('steward_kube_requests_total{verb="GET"} 1\n')).toEqual({});
   });
 });
 
