@@ -13,7 +13,7 @@ import type { ReadOnlyPoolInput, ReadOnlyPoolView } from './contract.js';
 import { recordPool } from './metrics.js';
 import { updatePoolView } from './pool-view.js';
 import type { PassOutcome, PassWake } from './reconcile-loop.js';
-import { LEAN_POOL_PASS_PATCH, MEMORY_PER_OBJECT_PATCH } from './versions.js';
+import { LEAN_POOL_PASS_PATCH, MEMORY_PER_OBJECT_PATCH, POOL_STATUS_CACHED_READS_PATCH } from './versions.js';
 
 /** What a pool's loop carries: its input (memory and pending requests included) and the query's view. */
 export interface PoolState {
@@ -21,7 +21,7 @@ export interface PoolState {
   view: ReadOnlyPoolView;
   /** The objects of the last lean observation, by digest (not carried across continue-as-new). */
   held?: { digest: string; objects: PoolObjects };
-  /** The last pass wrote to the cluster: the next one reads the API, not the cache. */
+  /** The last pass wrote owned objects (or, in runs before `pool-status-cached-reads`, status): the next one reads the API. */
   wrote?: boolean;
 }
 
@@ -114,7 +114,7 @@ export async function poolPass(state: PoolState, wake: PassWake): Promise<PassOu
   if (decision.writeStatus || !sameJson(previous, status.conditions)) {
     await pool.writePoolStatus.executeWithOptions(summarized(poolStatusSummary(decision)), [{ namespace, name, status }]);
     state.view.statusWrites += 1;
-    state.wrote = true;
+    if (!patched(POOL_STATUS_CACHED_READS_PATCH)) state.wrote = true;
     state.input = { ...state.input, memory: { ...(state.input.memory ?? { autoscaler: {} }), lastStatusWriteAt: now } };
   }
   const events = [...(paused ? [] : decision.events), ...refusal.events];
