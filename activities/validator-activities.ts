@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProbeError } from '../domain/core-info.js';
-import { networkSlug, normalizeNetwork, type NetworkInput } from '../domain/network.js';
+import { networkPassphrase, networkSlug, normalizeNetwork, type NetworkInput } from '../domain/network.js';
 import type { NodeStatus, ObservedNode, ValidatorObservation } from '../domain/validator-decision.js';
 import type { KubeObject } from '../domain/pool-objects.js';
 import type { ConnectResult, PeerConnect } from '../domain/validator-connections.js';
@@ -8,7 +8,7 @@ import type { QuorumSetSpec } from '../domain/known-quorum-sets.js';
 import type { CoreConfigOverride } from '../domain/stellar-core-config.js';
 import { NODE_LABEL, validatorObjectSelector } from '../domain/validator-objects.js';
 import { publicKeyOfSeed } from './node-key.js';
-import type { PeerPush } from '../domain/validator-peers.js';
+import { networkPeerKeyNames, type PeerPush } from '../domain/validator-peers.js';
 import { applyObjects, unlessGone, type ApplyResult } from '../kube/apply-objects.js';
 import { apiReader, type KubeReader } from '../kube/object-cache.js';
 import { FIELD_MANAGER, KubeApiError, type KubeRest } from '../kube/rest.js';
@@ -80,9 +80,16 @@ export interface ValidatorActivityOptions {
   cache?: KubeReader;
 }
 
-/** What a validator-set pass asks of its reads: the API (after a change or its own write) or the cache. */
+/** What a validator-set pass asks of its reads. */
 export interface ValidatorReads {
+  /** The API (after a change or the set's own write); false: the worker's cache. */
   fresh?: boolean;
+  /**
+   * Observe only this network's nodes, their Services and this network's keys of the peers ConfigMap (the
+   * decision reads nothing else). Older workflows pass none and get every network's, which shipped every
+   * node's config and probes through every set's history: 520 KB per pass with 100 validators in 10 sets.
+   */
+  network?: string;
 }
 
 /** The waits of a push's verification: about 3 s in all, after which the next pass tries again. */
@@ -115,12 +122,13 @@ export function createValidatorActivities(kube: KubeRest, options: ValidatorActi
      */
     async observeValidators(reads?: ValidatorReads): Promise<ValidatorObservation> {
       const reader = readerFor(reads);
-      const [nodes, services, pods, peersMap] = await Promise.all([
+      const [allNodes, allServices, pods, allPeers] = await Promise.all([
         listScoped<NodeResource>(reader, (scope) => `/apis/stellar.org/v1alpha1${scope}/stellarnodes`),
         listScoped<ServiceResource>(reader, (scope) => `/api/v1${scope}/services`, 'app.kubernetes.io/managed-by=stellar-steward'),
         listScoped<PodResource>(reader, (scope) => `/api/v1${scope}/pods`, NODE_LABEL),
         reader.get<{ data?: Record<string, string> }>(peersPath, { labelSelector: 'app.kubernetes.io/managed-by=stellar-steward' }),
       ]);
+      const { nodes, services, peersMap } = ofNetwork(reads?.network, allNodes, allServices, allPeers);
       const observed: ObservedNode[] = await Promise.all(nodes.filter((n) => !n.metadata.deletionTimestamp).map(async (node) => {
         const pod = pods.find((p) => p.metadata.namespace === node.metadata.namespace && p.metadata.labels?.[NODE_LABEL] === node.metadata.name && !p.metadata.deletionTimestamp);
         const ready = pod?.status?.phase === 'Running' && (pod.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
@@ -233,6 +241,20 @@ export function createValidatorActivities(kube: KubeRest, options: ValidatorActi
         }));
       }));
     },
+  };
+}
+
+/** The nodes of `network` with their Services, and the peers ConfigMap's keys of that network; everything when undefined. */
+function ofNetwork(network: string | undefined, nodes: NodeResource[], services: ServiceResource[], peers: { data?: Record<string, string> } | undefined) {
+  if (network === undefined) return { nodes, services, peersMap: peers };
+  const passphrase = networkPassphrase(network);
+  const kept = nodes.filter((n) => networkPassphrase(normalizeNetwork(n.spec.network)) === passphrase);
+  const names = new Set(kept.map((n) => `${n.metadata.namespace}/${n.metadata.name}`));
+  const keys = new Set(networkPeerKeyNames(network, true));
+  return {
+    nodes: kept,
+    services: services.filter((s) => names.has(`${s.metadata.namespace}/${s.metadata.name}`)),
+    peersMap: peers && { data: Object.fromEntries(Object.entries(peers.data ?? {}).filter(([key]) => keys.has(key))) },
   };
 }
 

@@ -51,7 +51,8 @@ const validatorSetKind: ReconcileKind<ValidatorSetState, void> = {
 async function validatorSetPass(state: ValidatorSetState, wake: PassWake): Promise<PassOutcome> {
   const { network } = state.input;
   // A steady pass reads the worker's cache; one woken by a change, or after this set's own write, the API.
-  const reads = patched(VALIDATOR_CACHED_READS_PATCH) ? { fresh: wake.signalled || state.wrote === true } : undefined;
+  // It observes only its own network: the decision reads nothing of the others.
+  const reads = patched(VALIDATOR_CACHED_READS_PATCH) ? { fresh: wake.signalled || state.wrote === true, network } : undefined;
   const observed = await validators.observeValidators.executeWithOptions(summarized(`observe validators, their Services, pods and /peers (network ${network})`), reads ? [reads] : []);
   const decision = decideValidators(network, observed, {}, Date.now());
   state.nodes = decision.statuses.map(({ namespace, name }) => ({ namespace, name }));

@@ -26,7 +26,8 @@ export const LEAN_POOL_PASS_PATCH = 'lean-pool-pass';
 
 /**
  * A validator-set pass reads StellarNodes, Services, pods and ConfigMaps from the worker's cache unless a
- * change or its own write woke it, as pool passes do; runs before it read everything from the API.
+ * change or its own write woke it, as pool passes do, and observes only its own network's nodes; runs
+ * before it read everything from the API, every network's nodes included.
  */
 export const VALIDATOR_CACHED_READS_PATCH = 'validator-cached-reads';
 

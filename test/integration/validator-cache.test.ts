@@ -23,13 +23,17 @@ describe('validator-set reads from the worker cache', () => {
   beforeAll(async () => {
     ns = await createNamespace('val-cache');
     await kube().apply(`/api/v1/namespaces/${ns}/secrets/seeds`, {
-      apiVersion: 'v1', kind: 'Secret', metadata: { name: 'seeds', namespace: ns }, stringData: { v1: localSeed('stellar-steward validator-cache test v1') },
+      apiVersion: 'v1', kind: 'Secret', metadata: { name: 'seeds', namespace: ns }, stringData: { v1: localSeed('stellar-steward validator-cache test v1'), m1: localSeed('stellar-steward validator-cache test m1') },
     });
     await kube().apply(`/apis/stellar.org/v1alpha1/namespaces/${ns}/stellarnodes/v1`, {
       apiVersion: 'stellar.org/v1alpha1', kind: 'StellarNode', metadata: { name: 'v1', namespace: ns },
       spec: { nodeType: 'Validator', network: 'Testnet', storage: { size: '1Gi' }, validatorConfig: { seedSecretRef: { name: 'seeds', key: 'v1' } } },
     });
     await liveConfig('one');
+    await kube().apply(`/apis/stellar.org/v1alpha1/namespaces/${ns}/stellarnodes/m1`, {
+      apiVersion: 'stellar.org/v1alpha1', kind: 'StellarNode', metadata: { name: 'm1', namespace: ns },
+      spec: { nodeType: 'Validator', network: 'Mainnet', storage: { size: '1Gi' }, validatorConfig: { seedSecretRef: { name: 'seeds', key: 'm1' } } },
+    });
     cache = new ObjectCache(workerKube());
   });
   afterAll(() => cache?.stop());
@@ -39,7 +43,7 @@ describe('validator-set reads from the worker cache', () => {
     const activities = createValidatorActivities(log, { cache });
     const steady = await eventually(async () => {
       log.requests = [];
-      const observed = await activities.observeValidators({ fresh: false });
+      const observed = await activities.observeValidators({ fresh: false, network: 'Testnet' });
       return { node: observed.nodes.find((n) => n.namespace === ns && n.name === 'v1'), reads: [...log.reads()] };
     }, (r) => r.node !== undefined && r.reads.every((read) => read.includes('/secrets/')), 15_000, 'a steady observation served by the cache');
     expect(steady.reads).toEqual([`GET /api/v1/namespaces/${ns}/secrets/seeds`]);
@@ -47,8 +51,17 @@ describe('validator-set reads from the worker cache', () => {
     expect(steady.node?.publicKey).toMatch(/^G[A-Z2-7]{55}$/);
 
     await liveConfig('two');
-    await eventually(async () => (await activities.observeValidators({ fresh: false })).nodes.find((n) => n.namespace === ns && n.name === 'v1')?.liveConfig,
+    await eventually(async () => (await activities.observeValidators({ fresh: false, network: 'Testnet' })).nodes.find((n) => n.namespace === ns && n.name === 'v1')?.liveConfig,
       (config) => config === 'NETWORK_PASSPHRASE="two"\n', 10_000, 'the changed ConfigMap in a steady observation');
+  });
+
+  it("observes only the set's own network when it names one, and every network for a workflow from before", async () => {
+    const activities = createValidatorActivities(counting(), { cache });
+    const names = async (reads: { fresh: boolean; network?: string }): Promise<string[]> =>
+      (await activities.observeValidators(reads)).nodes.filter((n) => n.namespace === ns).map((n) => n.name).sort();
+    expect(await names({ fresh: true, network: 'Testnet' })).toEqual(['v1']);
+    expect(await names({ fresh: true, network: 'Mainnet' })).toEqual(['m1']);
+    expect(await names({ fresh: true })).toEqual(['m1', 'v1']);
   });
 
   it('a pass woken by a change, and one of a workflow from before the cache, read the API', async () => {
