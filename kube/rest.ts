@@ -79,7 +79,9 @@ export class KubeRest {
     if (url.protocol === 'https:') this.agents.apply(requestOptions);
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
     if (payload !== undefined) {
-      requestOptions.headers = { ...requestOptions.headers, 'Content-Type': options.contentType ?? 'application/json' };
+      // Content-Length always: Node sends a DELETE's body without it (and unchunked), which the server reads
+      // as the start of the next request on a kept-alive connection (400 Bad Request).
+      requestOptions.headers = { ...requestOptions.headers, 'Content-Type': options.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(payload) };
     }
     const call = `${method} ${url.pathname}`;
     noteKubeRequest(method, url.pathname, options.contentType);

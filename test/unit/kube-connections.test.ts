@@ -15,6 +15,7 @@ import { ensureSourcePki } from '../../stack/source-pki.js';
 describe('KubeRest connections', () => {
   let server: https.Server;
   let handshakes = 0;
+  const bodies: { method: string; body: string }[] = [];
   let port = 0;
   let ca = '';
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-connections-'));
@@ -23,8 +24,13 @@ describe('KubeRest connections', () => {
     const pki = ensureSourcePki(dir);
     ca = fs.readFileSync(pki.caCert, 'utf8');
     server = https.createServer({ cert: fs.readFileSync(pki.serverCert), key: fs.readFileSync(pki.serverKey) }, (request, response) => {
-      response.setHeader('Content-Type', 'application/json');
-      response.end(JSON.stringify({ kind: 'APIVersions', path: request.url }));
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        if (request.method !== 'GET') bodies.push({ method: request.method ?? '', body: Buffer.concat(chunks).toString('utf8') });
+        response.setHeader('Content-Type', 'application/json');
+        response.end(JSON.stringify({ kind: 'APIVersions', path: request.url }));
+      });
     });
     server.on('secureConnection', () => { handshakes += 1; });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -54,6 +60,15 @@ describe('KubeRest connections', () => {
     expect(handshakes - before).toBe(1);
     await Promise.all([1, 2, 3].map((i) => kube.request('GET', `/apis/${i}`)));
     expect(handshakes - before).toBeLessThanOrEqual(3);
+  });
+
+  it('sends a DELETE with its body framed, so the next request on the connection is read as sent', async () => {
+    const kube = client(ca);
+    for (let i = 0; i < 3; i += 1) {
+      await kube.delete(`/api/v1/namespaces/ns/configmaps/c${i}`);
+      expect(await kube.request<{ path: string }>('GET', `/api/after-${i}`)).toEqual({ kind: 'APIVersions', path: `/api/after-${i}` });
+    }
+    expect(bodies.filter((b) => b.method === 'DELETE').map((b) => JSON.parse(b.body) as unknown)).toEqual([1, 2, 3].map(() => ({ propagationPolicy: 'Background' })));
   });
 
   it('still refuses a server whose certificate the kubeconfig CA did not sign', async () => {
