@@ -46,7 +46,10 @@ describe('validator-set reads from the worker cache', () => {
       const observed = await activities.observeValidators({ fresh: false, network: 'Testnet' });
       return { node: observed.nodes.find((n) => n.namespace === ns && n.name === 'v1'), reads: [...log.reads()] };
     }, (r) => r.node !== undefined && r.reads.every((read) => read.includes('/secrets/')), 15_000, 'a steady observation served by the cache');
-    expect(steady.reads).toEqual([`GET /api/v1/namespaces/${ns}/secrets/seeds`]);
+    // Other suites' Testnet validators on the shared stack are observed too (this worker is cluster-wide):
+    // every read of the API is a seed Secret's GET, ours among them.
+    expect(steady.reads.every((read) => /^GET \/api\/v1\/namespaces\/[^/]+\/secrets\/[^/]+$/.test(read))).toBe(true);
+    expect(steady.reads).toContain(`GET /api/v1/namespaces/${ns}/secrets/seeds`);
     expect(steady.node?.liveConfig).toBe('NETWORK_PASSPHRASE="one"\n');
     expect(steady.node?.publicKey).toMatch(/^G[A-Z2-7]{55}$/);
 
