@@ -80,14 +80,15 @@ async function run(pools: number, intervalSeconds: number): Promise<ScaleRow> {
   log(`${label}: creating ${pools} pools${plan.mix ? ', 100 tenants and 100 validators' : ''} in ${namespace} (interval ${intervalSeconds} s)`);
   await fleet.create((created, total) => log(`${label}: ${created}/${total} resources created`));
   const metricsAddress = `127.0.0.1:${await freePort()}`;
+  const workflowCache = cachedWorkflows(fleet);
   const worker = new WorkerProcess({
     temporalAddress: info.temporal.address, temporalNamespace: info.temporal.namespace, kubeconfigPath, taskQueue: `scale-${namespace}`, namespace,
     logFile: path.join(info.stateDir, `${namespace}-worker.log`), metricsAddress,
-    env: { STEWARD_MAX_CACHED_WORKFLOWS: cachedWorkflows(fleet) },
+    env: { STEWARD_MAX_CACHED_WORKFLOWS: workflowCache },
   });
   worker.start();
   await worker.ready(300_000);
-  log(`${label}: worker ${worker.pid} polls (workflow cache ${cachedWorkflows(fleet)}); waiting for the fleet (its log: ${path.join(info.stateDir, `${namespace}-worker.log`)})`);
+  log(`${label}: worker ${worker.pid} polls (workflow cache ${workflowCache}); waiting for the fleet (its log: ${path.join(info.stateDir, `${namespace}-worker.log`)})`);
   try {
     await settle(fleet, label, 300_000 + 1000 * fleetPods(size));
     await poolsSteady(fleet, label, intervalSeconds);

@@ -6,6 +6,7 @@ import { syncedReadinessProbe } from './readiness-probe.js';
 import { checkCoreConfig } from './core-config-rules.js';
 import { knownQuorumSet, type QuorumSetSpec, type QuorumValidator } from './known-quorum-sets.js';
 import { HTTP_PORT, LOCAL_ARCHIVE_DIR, PEER_PORT, renderCoreConfig, type CoreConfigInput, type CoreConfigOverride } from './stellar-core-config.js';
+import { selectorText } from './replica-set-access.js';
 
 /** Label naming the StellarNode a pod belongs to. */
 export const NODE_LABEL = 'stellar.org/node';
@@ -107,20 +108,20 @@ export const RUNTIME_DIR = '/run/stellar';
 const RUNTIME_CONFIG = `${RUNTIME_DIR}/stellar-core.cfg`;
 
 /** The labels of every object of a validator. */
-function objectLabels(name: string, network: string): Record<string, string> {
+export function validatorObjectLabels(name: string, network: string): Record<string, string> {
   return { 'app.kubernetes.io/managed-by': 'stellar-steward', [NODE_LABEL]: name, [NETWORK_LABEL]: networkSlug(network) };
 }
 
 /** The label selector of a validator's objects (the worker's cache watches them by these keys). */
 export function validatorObjectSelector(name: string, network: string): string {
-  return Object.entries(objectLabels(name, network)).map(([key, value]) => `${key}=${value}`).join(',');
+  return selectorText(validatorObjectLabels(name, network));
 }
 
 function metadata(v: ValidatorSpec, name: string): KubeObject['metadata'] {
   return {
     name,
     namespace: v.namespace,
-    labels: objectLabels(v.name, v.network),
+    labels: validatorObjectLabels(v.name, v.network),
     ownerReferences: [{ apiVersion: 'stellar.org/v1alpha1', kind: 'StellarNode', name: v.name, uid: v.uid, controller: true, blockOwnerDeletion: true }],
   };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createValidatorActivities } from '../../activities/validator-activities.js';
-import { validatorObjectSelector } from '../../domain/validator-objects.js';
+import { validatorObjectLabels } from '../../domain/validator-objects.js';
 import { ObjectCache } from '../../kube/object-cache.js';
 import { localSeed } from '../../stack/local-seeds.js';
 import { createNamespace, eventually, kube, RequestLog, workerKube } from './support.js';
@@ -21,7 +21,7 @@ describe('validator-set reads from the worker cache', () => {
   /** The validator's ConfigMap, labelled as Steward labels it, holding a config that names `passphrase`. */
   const liveConfig = (passphrase: string) => kube().apply(`/api/v1/namespaces/${ns}/configmaps/v1-config`, {
     apiVersion: 'v1', kind: 'ConfigMap',
-    metadata: { name: 'v1-config', namespace: ns, labels: Object.fromEntries(validatorObjectSelector('v1', NETWORK_A).split(',').map((pair) => pair.split('='))) },
+    metadata: { name: 'v1-config', namespace: ns, labels: validatorObjectLabels('v1', NETWORK_A) },
     data: { 'stellar-core.cfg': `NETWORK_PASSPHRASE="${passphrase}"\n` },
   });
 
