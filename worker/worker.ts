@@ -3,7 +3,7 @@ import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { TASK_QUEUE } from '../domain/names.js';
 import { DEFAULT_CAPACITY, type WorkerCapacity } from './capacity-settings.js';
 import type { TemporalSettings } from './temporal-settings.js';
-import { freshWorkflowBundle, WORKFLOWS_PATH } from './workflow-bundle.js';
+import { freshWorkflowBundle, preloadedModules, WORKFLOWS_PATH } from './workflow-bundle.js';
 
 export { WORKFLOWS_PATH } from './workflow-bundle.js';
 
@@ -26,7 +26,7 @@ export async function createWorker(settings: TemporalSettings, deps: ActivityDep
     connection,
     namespace: settings.namespace,
     taskQueue,
-    ...(bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: preloadedModules() } }),
     // A workflow's next task goes to the worker that ran the last one (its sticky queue). When that worker
     // was killed, the task moves to the shared queue after this long (the SDK's default is 10 s).
     stickyQueueScheduleToStartTimeout: '2 seconds',
