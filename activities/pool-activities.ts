@@ -14,6 +14,7 @@ import { podHolds, type OwnedRef } from '../domain/pool-apply-check.js';
 import type { LeanPoolObservation, PoolObjects, PoolReadings } from '../domain/pool-observation.js';
 import { applyObjects, unlessGone, type ApplyResult } from '../kube/apply-objects.js';
 import { apiReader, type KubeReader } from '../kube/object-cache.js';
+import type { ObjectChange } from '../domain/object-change.js';
 import { objectPath } from '../kube/paths.js';
 import { recordEvents } from '../kube/events.js';
 import type { KubeRest } from '../kube/rest.js';
@@ -56,8 +57,9 @@ export function createPoolActivities(kube: KubeRest, http: HttpClient = defaultH
      * the readings (probes, tips) always; the fingerprint of the named `owned` objects. Undefined when the
      * pool is gone.
      */
-    async observePoolLean(input: { ref: ResourceRef; fresh: boolean; heldDigest?: string; owned: OwnedRef[] }): Promise<LeanPoolObservation | undefined> {
+    async observePoolLean(input: { ref: ResourceRef; fresh: boolean; heldDigest?: string; owned: OwnedRef[]; changes?: ObjectChange[] }): Promise<LeanPoolObservation | undefined> {
       const reader = input.fresh ? api : cached;
+      if (!input.fresh && input.changes) await cacheShows(reader, input.ref, input.changes);
       const objects = await readPoolObjects(reader, input.ref);
       if (!objects) return undefined;
       const [readings, ownedDigest] = await Promise.all([readPoolReadings(http, objects), ownedFingerprint(reader, input.ref, input.owned)]);
@@ -118,9 +120,27 @@ function poolSelector(ref: ResourceRef): string {
   return Object.entries(poolNames(ref).selector).map(([key, value]) => `${key}=${value}`).join(',');
 }
 
+/** The pool's REST path. */
+const poolPath = (ref: ResourceRef): string => `/apis/stellar.org/v1alpha1/namespaces/${ref.namespace}/readonlypools/${ref.name}`;
+
+/** How long a pass that changes woke waits for the worker's cache to show them before it reads the API. */
+const CHANGES_WAIT_MS = 1000;
+
+/** Waits until `reader` shows every one of `changes`; throws (the pass then reads the API) after CHANGES_WAIT_MS. */
+async function cacheShows(reader: KubeReader, ref: ResourceRef, changes: readonly ObjectChange[]): Promise<void> {
+  const deadline = Date.now() + CHANGES_WAIT_MS;
+  for (const change of changes) {
+    // The pool is cached unfiltered; its owned objects under the pool's selector, as the pass reads them.
+    const labelSelector = change.path === poolPath(ref) ? undefined : poolSelector(ref);
+    if (!(await reader.reflects(change, { labelSelector, waitMs: Math.max(0, deadline - Date.now()) }))) {
+      throw new Error(`pool ${ref.namespace}/${ref.name}: the worker's cache does not show ${change.path} at resourceVersion ${change.resourceVersion} yet; reading the API`);
+    }
+  }
+}
+
 /** Reads the pool, its StatefulSet, ConfigMap, Services, HTTPRoute and pods; undefined when the pool is gone. */
 async function readPoolObjects(reader: KubeReader, ref: ResourceRef): Promise<PoolObjects | undefined> {
-  const pool = await reader.get<PoolResource>(`/apis/stellar.org/v1alpha1/namespaces/${ref.namespace}/readonlypools/${ref.name}`);
+  const pool = await reader.get<PoolResource>(poolPath(ref));
   if (!pool) return undefined;
   const names = poolNames(ref);
   const owned = { labelSelector: poolSelector(ref) };

@@ -1,4 +1,5 @@
 import type { ClaimTemplate } from './claim-templates.js';
+import { digestOf } from './digest.js';
 import type { ReplicaProbe } from './core-info.js';
 import type { TipSource } from './freshness.js';
 import type { PoolSpecInput } from './pool-spec.js';
@@ -72,4 +73,20 @@ export interface LeanPoolObservation {
 export function fullObservation(lean: LeanPoolObservation, held: { digest: string; objects: PoolObjects } | undefined): PoolObservation | undefined {
   const objects = lean.objects ?? (held?.digest === lean.objectsDigest ? held.objects : undefined);
   return objects && { ...objects, ...lean.readings };
+}
+
+/** The objects a workflow holds, by the digest the observation computes of them. */
+export interface HeldObjects {
+  digest: string;
+  objects: PoolObjects;
+}
+
+/**
+ * The held objects once the pool's status was written as `status`: what the next observation reads when
+ * the write holds, so it need not send the objects back (a ledger refresh changes the status alone). When
+ * the cluster shows something else, the digests differ and the observation sends the objects it read.
+ */
+export function withWrittenStatus(held: HeldObjects, status: PoolStatus): HeldObjects {
+  const objects = { ...held.objects, pool: { ...held.objects.pool, status } };
+  return { objects, digest: digestOf(objects) };
 }

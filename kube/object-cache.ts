@@ -6,6 +6,7 @@
 import { labelMatcher, parseCollectionPath, parseObjectPath, selectorKeys, selectorMatches, type CollectionRef } from './object-paths.js';
 import { watchCollection, type RunningWatch, type WatchedChange, type WatchOptions } from './resource-watcher.js';
 import { KubeApiError, type KubeRest } from './rest.js';
+import { resourceVersionAtLeast, type ObjectChange } from '../domain/object-change.js';
 import { stewardFieldsDigest } from './steward-fields.js';
 
 /** What a reconcile pass reads the cluster through: the API itself, or the cache. */
@@ -16,6 +17,11 @@ export interface KubeReader {
   list<T>(path: string, options?: { labelSelector?: string }): Promise<T[]>;
   /** The fingerprint of Steward's own fields of the object at `path` (see `stewardFieldsDigest`), or 'absent'. */
   fieldsDigest(path: string, options?: { labelSelector?: string }): Promise<string>;
+  /**
+   * Whether reads show `change` now (the object at its resourceVersion or newer, or gone when deleted),
+   * waiting up to `waitMs` for a watch to bring it. The API always does; the cache may lag a moment.
+   */
+  reflects(change: ObjectChange, options: { labelSelector?: string; waitMs: number }): Promise<boolean>;
 }
 
 /** Reads that go to the API server every time: right after a write, or where no cache runs. */
@@ -35,6 +41,7 @@ export function apiReader(kube: KubeRest): KubeReader {
       const object = await kube.getOptional<unknown>(path);
       return object === undefined ? 'absent' : stewardFieldsDigest(object);
     },
+    reflects: async () => true,
   };
 }
 
@@ -169,6 +176,31 @@ export class ObjectCache implements KubeReader {
     return entry?.fieldsDigest ?? 'absent';
   }
 
+  async reflects(change: ObjectChange, options: { labelSelector?: string; waitMs: number }): Promise<boolean> {
+    const deadline = Date.now() + options.waitMs;
+    for (;;) {
+      const shown = this.shows(change, options.labelSelector);
+      if (shown !== 'not yet') return shown;
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, REFLECT_POLL_MS));
+    }
+  }
+
+  /**
+   * Whether the cache shows `change`: true; not yet (also while the collection's first list or relist is
+   * under way); false when it cannot hold that collection at all.
+   */
+  private shows(change: ObjectChange, labelSelector: string | undefined): boolean | 'not yet' {
+    const parsed = parseObjectPath(change.path);
+    const collection = parsed && this.collection(parsed.collection, labelSelector);
+    if (!parsed || !collection || collection.overflow) return false;
+    if (!collection.synced) return 'not yet';
+    const entry = collection.objects.get(parsed.collection.namespace, parsed.name);
+    const held = (entry?.object as { metadata?: { resourceVersion?: string } } | undefined)?.metadata?.resourceVersion;
+    if (change.deleted) return entry === undefined || (held !== change.resourceVersion && resourceVersionAtLeast(held, change.resourceVersion)) || 'not yet';
+    return resourceVersionAtLeast(held, change.resourceVersion) || 'not yet';
+  }
+
   /** What the cache holds and how often it answered. */
   stats(): CacheStats {
     return { collections: this.collections.size, objects: this.objectCount(), ...this.counters };
@@ -261,6 +293,9 @@ export class ObjectCache implements KubeReader {
     return collection;
   }
 }
+
+/** How often `reflects` looks again while a watch has not brought a change yet. */
+const REFLECT_POLL_MS = 5;
 
 /** The object without `metadata.managedFields`, which can be larger than the rest of it. */
 function withoutManagedFields(object: unknown): unknown {

@@ -2,7 +2,7 @@ import type { QueryDefinition, SignalDefinition } from '@temporalio/common';
 import { parseResourceRef, subjectWorkflowId, type ManagedKind, type WorkflowSubject } from '../domain/names.js';
 import {
   checkNowSignal, confirmRemoveSignal, pauseSignal, peersQuery, rebalanceSignal, replicaSetStatusQuery, resourceChangedSignal,
-  resumeSignal, resyncSignal, statusQuery, tenantStatusQuery,
+  resumeSignal, resyncSignal, statusQuery, tenantStatusQuery, type ResourceChanges,
 } from '../workflows/contract.js';
 import { UsageError } from './output.js';
 
@@ -11,7 +11,7 @@ export type TargetKind = 'pool' | 'validators' | 'tenant' | 'replicas';
 
 /** A signal a kind's workflow handles; `argument` names its one argument, if it takes one. */
 export interface SignalSpec {
-  definition: SignalDefinition<[]> | SignalDefinition<[string]>;
+  definition: SignalDefinition<[]> | SignalDefinition<[string]> | SignalDefinition<[ResourceChanges?]>;
   argument?: string;
   help: string;
 }

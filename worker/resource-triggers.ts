@@ -1,13 +1,16 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { KubeRest } from '../kube/rest.js';
 import { subjectWorkflowId, TASK_QUEUE, type WorkflowSubject } from '../domain/names.js';
-import { resourceChangedSignal, type ReadOnlyPoolInput, type TenantInput, type ValidatorSetInput } from '../workflows/contract.js';
+import { resourceChangedSignal, type ResourceChanges, type ReadOnlyPoolInput, type TenantInput, type ValidatorSetInput } from '../workflows/contract.js';
 import { scopedPaths } from '../kube/namespace-scope.js';
 import { watchCollection, type WatchedChange, type WatchOptions } from '../kube/resource-watcher.js';
 import { startOptions } from './start-options.js';
 import type { StewardScope } from './steward-scope.js';
 import { resourceChangeMatters, snapshotOf, subjectStopped, type IndexedResource } from '../kube/trigger-rules.js';
 import { TRIGGERS, type TriggerSpec, type WatchSpec } from '../kube/trigger-specs.js';
+import { withChange, type ObjectChange } from '../domain/object-change.js';
+import { objectPath } from '../kube/paths.js';
+import type { KubeObject } from '../domain/pool-objects.js';
 
 /** Options of a trigger. */
 export interface TriggerOptions<Input = object> {
@@ -27,13 +30,18 @@ export interface TriggerOptions<Input = object> {
 interface PendingWake {
   subject: WorkflowSubject;
   start: boolean;
+  /** The objects whose changes this wake-up carries (undefined: one it cannot name, so the pass reads the API). */
+  changes: ObjectChange[] | undefined;
+  timer: NodeJS.Timeout;
 }
 
 /**
  * Runs one kind's trigger (see trigger-specs.ts): watches its collections, in each of `namespaces`, and
  * per change that matters signal-with-starts the workflow (a change of the resource itself) or signals it
  * (an owned object, a deletion, or a resource marked stopped). Starts are idempotent by workflow ID, so several workers cause
- * no harm. Changes of one workflow within the debounce window wake it once. Returns a stop function.
+ * no harm. Changes of one workflow within the debounce window wake it once; an edit of the resource itself
+ * wakes it at once, with what was pending. Each wake-up names the changed objects at their resourceVersions
+ * (`ResourceChanges`), so the pass can read the worker's cache once it shows them. Returns a stop function.
  */
 export function runTrigger(spec: TriggerSpec, kube: KubeRest, client: Client, options: TriggerOptions = {}): () => void {
   const log = options.log ?? ((message: string): void => console.error(`[worker] ${message}`));
@@ -47,27 +55,37 @@ export function runTrigger(spec: TriggerSpec, kube: KubeRest, client: Client, op
     pending.delete(id);
     if (!wake) return;
     const start = wake.start && !subjectStopped(resources.values(), wake.subject);
+    const signalArgs: [ResourceChanges?] = wake.changes ? [{ changes: wake.changes }] : [];
     const call = start
       ? client.workflow.signalWithStart(spec.workflowType, {
-        args: [spec.input(wake.subject, options.inputDefaults ?? {})], signal: resourceChangedSignal, signalArgs: [], ...startOptions(wake.subject, scope),
+        args: [spec.input(wake.subject, options.inputDefaults ?? {})], signal: resourceChangedSignal, signalArgs, ...startOptions(wake.subject, scope),
       }).then(() => undefined)
-      : client.workflow.getHandle(id).signal(resourceChangedSignal).catch(ignoreNotRunning);
+      : client.workflow.getHandle(id).signal(resourceChangedSignal, ...signalArgs).catch(ignoreNotRunning);
     call.catch((error: unknown) => log(`cannot signal ${id}: ${(error as Error).message}`));
   };
-  const wake = (subject: WorkflowSubject, start: boolean): void => {
+  /** Wakes the subject's workflow after the debounce window, or at once when `now` (an edit of the resource). */
+  const wake = (subject: WorkflowSubject, start: boolean, change: ObjectChange | undefined, now = false): void => {
     const id = subjectWorkflowId(subject, scope.cluster);
     const waiting = pending.get(id);
     if (waiting) {
+      waiting.changes = change ? withChange(waiting.changes, change) : undefined;
       // A later start keeps the latest subject: its network feeds the StewardNetwork attribute.
-      if (start) pending.set(id, { subject, start: true });
-      return;
+      if (start) Object.assign(waiting, { subject, start: true });
+    } else {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        fire(id);
+      }, spec.debounceMs);
+      timers.add(timer);
+      pending.set(id, { subject, start, changes: change ? [change] : undefined, timer });
     }
-    pending.set(id, { subject, start });
-    const timer = setTimeout(() => {
+    if (!now) return;
+    const timer = pending.get(id)?.timer;
+    if (timer) {
+      clearTimeout(timer);
       timers.delete(timer);
-      fire(id);
-    }, spec.debounceMs);
-    timers.add(timer);
+    }
+    fire(id);
   };
   const resourceSubject = (namespace: string, name: string): WorkflowSubject | undefined => resources.get(`${namespace}/${name}`)?.subject;
 
@@ -81,12 +99,14 @@ export function runTrigger(spec: TriggerSpec, kube: KubeRest, client: Client, op
     if (change.type === 'DELETED') resources.delete(key);
     else resources.set(key, { subject, snapshot });
     // A node that moved to another network leaves its old set, which should notice.
-    if (previous && subjectWorkflowId(previous.subject) !== subjectWorkflowId(subject)) wake(previous.subject, false);
-    if (matters) wake(subject, change.type !== 'DELETED');
+    if (previous && subjectWorkflowId(previous.subject) !== subjectWorkflowId(subject)) wake(previous.subject, false, undefined);
+    // An edit (a spec change, a stop mark) wakes at once: it is one event, where a list or a pod's start
+    // is a burst that the debounce window folds into one wake-up.
+    if (matters) wake(subject, change.type !== 'DELETED', objectChange(change), change.type === 'MODIFIED');
   };
   const onOwned = (watched: WatchSpec, change: WatchedChange): void => {
     const subject = watched.subjectOf(change, resourceSubject);
-    if (subject) wake(subject, false);
+    if (subject) wake(subject, false, objectChange(change));
   };
 
   const watches = spec.watches.flatMap((watched) => scopedPaths(options.namespaces ?? [], watched.path).map((path) =>
@@ -96,6 +116,18 @@ export function runTrigger(spec: TriggerSpec, kube: KubeRest, client: Client, op
     for (const watched of watches) watched.stop();
     for (const timer of timers) clearTimeout(timer);
   };
+}
+
+/** The change a watch event names: its object's path and resourceVersion; undefined for a kind without a known path. */
+function objectChange(change: WatchedChange): ObjectChange | undefined {
+  const object = change.object as KubeObject & { metadata: { resourceVersion?: string } };
+  const resourceVersion = object.metadata?.resourceVersion;
+  if (!resourceVersion || !object.apiVersion || !object.kind) return undefined;
+  try {
+    return { path: objectPath(object), resourceVersion, ...(change.type === 'DELETED' ? { deleted: true } : {}) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** A wake-up for a workflow that is not running (stopped, finished, never started) is dropped. */

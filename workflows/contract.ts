@@ -1,6 +1,7 @@
 // Signals, queries and the workflow inputs, defined once and shared by workflows, worker and starter.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { AutoscalerTiming } from '../domain/autoscaler.js';
+import type { ObjectChange } from '../domain/object-change.js';
 import type { AppliedFingerprint } from '../domain/pool-apply-check.js';
 import type { PoolMemory } from '../domain/pool-decision.js';
 import type { PushLedger } from '../domain/validator-peers.js';
@@ -63,8 +64,17 @@ export interface ReadOnlyPoolView {
   statusWrites: number;
 }
 
+/**
+ * What a `resource-changed` signal from the worker's watches carries: the objects whose changes woke the
+ * workflow, at their resourceVersions, so that the pass can read the worker's cache once it shows them.
+ * A signal without it (the starter's, or from runs before) makes the pass read the API.
+ */
+export interface ResourceChanges {
+  changes: ObjectChange[];
+}
+
 /** Wakes a workflow early: its resource changed (sent by the worker's watches and the starter). */
-export const resourceChangedSignal = defineSignal('resource-changed');
+export const resourceChangedSignal = defineSignal<[ResourceChanges?]>('resource-changed');
 /** Reassigns a pool's shards now, even with `autoRebalance: false`. */
 export const rebalanceSignal = defineSignal('rebalance');
 /** Stops applying changes (observing and status go on) until `resume`. */

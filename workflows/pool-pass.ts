@@ -1,26 +1,26 @@
 import { ApplicationFailure, patched, proxyLocalActivities } from '@temporalio/workflow';
 import type { createPoolActivities } from '../activities/pool-activities.js';
 import { memoryForObject } from '../domain/object-memory.js';
-import { decidePool } from '../domain/pool-decision.js';
+import { decidePool, type PoolDecision } from '../domain/pool-decision.js';
 import { withDefaults } from '../domain/pool-spec.js';
-import { sameJson } from '../domain/pool-status.js';
+import { sameJson, type PoolStatus } from '../domain/pool-status.js';
 import { refusalOutcome } from '../domain/stall.js';
 import { poolApplySummary, poolStatusSummary } from '../domain/summaries.js';
 import { applyReason, desiredDigest, ownedRefs } from '../domain/pool-apply-check.js';
-import { fullObservation, type LeanPoolObservation, type PoolObjects, type PoolObservation } from '../domain/pool-observation.js';
+import { fullObservation, withWrittenStatus, type HeldObjects, type LeanPoolObservation, type PoolObservation } from '../domain/pool-observation.js';
 import { loopActivities as pool, summarized } from './activities.js';
 import type { ReadOnlyPoolInput, ReadOnlyPoolView } from './contract.js';
 import { recordPool } from './metrics.js';
 import { updatePoolView } from './pool-view.js';
 import type { PassOutcome, PassWake } from './reconcile-loop.js';
-import { LEAN_POOL_PASS_PATCH, MEMORY_PER_OBJECT_PATCH, POOL_STATUS_CACHED_READS_PATCH } from './versions.js';
+import { LEAN_POOL_PASS_PATCH, MEMORY_PER_OBJECT_PATCH, POOL_STATUS_CACHED_READS_PATCH, POOL_STATUS_LOCAL_WRITE_PATCH, SIGNALLED_CACHED_READS_PATCH } from './versions.js';
 
 /** What a pool's loop carries: its input (memory and pending requests included) and the query's view. */
 export interface PoolState {
   input: ReadOnlyPoolInput;
   view: ReadOnlyPoolView;
   /** The objects of the last lean observation, by digest (not carried across continue-as-new). */
-  held?: { digest: string; objects: PoolObjects };
+  held?: HeldObjects;
   /** The last pass wrote owned objects (or, in runs before `pool-status-cached-reads`, status): the next one reads the API. */
   wrote?: boolean;
 }
@@ -33,6 +33,12 @@ const SLOW = 'slow' as const;
 /** The steady pass's local observation: one attempt, at most 2 s (the workflow task timeout is 4 s). */
 const steadyObservation = proxyLocalActivities<PoolActivities>({ startToCloseTimeout: '2 seconds', retry: { maximumAttempts: 1 } });
 
+/**
+ * A status write within the workflow task: one attempt, at most 2 s. One marker event instead of an
+ * activity's three and the next task's three, and the status is not copied into the history.
+ */
+const localStatusWrite = proxyLocalActivities<PoolActivities>({ startToCloseTimeout: '2 seconds', retry: { maximumAttempts: 1 } });
+
 /** The summary of an observation activity, as the Web UI shows it. */
 const observeSummary = (namespace: string, name: string): string =>
   `observe pool ${namespace}/${name}: read it, its StatefulSet and pods, probe each replica's /info`;
@@ -43,13 +49,16 @@ async function observe(state: PoolState, wake: PassWake, lean: boolean): Promise
   if (!lean) {
     return { observed: await pool.observePool.executeWithOptions(summarized(observeSummary(namespace, name)), [{ namespace, name }]) };
   }
-  const fresh = wake.signalled || state.wrote === true;
+  // A pass that watched changes woke reads the cache too, once it shows them (patch `signalled-cached-reads`).
+  const named = wake.signalled && wake.changes !== undefined && state.wrote !== true && patched(SIGNALLED_CACHED_READS_PATCH);
+  const fresh = (wake.signalled && !named) || state.wrote === true;
   const request = { ref: { namespace, name }, heldDigest: state.held?.digest, owned: state.input.applied?.owned ?? [] };
   // A steady pass observes with a local activity (one marker event), bounded well inside the workflow task
   // timeout: it runs within the task, and a task that outlives its timeout is lost and retried. A pass that
-  // a change or a write woke, or a steady one whose local observation failed or was slow, uses an activity.
+  // a write or an unnamed change woke, or one whose local observation failed or was slow (the cache not
+  // showing the changes within 1 s included), uses an activity that reads the API.
   let observation: LeanPoolObservation | undefined | typeof SLOW = SLOW;
-  if (!fresh) observation = await steadyObservation.observePoolLean({ ...request, fresh: false }).catch(() => SLOW);
+  if (!fresh) observation = await steadyObservation.observePoolLean({ ...request, fresh: false, ...(named ? { changes: wake.changes } : {}) }).catch(() => SLOW);
   if (observation === SLOW) {
     observation = await pool.observePoolLean.executeWithOptions(summarized(observeSummary(namespace, name)), [{ ...request, fresh: true }]);
   }
@@ -112,7 +121,9 @@ export async function poolPass(state: PoolState, wake: PassWake): Promise<PassOu
   const refusal = refusalOutcome(previous, decision.status.conditions, refused, observed.pool.generation, new Date(now).toISOString());
   const status = { ...decision.status, conditions: refusal.conditions };
   if (decision.writeStatus || !sameJson(previous, status.conditions)) {
-    await pool.writePoolStatus.executeWithOptions(summarized(poolStatusSummary(decision)), [{ namespace, name, status }]);
+    const local = await writeStatus(namespace, name, status, decision);
+    // What the next observation will read, unless someone else changed it meanwhile (patch `pool-status-local-write`).
+    if (local && state.held) state.held = withWrittenStatus(state.held, status);
     state.view.statusWrites += 1;
     if (!patched(POOL_STATUS_CACHED_READS_PATCH)) state.wrote = true;
     state.input = { ...state.input, memory: { ...(state.input.memory ?? { autoscaler: {} }), lastStatusWriteAt: now } };
@@ -122,4 +133,16 @@ export async function poolPass(state: PoolState, wake: PassWake): Promise<PassOu
   updatePoolView(state.view, decision, observed.pool.generation, paused ?? false);
   recordPool(state.view);
   return { requeueAfterMs: (state.input.intervalSeconds ?? withDefaults(observed.pool.spec).loadBalancing.updateIntervalSeconds) * 1000 };
+}
+
+/**
+ * Writes the pool's status: within the workflow task (patch `pool-status-local-write`), else, or when that
+ * failed or was slow, with an activity and its retries. Server-side apply makes a second write harmless.
+ * True when the run has the patch (whichever way the status was written).
+ */
+async function writeStatus(namespace: string, name: string, status: PoolStatus, decision: PoolDecision): Promise<boolean> {
+  const local = patched(POOL_STATUS_LOCAL_WRITE_PATCH);
+  if (local && (await localStatusWrite.writePoolStatus({ namespace, name, status }).then(() => true, () => false))) return true;
+  await pool.writePoolStatus.executeWithOptions(summarized(poolStatusSummary(decision)), [{ namespace, name, status }]);
+  return local;
 }

@@ -1,6 +1,7 @@
 // The one reconcile loop every Steward workflow runs: pass (observe → decide → apply → status), sleep
 // until a signal or the requeue time, and continue-as-new with the memory and pending requests.
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { withChange, type ObjectChange } from '../domain/object-change.js';
 import { failureText, stallBackoffMs } from '../domain/stall.js';
 import { resourceChangedSignal } from './contract.js';
 import { recordReconcile } from './metrics.js';
@@ -17,6 +18,11 @@ export interface PassOutcome {
 export interface PassWake {
   /** A signal ended the wait before it (or it is the run's first pass). */
   signalled: boolean;
+  /**
+   * When every signal since the last pass began was a watch's `resource-changed` naming its objects: those
+   * changes (a pass may then read the worker's cache once it shows them). Undefined otherwise.
+   */
+  changes?: ObjectChange[];
 }
 
 /**
@@ -54,19 +60,28 @@ const DEFAULT_PASSES_PER_RUN = 200;
  */
 export async function runReconcileLoop<State, Result>(kind: ReconcileKind<State, Result>, state: State, passesPerRun = DEFAULT_PASSES_PER_RUN): Promise<Result> {
   let woken = false;
+  // The objects named by the signals since the pass began; undefined once a signal named none.
+  let changes: ObjectChange[] | undefined = [];
   const wake = (): void => {
     woken = true;
+    changes = undefined;
   };
-  setHandler(resourceChangedSignal, wake);
+  setHandler(resourceChangedSignal, (signal) => {
+    woken = true;
+    for (const change of signal?.changes ?? []) changes = withChange(changes, change);
+    if (!signal?.changes?.length) changes = undefined;
+  });
   kind.handlers(state, wake);
   let failures = 0;
   let signalled = true;
+  let passChanges: ObjectChange[] | undefined;
   for (let pass = 0; pass < passesPerRun; pass += 1) {
     woken = false;
+    changes = [];
     const startedAt = Date.now();
     let requeueAfterMs: number;
     try {
-      const outcome = await kind.pass(state, { signalled });
+      const outcome = await kind.pass(state, signalled && passChanges?.length ? { signalled, changes: passChanges } : { signalled });
       if (outcome.done) return kind.result(state);
       failures = 0;
       requeueAfterMs = outcome.requeueAfterMs;
@@ -77,6 +92,7 @@ export async function runReconcileLoop<State, Result>(kind: ReconcileKind<State,
     }
     recordReconcile(kind.name, startedAt);
     signalled = await condition(() => woken, requeueAfterMs);
+    passChanges = changes;
     if (workflowInfo().continueAsNewSuggested) break;
   }
   await condition(allHandlersFinished);

@@ -32,12 +32,12 @@ describe('a steady pool pass is lean', () => {
 
   const poolPath = (name: string): string => `/apis/stellar.org/v1alpha1/namespaces/${namespace}/readonlypools/${name}`;
 
-  async function settledPool(name: string) {
+  async function settledPool(name: string, input: { ledgerRefreshSeconds?: number } = {}) {
     await kube().apply(poolPath(name), {
       apiVersion: 'stellar.org/v1alpha1', kind: 'ReadOnlyPool', metadata: { name, namespace },
       spec: { network: 'Testnet', minReplicas: 1, maxReplicas: 1, targetReplicas: 1, loadBalancing: { lagThreshold: 50 }, historyArchiveUrls: [archiveUrl('testnet')], storage: { size: '1Gi' } },
     });
-    const handle = await client.workflow.start(readOnlyPoolWorkflow, { workflowId: workflowId('readonlypool', { namespace, name }), taskQueue: worker.taskQueue, args: [{ namespace, name, intervalSeconds: 1 }] });
+    const handle = await client.workflow.start(readOnlyPoolWorkflow, { workflowId: workflowId('readonlypool', { namespace, name }), taskQueue: worker.taskQueue, args: [{ namespace, name, intervalSeconds: 1, ...input }] });
     await eventually(() => handle.query(statusQuery), (v) => v.fresh === 1 && v.lastApplied.length === 0 && v.iterations > 4, 90_000, 'a settled pool');
     return handle;
   }
@@ -64,6 +64,33 @@ describe('a steady pool pass is lean', () => {
     expect(markers).toBeLessThanOrEqual(passes + 1);
     expect(added.length / passes).toBeLessThanOrEqual(9);
     expect(bytes / passes).toBeLessThanOrEqual(2048);
+    await handle.terminate('test done');
+  });
+
+  it('writes a changed status within the workflow task: a marker per write, no activity, within the same bounds', async () => {
+    // A ledger refresh on every pass: each pass whose replicas' ledger moved (every few seconds) writes status.
+    const handle = await settledPool('refresh', { ledgerRefreshSeconds: 0 });
+    const before = await handle.fetchHistory();
+    const view = await handle.query(statusQuery);
+    const statusPath = poolPath('refresh');
+    const ledgerBefore = (await kube().request<{ status?: { replicaWeights?: { ledgerSequence?: number }[] } }>('GET', statusPath)).status?.replicaWeights?.[0]?.ledgerSequence;
+    await new Promise((resolve) => setTimeout(resolve, 2 * WINDOW_MS));
+    const after = await handle.fetchHistory();
+    const viewAfter = await handle.query(statusQuery);
+    const passes = viewAfter.iterations - view.iterations;
+    const writes = viewAfter.statusWrites - view.statusWrites;
+    const added = (after.events ?? []).slice((before.events ?? []).length);
+    const bytes = added.reduce((sum, event) => sum + temporal.api.history.v1.HistoryEvent.encode(event).finish().length, 0);
+    const types = added.map((event) => event.eventType);
+
+    expect(writes).toBeGreaterThanOrEqual(1);
+    expect(types).not.toContain(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
+    expect(types.filter((t) => t === EventType.EVENT_TYPE_MARKER_RECORDED).length).toBeGreaterThanOrEqual(passes - 1 + writes);
+    expect(added.length / passes).toBeLessThanOrEqual(9);
+    expect(bytes / passes).toBeLessThanOrEqual(2048);
+    // The write reached the resource: its replicas' ledger moved on.
+    const ledgerAfter = (await kube().request<{ status?: { replicaWeights?: { ledgerSequence?: number }[] } }>('GET', statusPath)).status?.replicaWeights?.[0]?.ledgerSequence;
+    expect(ledgerAfter).toBeGreaterThan(ledgerBefore ?? 0);
     await handle.terminate('test done');
   });
 

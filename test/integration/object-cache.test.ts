@@ -87,6 +87,32 @@ describe('the shared object cache', () => {
     expect(after[0]).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap' });
   });
 
+  it('says when it shows a change: a written resourceVersion or newer, a deletion; not one it has not seen, nor while its watch is lost', async () => {
+    await synced();
+    const path = `${collection()}/e`;
+    const options = (waitMs: number) => ({ labelSelector: LABELS, waitMs });
+    type Versioned = { metadata: { resourceVersion: string } };
+    const first = await kube().apply<Versioned>(path, configMap(namespace, 'e', 'one'));
+    const written = { path, resourceVersion: first.metadata.resourceVersion };
+    expect(await cache.reflects(written, options(10_000))).toBe(true);
+    expect((await cache.get<Versioned>(path, { labelSelector: LABELS }))?.metadata.resourceVersion).toBe(first.metadata.resourceVersion);
+    // A version the API server has not reached: never shown, so the reader goes to the API.
+    const future = { path, resourceVersion: String(BigInt(first.metadata.resourceVersion) + 1_000_000n) };
+    expect(await cache.reflects(future, options(300))).toBe(false);
+    // A later write shows the earlier version as seen too.
+    const second = await kube().apply<Versioned>(path, configMap(namespace, 'e', 'two'));
+    expect(await cache.reflects({ path, resourceVersion: second.metadata.resourceVersion }, options(10_000))).toBe(true);
+    expect(await cache.reflects(written, options(0))).toBe(true);
+    // While the watch is lost the cache cannot say, even for what it held.
+    const lostBefore = lost;
+    cache.interruptWatches();
+    await eventually(async () => lost, (n) => n > lostBefore, 5000, 'the watch noticed as lost');
+    expect(await cache.reflects(written, options(0))).toBe(false);
+    await kube().delete(path);
+    expect(await cache.reflects({ ...written, resourceVersion: second.metadata.resourceVersion, deleted: true }, options(15_000))).toBe(true);
+    expect(await cache.get(path, { labelSelector: LABELS })).toBeUndefined();
+  });
+
   it('lists a collection in every namespace from the same watch; a cache scoped to namespaces asks the API', async () => {
     await synced();
     const other = await createNamespace('cache-other');

@@ -17,7 +17,7 @@ import { validatorSetWorkflowId, workflowId } from '../../domain/names.js';
 import { applyManifests, demoResources } from '../../starter/demo/resources.js';
 import type { StackInfo } from '../../stack/index.js';
 import { createWorker } from '../../worker/worker.js';
-import { checkNowSignal, confirmRemoveSignal, pauseSignal, rebalanceSignal, resumeSignal, resyncSignal } from '../../workflows/contract.js';
+import { checkNowSignal, confirmRemoveSignal, pauseSignal, rebalanceSignal, resourceChangedSignal, resumeSignal, resyncSignal } from '../../workflows/contract.js';
 import { postgresReplicasWorkflow, readOnlyPoolWorkflow, tenantWorkflow, validatorSetWorkflow } from '../../workflows/index.js';
 import { fixtureName } from './record-histories.js';
 
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const start = { taskQueue: TASK_QUEUE, workflowIdReusePolicy: 'TERMINATE_IF_RUNNING' as const };
   const network = String(resources.validators[0]?.spec?.network ?? 'Testnet');
   const handles: WorkflowHandle[] = [
-    await client.workflow.start(readOnlyPoolWorkflow, { ...start, workflowId: workflowId('readonlypool', ref(resources.pool.metadata.name)), args: [{ ...ref(resources.pool.metadata.name), intervalSeconds: 1, passesPerRun: passes }] }),
+    await client.workflow.start(readOnlyPoolWorkflow, { ...start, workflowId: workflowId('readonlypool', ref(resources.pool.metadata.name)), args: [{ ...ref(resources.pool.metadata.name), intervalSeconds: 1, ledgerRefreshSeconds: 1, passesPerRun: passes }] }),
     await client.workflow.start(tenantWorkflow, { ...start, workflowId: workflowId('tenant', ref(resources.tenant.metadata.name)), args: [{ ...ref(resources.tenant.metadata.name), intervalSeconds: 1, passesPerRun: 3 }] }),
     await client.workflow.start(postgresReplicasWorkflow, { ...start, workflowId: workflowId('postgres-replicas', ref(resources.replicaSet.metadata.name)), args: [{ ...ref(resources.replicaSet.metadata.name), intervalSeconds: 1, passesPerRun: 3 }] }),
     await client.workflow.start(validatorSetWorkflow, { ...start, workflowId: `${validatorSetWorkflowId(network)}-replay`, args: [{ network, resyncSeconds: 1, passesPerRun: 3 }] }),
@@ -74,7 +74,15 @@ async function main(): Promise<void> {
     }
     const first = (await handle.describe()).runId;
     const second = await waitForNextRun(client, handle.workflowId, first);
-    if (handle === pool) await client.workflow.getHandle(handle.workflowId).signal(resumeSignal);
+    if (handle === pool) {
+      await client.workflow.getHandle(handle.workflowId).signal(resumeSignal);
+      // A watch's wake-up that names the changed pool, once the resumed pass is done (a bare wake-up in the
+      // same wait would make the pass read the API): the pass reads through a local activity.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const poolPath = `/apis/stellar.org/v1alpha1/namespaces/${NAMESPACE}/readonlypools/${resources.pool.metadata.name}`;
+      const live = await kube.request<{ metadata: { resourceVersion: string } }>('GET', poolPath);
+      await client.workflow.getHandle(handle.workflowId).signal(resourceChangedSignal, { changes: [{ path: poolPath, resourceVersion: live.metadata.resourceVersion }] });
+    }
     await new Promise((resolve) => setTimeout(resolve, 2500));
     await save(client, handle.workflowId, first, `${label}-can`);
     await save(client, handle.workflowId, second, label);

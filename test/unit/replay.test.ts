@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { Worker } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../../worker/worker.js';
+import { preloadedModules } from '../../worker/workflow-bundle.js';
 
 // Histories recorded from the demo (test/replay/record-histories.ts) replayed against today's workflow
 // code: a change that is not deterministic fails here. Needs no server.
@@ -30,13 +31,26 @@ describe('workflow replay of recorded histories', () => {
     expect(typesWhere((h) => h.events.some((e) => e.workflowExecutionContinuedAsNewEventAttributes !== undefined))).toEqual(WORKFLOW_TYPES);
   });
 
+  /** Whether `history` records the marker of patch `id`. */
+  const hasPatch = (history: RecordedHistory, id: string) => history.events.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch'
+    && [...JSON.stringify(e.markerRecordedEventAttributes.details).matchAll(/"data":"([^"]+)"/g)].some((m) => Buffer.from(m[1] ?? '', 'base64').toString('utf8').includes(id)));
+
   it('has pool histories of the lean pass (its patch marker and its local observation)', () => {
-    const lean = histories.filter((h) => typeOf(h.history) === 'readOnlyPoolWorkflow' && h.history.events.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch'
-      && [...JSON.stringify(e.markerRecordedEventAttributes.details).matchAll(/"data":"([^"]+)"/g)].some((m) => Buffer.from(m[1] ?? '', 'base64').toString('utf8').includes('lean-pool-pass'))));
-    expect(lean.map((h) => h.file).sort()).toEqual(['loop__readonlypool__replay__testnet-pool-lean-can.json', 'loop__readonlypool__replay__testnet-pool-lean.json']);
+    const lean = histories.filter((h) => typeOf(h.history) === 'readOnlyPoolWorkflow' && hasPatch(h.history, 'lean-pool-pass'));
+    expect(lean.map((h) => h.file).sort()).toEqual([
+      'loop__readonlypool__replay__testnet-pool-lean-can.json', 'loop__readonlypool__replay__testnet-pool-lean.json',
+      'loop__readonlypool__replay__testnet-pool-named-can.json', 'loop__readonlypool__replay__testnet-pool-named.json',
+    ]);
     // Steady passes observe with a local activity; passes a signal or a write woke use an activity.
     expect(lean.some((h) => h.history.events.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity'))).toBe(true);
     expect(lean.every((h) => h.history.events.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'observePoolLean'))).toBe(true);
+  });
+
+  it('has pool histories of local status writes and of a pass that named changes woke', () => {
+    const pools = histories.filter((h) => typeOf(h.history) === 'readOnlyPoolWorkflow');
+    expect(pools.filter((h) => hasPatch(h.history, 'pool-status-local-write')).map((h) => h.file).sort())
+      .toEqual(['loop__readonlypool__replay__testnet-pool-named-can.json', 'loop__readonlypool__replay__testnet-pool-named.json']);
+    expect(pools.filter((h) => hasPatch(h.history, 'signalled-cached-reads')).map((h) => h.file)).toEqual(['loop__readonlypool__replay__testnet-pool-named.json']);
   });
 
   it('has validator-set histories of cached reads (a steady pass asks for them)', () => {
@@ -49,7 +63,7 @@ describe('workflow replay of recorded histories', () => {
   it('replays every recorded history without a nondeterminism error', async () => {
     const failures: string[] = [];
     let replayed = 0;
-    for await (const result of Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH, replayName: 'steward-replay' }, histories.map((h) => ({ workflowId: h.file.replace(/\.json$/, ''), history: h.history })))) {
+    for await (const result of Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: preloadedModules() }, replayName: 'steward-replay' }, histories.map((h) => ({ workflowId: h.file.replace(/\.json$/, ''), history: h.history })))) {
       replayed += 1;
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }

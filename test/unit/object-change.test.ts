@@ -1,0 +1,46 @@
+import { describe, expect, it } from '@jest/globals';
+import { MAX_CHANGES, resourceVersionAtLeast, withChange, type ObjectChange } from '../../domain/object-change.js';
+
+describe('resourceVersionAtLeast (KEP-5504: decimals of one resource compare as integers)', () => {
+  it.each([
+    ['equal', '120', '120', true],
+    ['newer', '121', '120', true],
+    ['older', '119', '120', false],
+    ['longer is newer', '1000', '999', true],
+    ['shorter is older', '999', '1000', false],
+    ['beyond 2^53', '9007199254740993', '9007199254740992', true],
+    ['an opaque form equal', 'abc', 'abc', true],
+    ['an opaque form never newer', 'abd', 'abc', false],
+    ['a leading zero is not a KEP-5504 form', '0121', '120', false],
+  ])('%s', (_, held, seen, expected) => {
+    expect(resourceVersionAtLeast(held, seen)).toBe(expected);
+  });
+
+  it('nothing held is not at least anything', () => {
+    expect(resourceVersionAtLeast(undefined, '1')).toBe(false);
+  });
+});
+
+describe('withChange', () => {
+  const change = (path: string, resourceVersion: string, deleted?: boolean): ObjectChange => ({ path, resourceVersion, ...(deleted ? { deleted } : {}) });
+
+  it('keeps one entry per path, the newest', () => {
+    let changes = withChange([], change('/a', '5'));
+    changes = withChange(changes, change('/b', '6'));
+    changes = withChange(changes, change('/a', '7'));
+    changes = withChange(changes, change('/a', '6'));
+    expect(changes).toEqual([change('/b', '6'), change('/a', '7')]);
+  });
+
+  it('a deletion replaces what was seen of the object', () => {
+    expect(withChange([change('/a', '9')], change('/a', '9', true))).toEqual([change('/a', '9', true)]);
+  });
+
+  it('stays unknown once unknown, and becomes unknown past the bound', () => {
+    expect(withChange(undefined, change('/a', '1'))).toBeUndefined();
+    let changes: ObjectChange[] | undefined = [];
+    for (let i = 0; i < MAX_CHANGES; i += 1) changes = withChange(changes, change(`/p${i}`, '1'));
+    expect(changes).toHaveLength(MAX_CHANGES);
+    expect(withChange(changes, change('/one-more', '1'))).toBeUndefined();
+  });
+});
