@@ -129,8 +129,13 @@ const CHANGES_WAIT_MS = 1000;
 /** Waits until `reader` shows every one of `changes`; throws (the pass then reads the API) after CHANGES_WAIT_MS. */
 async function cacheShows(reader: KubeReader, ref: ResourceRef, changes: readonly ObjectChange[]): Promise<void> {
   const deadline = Date.now() + CHANGES_WAIT_MS;
+  const podPrefix = `/api/v1/namespaces/${ref.namespace}/pods/`;
   for (const change of changes) {
-    // The pool is cached unfiltered; its owned objects under the pool's selector, as the pass reads them.
+    // The pool's watches name the pool and its pods; anything else (a hand-sent signal) is read from the
+    // API, so that no signal makes the cache watch another collection (a Secret's, say).
+    const named = change.path === poolPath(ref) || (change.path.startsWith(podPrefix) && !change.path.slice(podPrefix.length).includes('/'));
+    if (!named) throw new Error(`pool ${ref.namespace}/${ref.name}: a change of ${change.path} is not one of its watches'; reading the API`);
+    // The pool is cached unfiltered, its pods under the pool's selector, as the pass reads them.
     const labelSelector = change.path === poolPath(ref) ? undefined : poolSelector(ref);
     if (!(await reader.reflects(change, { labelSelector, waitMs: Math.max(0, deadline - Date.now()) }))) {
       throw new Error(`pool ${ref.namespace}/${ref.name}: the worker's cache does not show ${change.path} at resourceVersion ${change.resourceVersion} yet; reading the API`);

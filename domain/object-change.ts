@@ -44,3 +44,18 @@ export function withChange(changes: readonly ObjectChange[] | undefined, change:
   const merged = [...others, newest];
   return merged.length > MAX_CHANGES ? undefined : merged;
 }
+
+/**
+ * The changes a `resource-changed` signal's argument names, or undefined when it names none or is not of
+ * that shape (a signal anyone can send: anything unexpected makes the pass read the API, never fails it).
+ */
+export function namedChanges(argument: unknown): ObjectChange[] | undefined {
+  const changes = (argument as { changes?: unknown } | null | undefined)?.changes;
+  if (!Array.isArray(changes) || changes.length === 0 || changes.length > MAX_CHANGES) return undefined;
+  const valid = changes.every((c: unknown) => {
+    const change = c as Partial<ObjectChange> | null;
+    return typeof change === 'object' && change !== null && typeof change.path === 'string' && typeof change.resourceVersion === 'string'
+      && (change.deleted === undefined || typeof change.deleted === 'boolean');
+  });
+  return valid ? (changes as ObjectChange[]).map(({ path, resourceVersion, deleted }) => ({ path, resourceVersion, ...(deleted ? { deleted } : {}) })) : undefined;
+}

@@ -1,7 +1,7 @@
 // The one reconcile loop every Steward workflow runs: pass (observe → decide → apply → status), sleep
 // until a signal or the requeue time, and continue-as-new with the memory and pending requests.
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
-import { withChange, type ObjectChange } from '../domain/object-change.js';
+import { namedChanges, withChange, type ObjectChange } from '../domain/object-change.js';
 import { failureText, stallBackoffMs } from '../domain/stall.js';
 import { resourceChangedSignal } from './contract.js';
 import { recordReconcile } from './metrics.js';
@@ -68,8 +68,9 @@ export async function runReconcileLoop<State, Result>(kind: ReconcileKind<State,
   };
   setHandler(resourceChangedSignal, (signal) => {
     woken = true;
-    for (const change of signal?.changes ?? []) changes = withChange(changes, change);
-    if (!signal?.changes?.length) changes = undefined;
+    const named = namedChanges(signal);
+    if (!named) changes = undefined;
+    for (const change of named ?? []) changes = withChange(changes, change);
   });
   kind.handlers(state, wake);
   let failures = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { MAX_CHANGES, resourceVersionAtLeast, withChange, type ObjectChange } from '../../domain/object-change.js';
+import { MAX_CHANGES, namedChanges, resourceVersionAtLeast, withChange, type ObjectChange } from '../../domain/object-change.js';
 
 describe('resourceVersionAtLeast (KEP-5504: decimals of one resource compare as integers)', () => {
   it.each([
@@ -42,5 +42,27 @@ describe('withChange', () => {
     for (let i = 0; i < MAX_CHANGES; i += 1) changes = withChange(changes, change(`/p${i}`, '1'));
     expect(changes).toHaveLength(MAX_CHANGES);
     expect(withChange(changes, change('/one-more', '1'))).toBeUndefined();
+  });
+});
+
+describe('namedChanges (a signal anyone can send)', () => {
+  it('takes the changes of the watches\' form, and nothing else of them', () => {
+    expect(namedChanges({ changes: [{ path: '/a', resourceVersion: '1', extra: 'x' }, { path: '/b', resourceVersion: '2', deleted: true }] }))
+      .toEqual([{ path: '/a', resourceVersion: '1' }, { path: '/b', resourceVersion: '2', deleted: true }]);
+  });
+
+  it.each([
+    ['no argument', undefined],
+    ['null', null],
+    ['no changes', {}],
+    ['an empty list', { changes: [] }],
+    ['a string', { changes: 'x' }],
+    ['a number', { changes: 5 }],
+    ['a change without a version', { changes: [{ path: '/a' }] }],
+    ['a version that is a number', { changes: [{ path: '/a', resourceVersion: 1 }] }],
+    ['a null change', { changes: [null] }],
+    ['too many changes', { changes: Array.from({ length: MAX_CHANGES + 1 }, (_, i) => ({ path: `/${i}`, resourceVersion: '1' })) }],
+  ])('names nothing for %s (the pass reads the API)', (_, argument) => {
+    expect(namedChanges(argument)).toBeUndefined();
   });
 });
