@@ -20,6 +20,10 @@ RUN npm run build && npm prune --omit=dev
 FROM node:20.19-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# Two glibc malloc arenas instead of 8 per core: the worker's threads (the Temporal core's, Node's, the
+# workflow thread) otherwise each grow an arena of their own. bench/scale.ts, 1,000 pools: RSS 1,030 MiB
+# at the end and 1,107 at the peak with the default, 896 and 971 MiB with 2.
+ENV MALLOC_ARENA_MAX=2
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY crds ./crds

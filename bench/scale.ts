@@ -96,6 +96,10 @@ async function run(pools: number, intervalSeconds: number): Promise<ScaleRow> {
     await worker.stop();
     const alone = await fleetAlone(label, Math.min(window.seconds, plan.smoke ? 5 : 120));
     const net = netOfFleetAlone(row, window, alone);
+    if (window.apiserverCpuMs !== undefined && alone.cpuMsPerSecond !== undefined) {
+      // The net figure is a difference of two large ones: show both, so a nil net can be read as such.
+      log(`${label}: kube-apiserver ${(window.apiserverCpuMs / window.seconds).toFixed(0)} CPU ms/s over the window, ${alone.cpuMsPerSecond.toFixed(0)} with the fleet alone`);
+    }
     log(`${label}: API requests per iteration by resource, net of the fleet alone: ${rates(net.byResource, '')}`);
     log(`${label}: done`);
     return net.row;

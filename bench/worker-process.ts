@@ -53,6 +53,8 @@ export class WorkerProcess {
       env: {
         ...process.env, TEMPORAL_ADDRESS: o.temporalAddress, TEMPORAL_NAMESPACE: o.temporalNamespace, KUBECONFIG: o.kubeconfigPath,
         STEWARD_TASK_QUEUE: o.taskQueue, STEWARD_WATCH_NAMESPACE: o.namespace, STEWARD_LOG_FORMAT: 'json',
+        // As the image runs the worker (see the Dockerfile); set MALLOC_ARENA_MAX to measure another value.
+        MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
         ...(o.metricsAddress ? { STEWARD_METRICS_ADDRESS: o.metricsAddress } : { STEWARD_METRICS_PORT: '0' }),
         // One identity for every start, as the pod name is for a container restarted in its pod: a new process
         // resumes the killed one's Lease at once instead of waiting out the lease duration.
