@@ -69,6 +69,11 @@ describe('Dockerfile', () => {
     for (const dir of tsconfig.include) expect({ dir, copied: sources.has(dir) }).toEqual({ dir, copied: true });
   });
 
+  it('runs the worker with two malloc arenas, as bench/scale.ts measured it', () => {
+    const finalStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    expect(finalStage).toMatch(/^ENV MALLOC_ARENA_MAX=2$/m);
+  });
+
   it('starts the compiled worker entry point and exposes the metrics port the worker serves by default', () => {
     const entry = /^ENTRYPOINT \["node", "dist\/(.+)\.js"\]$/m.exec(dockerfile)?.[1];
     expect(entry).toBe('worker/main');
