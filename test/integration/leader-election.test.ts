@@ -6,7 +6,7 @@ import { leasePath, runLeaderElection } from '../../kube/leader-lease.js';
 import type { LeaseSpec } from '../../kube/lease-record.js';
 import { resourceChangedSignal } from '../../workflows/contract.js';
 import { microTime } from '../../kube/lease-record.js';
-import { createNamespace, eventually, kube, mergePatch, stack, temporalClient, uniqueName, workerKube } from './support.js';
+import { createNamespace, eventually, kube, mergePatch, RequestLog, stack, temporalClient, uniqueName, workerKube } from './support.js';
 
 // Three worker processes (dist/worker/main.js, as the ServiceAccount of the shipped ClusterRole) share one
 // task queue and one Lease: one runs the watches, all run workflows. A short lease (4/3/1 s) keeps the run
@@ -143,6 +143,30 @@ describe('three workers, one leader (a Lease in stellar-system)', () => {
 });
 
 describe('runLeaderElection against the API server (as the worker\'s ServiceAccount)', () => {
+  it('a leader renews with one request, a PUT on the version it last wrote (client-go\'s fast path)', async () => {
+    const name = uniqueName('lease-renew');
+    const path = leasePath('stellar-system', name);
+    const counting = new RequestLog(workerKube().config);
+    let started = false;
+    const election = runLeaderElection(counting, { namespace: 'stellar-system', name, identity: 'a' }, { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 200 },
+      { onStartedLeading: () => { started = true; }, onStoppedLeading: () => undefined }, () => undefined, () => undefined);
+    try {
+      await eventually(async () => started, (yes) => yes, 20_000, 'a to lead');
+      const renewTime = async (): Promise<string | undefined> => (await kube().request<Lease>('GET', path)).spec?.renewTime;
+      const first = await renewTime();
+      counting.requests = [];
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const requests = [...counting.requests];
+      expect(requests.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(requests)).toEqual(new Set([`PUT ${path}`]));
+      expect(await renewTime()).not.toBe(first);
+      expect(election.isLeader()).toBe(true);
+    } finally {
+      await election.stop();
+      await kube().delete(path).catch(() => undefined);
+    }
+  });
+
   it('a leader that finds another holder in the Lease stops leading at once, leaves it alone, and takes it over once it expires', async () => {
     const name = uniqueName('lease-taken');
     const path = leasePath('stellar-system', name);
