@@ -37,7 +37,8 @@ const steadyObservation = proxyLocalActivities<PoolActivities>({ startToCloseTim
  * A status write within the workflow task: one attempt, at most 2 s. One marker event instead of an
  * activity's three and the next task's three, and the status is not copied into the history.
  */
-const localStatusWrite = proxyLocalActivities<PoolActivities>({ startToCloseTimeout: '2 seconds', retry: { maximumAttempts: 1 } });
+const LOCAL_STATUS_WRITE = { startToCloseTimeout: '2 seconds', retry: { maximumAttempts: 1 } } as const;
+const localStatusWrite = proxyLocalActivities<PoolActivities>(LOCAL_STATUS_WRITE);
 
 /** The summary of an observation activity, as the Web UI shows it. */
 const observeSummary = (namespace: string, name: string): string =>
@@ -142,7 +143,9 @@ export async function poolPass(state: PoolState, wake: PassWake): Promise<PassOu
  */
 async function writeStatus(namespace: string, name: string, status: PoolStatus, decision: PoolDecision): Promise<boolean> {
   const local = patched(POOL_STATUS_LOCAL_WRITE_PATCH);
-  if (local && (await localStatusWrite.writePoolStatus({ namespace, name, status }).then(() => true, () => false))) return true;
+  // The summary shows in the Web UI on the local activity's marker, as it does on the activity.
+  const written = local && (await localStatusWrite.writePoolStatus.executeWithOptions({ ...LOCAL_STATUS_WRITE, summary: poolStatusSummary(decision) }, [{ namespace, name, status }]).then(() => true, () => false));
+  if (written) return true;
   await pool.writePoolStatus.executeWithOptions(summarized(poolStatusSummary(decision)), [{ namespace, name, status }]);
   return local;
 }
