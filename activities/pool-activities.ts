@@ -15,6 +15,7 @@ import type { LeanPoolObservation, PoolObjects, PoolReadings } from '../domain/p
 import { applyObjects, unlessGone, type ApplyResult } from '../kube/apply-objects.js';
 import { apiReader, type KubeReader } from '../kube/object-cache.js';
 import type { ObjectChange } from '../domain/object-change.js';
+import { parseObjectPath } from '../kube/object-paths.js';
 import { objectPath } from '../kube/paths.js';
 import { recordEvents } from '../kube/events.js';
 import type { KubeRest } from '../kube/rest.js';
@@ -101,7 +102,7 @@ export function createPoolActivities(kube: KubeRest, http: HttpClient = defaultH
 
     /** Writes the pool's status through the status subresource (a pool deleted meanwhile is skipped). */
     async writePoolStatus(input: ResourceRef & { status: PoolStatus }): Promise<void> {
-      await unlessGone(() => kube.apply(`/apis/stellar.org/v1alpha1/namespaces/${input.namespace}/readonlypools/${input.name}/status`, {
+      await unlessGone(() => kube.apply(`${poolPath(input)}/status`, {
         apiVersion: 'stellar.org/v1alpha1', kind: 'ReadOnlyPool', metadata: { name: input.name, namespace: input.namespace }, status: input.status,
       }));
     },
@@ -129,14 +130,15 @@ const CHANGES_WAIT_MS = 1000;
 /** Waits until `reader` shows every one of `changes`; throws (the pass then reads the API) after CHANGES_WAIT_MS. */
 async function cacheShows(reader: KubeReader, ref: ResourceRef, changes: readonly ObjectChange[]): Promise<void> {
   const deadline = Date.now() + CHANGES_WAIT_MS;
-  const podPrefix = `/api/v1/namespaces/${ref.namespace}/pods/`;
+  const pool = poolPath(ref);
   for (const change of changes) {
     // The pool's watches name the pool and its pods; anything else (a hand-sent signal) is read from the
     // API, so that no signal makes the cache watch another collection (a Secret's, say).
-    const named = change.path === poolPath(ref) || (change.path.startsWith(podPrefix) && !change.path.slice(podPrefix.length).includes('/'));
-    if (!named) throw new Error(`pool ${ref.namespace}/${ref.name}: a change of ${change.path} is not one of its watches'; reading the API`);
+    const collection = parseObjectPath(change.path)?.collection;
+    const pod = collection?.prefix === '/api/v1' && collection.plural === 'pods' && collection.namespace === ref.namespace;
+    if (change.path !== pool && !pod) throw new Error(`pool ${ref.namespace}/${ref.name}: a change of ${change.path} is not one of its watches'; reading the API`);
     // The pool is cached unfiltered, its pods under the pool's selector, as the pass reads them.
-    const labelSelector = change.path === poolPath(ref) ? undefined : poolSelector(ref);
+    const labelSelector = pod ? poolSelector(ref) : undefined;
     if (!(await reader.reflects(change, { labelSelector, waitMs: Math.max(0, deadline - Date.now()) }))) {
       throw new Error(`pool ${ref.namespace}/${ref.name}: the worker's cache does not show ${change.path} at resourceVersion ${change.resourceVersion} yet; reading the API`);
     }

@@ -48,7 +48,6 @@ export function runTrigger(spec: TriggerSpec, kube: KubeRest, client: Client, op
   const scope: StewardScope = { cluster: options.cluster, taskQueue: options.taskQueue ?? TASK_QUEUE };
   const resources = new Map<string, IndexedResource>();
   const pending = new Map<string, PendingWake>();
-  const timers = new Set<NodeJS.Timeout>();
 
   const fire = (id: string): void => {
     const wake = pending.get(id);
@@ -66,25 +65,17 @@ export function runTrigger(spec: TriggerSpec, kube: KubeRest, client: Client, op
   /** Wakes the subject's workflow after the debounce window, or at once when `now` (an edit of the resource). */
   const wake = (subject: WorkflowSubject, start: boolean, change: ObjectChange | undefined, now = false): void => {
     const id = subjectWorkflowId(subject, scope.cluster);
-    const waiting = pending.get(id);
+    let waiting = pending.get(id);
     if (waiting) {
       waiting.changes = change ? withChange(waiting.changes, change) : undefined;
       // A later start keeps the latest subject: its network feeds the StewardNetwork attribute.
       if (start) Object.assign(waiting, { subject, start: true });
     } else {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        fire(id);
-      }, spec.debounceMs);
-      timers.add(timer);
-      pending.set(id, { subject, start, changes: change ? [change] : undefined, timer });
+      waiting = { subject, start, changes: change ? [change] : undefined, timer: setTimeout(() => fire(id), spec.debounceMs) };
+      pending.set(id, waiting);
     }
     if (!now) return;
-    const timer = pending.get(id)?.timer;
-    if (timer) {
-      clearTimeout(timer);
-      timers.delete(timer);
-    }
+    clearTimeout(waiting.timer);
     fire(id);
   };
   const resourceSubject = (namespace: string, name: string): WorkflowSubject | undefined => resources.get(`${namespace}/${name}`)?.subject;
@@ -114,7 +105,7 @@ export function runTrigger(spec: TriggerSpec, kube: KubeRest, client: Client, op
       (change) => (watched.role === 'resource' ? onResource(watched, change) : onOwned(watched, change)), log, options.watch)));
   return () => {
     for (const watched of watches) watched.stop();
-    for (const timer of timers) clearTimeout(timer);
+    for (const waiting of pending.values()) clearTimeout(waiting.timer);
   };
 }
 

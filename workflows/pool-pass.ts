@@ -30,15 +30,12 @@ type PoolActivities = ReturnType<typeof createPoolActivities>;
 /** A steady observation that failed or took too long. */
 const SLOW = 'slow' as const;
 
-/** The steady pass's local observation: one attempt, at most 2 s (the workflow task timeout is 4 s). */
-const steadyObservation = proxyLocalActivities<PoolActivities>({ startToCloseTimeout: '2 seconds', retry: { maximumAttempts: 1 } });
-
 /**
- * A status write within the workflow task: one attempt, at most 2 s. One marker event instead of an
- * activity's three and the next task's three, and the status is not copied into the history.
+ * The pass's local activities (an observation, a status write): one attempt, at most 2 s each, within the
+ * 4 s workflow task timeout. One marker event each instead of an activity's three and the next task's.
  */
-const LOCAL_STATUS_WRITE = { startToCloseTimeout: '2 seconds', retry: { maximumAttempts: 1 } } as const;
-const localStatusWrite = proxyLocalActivities<PoolActivities>(LOCAL_STATUS_WRITE);
+const LOCAL_ONE_TRY = { startToCloseTimeout: '2 seconds', retry: { maximumAttempts: 1 } } as const;
+const local = proxyLocalActivities<PoolActivities>(LOCAL_ONE_TRY);
 
 /** The summary of an observation activity, as the Web UI shows it. */
 const observeSummary = (namespace: string, name: string): string =>
@@ -59,7 +56,7 @@ async function observe(state: PoolState, wake: PassWake, lean: boolean): Promise
   // a write or an unnamed change woke, or one whose local observation failed or was slow (the cache not
   // showing the changes within 1 s included), uses an activity that reads the API.
   let observation: LeanPoolObservation | undefined | typeof SLOW = SLOW;
-  if (!fresh) observation = await steadyObservation.observePoolLean({ ...request, fresh: false, ...(named ? { changes: wake.changes } : {}) }).catch(() => SLOW);
+  if (!fresh) observation = await local.observePoolLean({ ...request, fresh: false, ...(named ? { changes: wake.changes } : {}) }).catch(() => SLOW);
   if (observation === SLOW) {
     observation = await pool.observePoolLean.executeWithOptions(summarized(observeSummary(namespace, name)), [{ ...request, fresh: true }]);
   }
@@ -122,9 +119,9 @@ export async function poolPass(state: PoolState, wake: PassWake): Promise<PassOu
   const refusal = refusalOutcome(previous, decision.status.conditions, refused, observed.pool.generation, new Date(now).toISOString());
   const status = { ...decision.status, conditions: refusal.conditions };
   if (decision.writeStatus || !sameJson(previous, status.conditions)) {
-    const local = await writeStatus(namespace, name, status, decision);
+    const holdsWritten = await writeStatus(namespace, name, status, decision);
     // What the next observation will read, unless someone else changed it meanwhile (patch `pool-status-local-write`).
-    if (local && state.held) state.held = withWrittenStatus(state.held, status);
+    if (holdsWritten && state.held) state.held = withWrittenStatus(state.held, status);
     state.view.statusWrites += 1;
     if (!patched(POOL_STATUS_CACHED_READS_PATCH)) state.wrote = true;
     state.input = { ...state.input, memory: { ...(state.input.memory ?? { autoscaler: {} }), lastStatusWriteAt: now } };
@@ -142,10 +139,10 @@ export async function poolPass(state: PoolState, wake: PassWake): Promise<PassOu
  * True when the run has the patch (whichever way the status was written).
  */
 async function writeStatus(namespace: string, name: string, status: PoolStatus, decision: PoolDecision): Promise<boolean> {
-  const local = patched(POOL_STATUS_LOCAL_WRITE_PATCH);
+  const patchedRun = patched(POOL_STATUS_LOCAL_WRITE_PATCH);
   // The summary shows in the Web UI on the local activity's marker, as it does on the activity.
-  const written = local && (await localStatusWrite.writePoolStatus.executeWithOptions({ ...LOCAL_STATUS_WRITE, summary: poolStatusSummary(decision) }, [{ namespace, name, status }]).then(() => true, () => false));
+  const written = patchedRun && (await local.writePoolStatus.executeWithOptions({ ...LOCAL_ONE_TRY, summary: poolStatusSummary(decision) }, [{ namespace, name, status }]).then(() => true, () => false));
   if (written) return true;
   await pool.writePoolStatus.executeWithOptions(summarized(poolStatusSummary(decision)), [{ namespace, name, status }]);
-  return local;
+  return patchedRun;
 }
