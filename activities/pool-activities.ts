@@ -73,7 +73,8 @@ export function createPoolActivities(kube: KubeRest, http: HttpClient = defaultH
      * and pod label/annotation patches that already hold: a steady pool makes no write.
      */
     async applyPool(input: { namespace: string; objects: KubeObject[]; obsoleteServices?: string[]; obsoleteRoute?: string; podPatches: PodPatch[]; observedPods: ObservedPod[]; fingerprint?: { ref: ResourceRef; owned: OwnedRef[] } }): Promise<ApplyResult & { ownedDigest?: string }> {
-      const result = await applyObjects(kube, input.objects);
+      const fingerprints = new Map<string, string>();
+      const result = await applyObjects(kube, input.objects, { fingerprints });
       if (input.obsoleteRoute) {
         await unlessGone(() => kube.delete(`${HTTP_ROUTES}/namespaces/${input.namespace}/httproutes/${input.obsoleteRoute}`));
         result.applied.push(`HTTPRoute/${input.obsoleteRoute} (deleted)`);
@@ -95,9 +96,10 @@ export function createPoolActivities(kube: KubeRest, http: HttpClient = defaultH
           result.applied.push(`Pod/${patch.pod}`);
         });
       }
-      // Read after the writes, from the API: the fingerprint the next steady observation must see again.
+      // The fingerprint the next steady observation must see again: as the writes' answers and the reads
+      // that found objects holding show them (an object without one, its namespace gone, is read again).
       if (!input.fingerprint) return result;
-      return { ...result, ownedDigest: await ownedFingerprint(api, input.fingerprint.ref, input.fingerprint.owned) };
+      return { ...result, ownedDigest: await ownedFingerprint(api, input.fingerprint.ref, input.fingerprint.owned, fingerprints) };
     },
 
     /** Writes the pool's status through the status subresource (a pool deleted meanwhile is skipped). */
@@ -183,11 +185,17 @@ async function readPoolReadings(http: HttpClient, objects: PoolObjects): Promise
   return { probes: probes satisfies ReplicaProbe[], tipSources: archives.sources, sourceErrors: archives.errors };
 }
 
-/** Digest of the fingerprints (Steward's fields, uid) of the pool's owned objects; undefined when none are named. */
-async function ownedFingerprint(reader: KubeReader, ref: ResourceRef, owned: readonly OwnedRef[]): Promise<string | undefined> {
+/**
+ * Digest of the fingerprints (Steward's fields, uid) of the pool's owned objects, each from `known` or read
+ * through `reader`; undefined when none are named.
+ */
+async function ownedFingerprint(reader: KubeReader, ref: ResourceRef, owned: readonly OwnedRef[], known: ReadonlyMap<string, string> = new Map()): Promise<string | undefined> {
   if (owned.length === 0) return undefined;
   const labelSelector = poolSelector(ref);
-  const prints = await Promise.all(owned.map((o) => reader.fieldsDigest(objectPath({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, namespace: ref.namespace } }), { labelSelector })));
+  const prints = await Promise.all(owned.map((o) => {
+    const path = objectPath({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, namespace: ref.namespace } });
+    return known.get(path) ?? reader.fieldsDigest(path, { labelSelector });
+  }));
   return digestOf(prints);
 }
 const HTTP_ROUTES = '/apis/gateway.networking.k8s.io/v1';

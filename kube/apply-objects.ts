@@ -1,4 +1,5 @@
 import { holdsSubset } from '../domain/subset.js';
+import { stewardFieldsDigest } from './steward-fields.js';
 import type { KubeObject } from '../domain/pool-objects.js';
 import { activityLog } from '../activities/activity-log.js';
 import { objectPath } from './paths.js';
@@ -15,41 +16,65 @@ export interface ApplyResult {
   refused?: { object: string; message: string }[];
 }
 
+/** How `applyObjects` reads and what it reports besides its result. */
+export interface ApplyOptions {
+  /** Objects handled at once (default 8): they are independent. */
+  concurrency?: number;
+  /**
+   * Where the live objects are read (default: the API). A steady pass gives the worker's cache, watched by
+   * the desired labels' keys: an object the cache shows stale is written again, which changes nothing, or
+   * found changed by a later pass.
+   */
+  reader?: KubeReader;
+  /**
+   * Filled with each object's fingerprint (Steward's fields and uid, `stewardFieldsDigest`) as the apply
+   * left it, by object path: from the write's answer, or from the read that found it holding. Objects
+   * skipped because their namespace is gone have none.
+   */
+  fingerprints?: Map<string, string>;
+}
+
 /**
  * Server-side applies each object that does not already hold every desired field (compared with the
  * live object), so that applying an unchanged desired state writes nothing and a hand edit is undone.
- * Objects are independent, so up to `concurrency` (default 8) are handled at once. The live objects are
- * read through `reader` when given (a steady pass: the worker's cache, watched by the desired labels' keys;
- * an object the cache shows stale is written again, which changes nothing, or found changed by a later
- * pass), else from the API.
  */
-export async function applyObjects(kube: KubeRest, objects: readonly KubeObject[], options: { concurrency?: number; reader?: KubeReader } = {}): Promise<ApplyResult> {
-  const { concurrency = 8, reader } = options;
+export async function applyObjects(kube: KubeRest, objects: readonly KubeObject[], options: ApplyOptions = {}): Promise<ApplyResult> {
+  const { concurrency = 8 } = options;
   const result: ApplyResult = { applied: [], unchanged: 0, skipped: [] };
   const queue = [...objects];
   const lane = async (): Promise<void> => {
-    for (let object = queue.shift(); object; object = queue.shift()) await applyOne(kube, object, result, reader);
+    for (let object = queue.shift(); object; object = queue.shift()) await applyOne(kube, object, result, options);
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, objects.length) }, lane));
   return result;
 }
 
-async function applyOne(kube: KubeRest, object: KubeObject, result: ApplyResult, reader: KubeReader | undefined): Promise<void> {
+async function applyOne(kube: KubeRest, object: KubeObject, result: ApplyResult, options: ApplyOptions): Promise<void> {
   {
+    const { reader, fingerprints } = options;
     const path = objectPath(object);
     const labels = Object.entries(object.metadata.labels ?? {}).map(([key, value]) => `${key}=${value}`).join(',');
     const current = reader ? await reader.get<unknown>(path, { labelSelector: labels || undefined }) : await kube.getOptional<unknown>(path);
+    // The cache keeps fingerprints apart from its objects (it drops managedFields); the API's object has them.
+    const readFingerprint = async (): Promise<string> => {
+      if (current === undefined) return 'absent';
+      return reader ? reader.fieldsDigest(path, { labelSelector: labels || undefined }) : stewardFieldsDigest(current);
+    };
     if (current && holdsSubset(object, current)) {
       result.unchanged += 1;
+      fingerprints?.set(path, await readFingerprint());
       return;
     }
     try {
-      await kube.apply(path, object);
+      const written = await kube.apply<unknown>(path, object);
+      // The write's answer is the object as stored: the fingerprint a read right after it would give.
+      fingerprints?.set(path, stewardFieldsDigest(written));
       result.applied.push(`${object.kind}/${object.metadata.name}`);
       activityLog().info(`applied ${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata.name}`, { object: path });
     } catch (error) {
       if (refusal(error)) {
         (result.refused ??= []).push({ object: `${object.kind}/${object.metadata.name}`, message: error.apiMessage });
+        fingerprints?.set(path, await readFingerprint());
         activityLog().warn(`the API server refused ${object.kind} ${object.metadata.name}: ${error.apiMessage}`, { object: path });
         return;
       }

@@ -13,7 +13,7 @@ import type { ReadOnlyPoolInput, ReadOnlyPoolView } from './contract.js';
 import { recordPool } from './metrics.js';
 import { updatePoolView } from './pool-view.js';
 import type { PassOutcome, PassWake } from './reconcile-loop.js';
-import { LEAN_POOL_PASS_PATCH, MEMORY_PER_OBJECT_PATCH, POOL_STATUS_CACHED_READS_PATCH, POOL_STATUS_LOCAL_WRITE_PATCH, SIGNALLED_CACHED_READS_PATCH } from './versions.js';
+import { LEAN_POOL_PASS_PATCH, MEMORY_PER_OBJECT_PATCH, POOL_APPLY_LOCAL_PATCH, POOL_STATUS_CACHED_READS_PATCH, POOL_STATUS_LOCAL_WRITE_PATCH, SIGNALLED_CACHED_READS_PATCH } from './versions.js';
 
 /** What a pool's loop carries: its input (memory and pending requests included) and the query's view. */
 export interface PoolState {
@@ -99,7 +99,7 @@ export async function poolPass(state: PoolState, wake: PassWake): Promise<PassOu
     const reason = lean ? applyReason(decision, observed.pods, ownedDigest, state.input.applied) : 'every pass';
     if (reason) {
       const fingerprint = lean ? { ref: { namespace, name }, owned: ownedRefs(decision.objects) } : undefined;
-      const applied = await pool.applyPool.executeWithOptions(summarized(poolApplySummary(decision)), [{ namespace, objects: decision.objects, obsoleteServices: decision.obsoleteServices, obsoleteRoute: decision.obsoleteRoute, podPatches: decision.podPatches, observedPods: observed.pods, ...(fingerprint ? { fingerprint } : {}) }])
+      const applied = await apply(poolApplySummary(decision), lean, { namespace, objects: decision.objects, obsoleteServices: decision.obsoleteServices, obsoleteRoute: decision.obsoleteRoute, podPatches: decision.podPatches, observedPods: observed.pods, ...(fingerprint ? { fingerprint } : {}) })
         .catch((error: unknown) => {
           if (rebalanceNow) state.input = { ...state.input, rebalanceRequested: true };
           throw error;
@@ -131,6 +131,20 @@ export async function poolPass(state: PoolState, wake: PassWake): Promise<PassOu
   updatePoolView(state.view, decision, observed.pool.generation, paused ?? false);
   recordPool(state.view);
   return { requeueAfterMs: (state.input.intervalSeconds ?? withDefaults(observed.pool.spec).loadBalancing.updateIntervalSeconds) * 1000 };
+}
+
+type ApplyInput = Parameters<PoolActivities['applyPool']>[0];
+
+/**
+ * Applies the decision: a lean pass within the workflow task (patch `pool-apply-local`), else, or when that
+ * failed or was slow, with an activity and its retries. Server-side apply makes a second write harmless.
+ */
+async function apply(summary: string, lean: boolean, input: ApplyInput): ReturnType<PoolActivities['applyPool']> {
+  if (lean && patched(POOL_APPLY_LOCAL_PATCH)) {
+    const applied = await local.applyPool.executeWithOptions({ ...LOCAL_ONE_TRY, summary }, [input]).catch(() => SLOW);
+    if (applied !== SLOW) return applied;
+  }
+  return pool.applyPool.executeWithOptions(summarized(summary), [input]);
 }
 
 /**
