@@ -58,9 +58,10 @@ export function createPoolActivities(kube: KubeRest, http: HttpClient = defaultH
      * the readings (probes, tips) always; the fingerprint of the named `owned` objects. Undefined when the
      * pool is gone.
      */
-    async observePoolLean(input: { ref: ResourceRef; fresh: boolean; heldDigest?: string; owned: OwnedRef[]; changes?: ObjectChange[] }): Promise<LeanPoolObservation | undefined> {
+    async observePoolLean(input: { ref: ResourceRef; fresh: boolean; heldDigest?: string; owned: OwnedRef[]; changes?: ObjectChange[]; written?: ObjectChange[] }): Promise<LeanPoolObservation | undefined> {
       const reader = input.fresh ? api : cached;
       if (!input.fresh && input.changes) await cacheShows(reader, input.ref, input.changes);
+      if (!input.fresh && input.written) await cacheShowsWrites(reader, input.ref, input.written);
       const objects = await readPoolObjects(reader, input.ref);
       if (!objects) return undefined;
       const [readings, ownedDigest] = await Promise.all([readPoolReadings(http, objects), ownedFingerprint(reader, input.ref, input.owned)]);
@@ -70,11 +71,16 @@ export function createPoolActivities(kube: KubeRest, http: HttpClient = defaultH
 
     /**
      * Applies objects by server-side apply, skipping each one that already holds every desired field,
-     * and pod label/annotation patches that already hold: a steady pool makes no write.
+     * and pod label/annotation patches that already hold: a steady pool makes no write. The live objects
+     * are read from the API, or from the worker's cache when `cachedReads` (an apply within the workflow
+     * task of an observation that found the cache showing the pass's earlier writes). A lean pass (with
+     * `fingerprint`) gets the owned objects' fingerprint and, unless it deleted anything, what it wrote.
      */
-    async applyPool(input: { namespace: string; objects: KubeObject[]; obsoleteServices?: string[]; obsoleteRoute?: string; podPatches: PodPatch[]; observedPods: ObservedPod[]; fingerprint?: { ref: ResourceRef; owned: OwnedRef[] } }): Promise<ApplyResult & { ownedDigest?: string }> {
+    async applyPool(input: { namespace: string; objects: KubeObject[]; obsoleteServices?: string[]; obsoleteRoute?: string; podPatches: PodPatch[]; observedPods: ObservedPod[]; fingerprint?: { ref: ResourceRef; owned: OwnedRef[] }; cachedReads?: boolean }): Promise<ApplyResult & { ownedDigest?: string; written?: ObjectChange[] }> {
       const fingerprints = new Map<string, string>();
-      const result = await applyObjects(kube, input.objects, { fingerprints });
+      const written: ObjectChange[] = [];
+      const fromCache = input.cachedReads && input.fingerprint ? { reader: cached, labelSelector: poolSelector(input.fingerprint.ref) } : {};
+      const result = await applyObjects(kube, input.objects, { fingerprints, written, ...fromCache });
       if (input.obsoleteRoute) {
         await unlessGone(() => kube.delete(`${HTTP_ROUTES}/namespaces/${input.namespace}/httproutes/${input.obsoleteRoute}`));
         result.applied.push(`HTTPRoute/${input.obsoleteRoute} (deleted)`);
@@ -90,16 +96,21 @@ export function createPoolActivities(kube: KubeRest, http: HttpClient = defaultH
           continue;
         }
         await unlessGone(async () => {
-          await kube.apply(`/api/v1/namespaces/${input.namespace}/pods/${patch.pod}`, {
+          const path = `/api/v1/namespaces/${input.namespace}/pods/${patch.pod}`;
+          const pod = await kube.apply<{ metadata: { resourceVersion: string } }>(path, {
             apiVersion: 'v1', kind: 'Pod', metadata: { name: patch.pod, namespace: input.namespace, labels: patch.labels, annotations: patch.annotations },
           });
+          written.push({ path, resourceVersion: pod.metadata.resourceVersion });
           result.applied.push(`Pod/${patch.pod}`);
         });
       }
       // The fingerprint the next steady observation must see again: as the writes' answers and the reads
       // that found objects holding show them (an object without one, its namespace gone, is read again).
       if (!input.fingerprint) return result;
-      return { ...result, ownedDigest: await ownedFingerprint(api, input.fingerprint.ref, input.fingerprint.owned, fingerprints) };
+      const ownedDigest = await ownedFingerprint(api, input.fingerprint.ref, input.fingerprint.owned, fingerprints);
+      // A deletion has no version a cache could be asked to show: the next pass then reads the API.
+      const deleted = Boolean(input.obsoleteRoute) || (input.obsoleteServices?.length ?? 0) > 0;
+      return { ...result, ownedDigest, ...(deleted ? {} : { written }) };
     },
 
     /** Writes the pool's status through the status subresource (a pool deleted meanwhile is skipped). */
@@ -143,6 +154,23 @@ async function cacheShows(reader: KubeReader, ref: ResourceRef, changes: readonl
     const labelSelector = pod ? poolSelector(ref) : undefined;
     if (!(await reader.reflects(change, { labelSelector, waitMs: Math.max(0, deadline - Date.now()) }))) {
       throw new Error(`pool ${ref.namespace}/${ref.name}: the worker's cache does not show ${change.path} at resourceVersion ${change.resourceVersion} yet; reading the API`);
+    }
+  }
+}
+
+/**
+ * Waits until `reader` shows the pool's own writes of earlier passes (its owned objects and pods, at the
+ * versions the writes answered); throws (the pass then reads the API) after CHANGES_WAIT_MS. Until the
+ * cache shows them, an apply comparing with it could find an object already holding what it wrote over.
+ */
+async function cacheShowsWrites(reader: KubeReader, ref: ResourceRef, written: readonly ObjectChange[]): Promise<void> {
+  const deadline = Date.now() + CHANGES_WAIT_MS;
+  // The owned objects and pods are cached under the pool's selector, as the pass reads them.
+  const labelSelector = poolSelector(ref);
+  for (const change of written) {
+    if (parseObjectPath(change.path)?.collection.namespace !== ref.namespace) throw new Error(`pool ${ref.namespace}/${ref.name}: ${change.path} is not in its namespace; reading the API`);
+    if (!(await reader.reflects(change, { labelSelector, waitMs: Math.max(0, deadline - Date.now()) }))) {
+      throw new Error(`pool ${ref.namespace}/${ref.name}: the worker's cache does not show its write of ${change.path} (resourceVersion ${change.resourceVersion}) yet; reading the API`);
     }
   }
 }

@@ -1,5 +1,6 @@
 import { holdsSubset } from '../domain/subset.js';
 import { stewardFieldsDigest } from './steward-fields.js';
+import type { ObjectChange } from '../domain/object-change.js';
 import type { KubeObject } from '../domain/pool-objects.js';
 import { activityLog } from '../activities/activity-log.js';
 import { objectPath } from './paths.js';
@@ -26,12 +27,16 @@ export interface ApplyOptions {
    * found changed by a later pass.
    */
   reader?: KubeReader;
+  /** The label selector `reader` is read under (default: the desired object's own labels). */
+  labelSelector?: string;
   /**
    * Filled with each object's fingerprint (Steward's fields and uid, `stewardFieldsDigest`) as the apply
    * left it, by object path: from the write's answer, or from the read that found it holding. Objects
    * skipped because their namespace is gone have none.
    */
   fingerprints?: Map<string, string>;
+  /** Filled with the path and resourceVersion of each object written, as its write's answer gives them. */
+  written?: ObjectChange[];
 }
 
 /**
@@ -53,7 +58,7 @@ async function applyOne(kube: KubeRest, object: KubeObject, result: ApplyResult,
   {
     const { reader, fingerprints } = options;
     const path = objectPath(object);
-    const labels = Object.entries(object.metadata.labels ?? {}).map(([key, value]) => `${key}=${value}`).join(',');
+    const labels = options.labelSelector ?? Object.entries(object.metadata.labels ?? {}).map(([key, value]) => `${key}=${value}`).join(',');
     const current = reader ? await reader.get<unknown>(path, { labelSelector: labels || undefined }) : await kube.getOptional<unknown>(path);
     // The cache keeps fingerprints apart from its objects (it drops managedFields); the API's object has them.
     const readFingerprint = async (): Promise<string> => {
@@ -66,9 +71,10 @@ async function applyOne(kube: KubeRest, object: KubeObject, result: ApplyResult,
       return;
     }
     try {
-      const written = await kube.apply<unknown>(path, object);
+      const written = await kube.apply<{ metadata: { resourceVersion: string } }>(path, object);
       // The write's answer is the object as stored: the fingerprint a read right after it would give.
       fingerprints?.set(path, stewardFieldsDigest(written));
+      options.written?.push({ path, resourceVersion: written.metadata.resourceVersion });
       result.applied.push(`${object.kind}/${object.metadata.name}`);
       activityLog().info(`applied ${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata.name}`, { object: path });
     } catch (error) {

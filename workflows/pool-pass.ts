@@ -13,7 +13,8 @@ import type { ReadOnlyPoolInput, ReadOnlyPoolView } from './contract.js';
 import { recordPool } from './metrics.js';
 import { updatePoolView } from './pool-view.js';
 import type { PassOutcome, PassWake } from './reconcile-loop.js';
-import { LEAN_POOL_PASS_PATCH, MEMORY_PER_OBJECT_PATCH, POOL_APPLY_LOCAL_PATCH, POOL_STATUS_CACHED_READS_PATCH, POOL_STATUS_LOCAL_WRITE_PATCH, SIGNALLED_CACHED_READS_PATCH } from './versions.js';
+import { withChange, type ObjectChange } from '../domain/object-change.js';
+import { LEAN_POOL_PASS_PATCH, MEMORY_PER_OBJECT_PATCH, POOL_APPLY_LOCAL_PATCH, POOL_STATUS_CACHED_READS_PATCH, POOL_STATUS_LOCAL_WRITE_PATCH, POOL_WRITTEN_VERSIONS_PATCH, SIGNALLED_CACHED_READS_PATCH } from './versions.js';
 
 /** What a pool's loop carries: its input (memory and pending requests included) and the query's view. */
 export interface PoolState {
@@ -23,6 +24,11 @@ export interface PoolState {
   held?: HeldObjects;
   /** The last pass wrote owned objects (or, in runs before `pool-status-cached-reads`, status): the next one reads the API. */
   wrote?: boolean;
+  /**
+   * What this run's passes wrote, at the versions the writes answered (the newest per object): a cached
+   * observation first waits for the cache to show them. Undefined when unknown (a deletion, too many).
+   */
+  written?: ObjectChange[];
 }
 
 type PoolActivities = ReturnType<typeof createPoolActivities>;
@@ -41,22 +47,30 @@ const local = proxyLocalActivities<PoolActivities>(LOCAL_ONE_TRY);
 const observeSummary = (namespace: string, name: string): string =>
   `observe pool ${namespace}/${name}: read it, its StatefulSet and pods, probe each replica's /info`;
 
-/** The observation of a pass, and the owned objects' fingerprint when the lean pass read it. */
-async function observe(state: PoolState, wake: PassWake, lean: boolean): Promise<{ observed?: PoolObservation; ownedDigest?: string }> {
+/**
+ * The observation of a pass, the owned objects' fingerprint when the lean pass read it, and whether it read
+ * a cache that showed the run's writes (an apply in the same task may then compare with that cache).
+ */
+async function observe(state: PoolState, wake: PassWake, lean: boolean): Promise<{ observed?: PoolObservation; ownedDigest?: string; cachedReads?: boolean }> {
   const { namespace, name } = state.input;
   if (!lean) {
     return { observed: await pool.observePool.executeWithOptions(summarized(observeSummary(namespace, name)), [{ namespace, name }]) };
   }
+  // After a write, the cache once it shows what was written (patch `pool-written-versions`).
+  const afterWrite = state.wrote === true && state.written !== undefined && patched(POOL_WRITTEN_VERSIONS_PATCH);
+  const wrote = state.wrote === true && !afterWrite;
   // A pass that watched changes woke reads the cache too, once it shows them (patch `signalled-cached-reads`).
-  const named = wake.signalled && wake.changes !== undefined && state.wrote !== true && patched(SIGNALLED_CACHED_READS_PATCH);
-  const fresh = (wake.signalled && !named) || state.wrote === true;
+  const named = wake.signalled && wake.changes !== undefined && !wrote && patched(SIGNALLED_CACHED_READS_PATCH);
+  const fresh = (wake.signalled && !named) || wrote;
   const request = { ref: { namespace, name }, heldDigest: state.held?.digest, owned: state.input.applied?.owned ?? [] };
   // A steady pass observes with a local activity (one marker event), bounded well inside the workflow task
   // timeout: it runs within the task, and a task that outlives its timeout is lost and retried. A pass that
   // a write or an unnamed change woke, or one whose local observation failed or was slow (the cache not
   // showing the changes within 1 s included), uses an activity that reads the API.
   let observation: LeanPoolObservation | undefined | typeof SLOW = SLOW;
-  if (!fresh) observation = await local.observePoolLean({ ...request, fresh: false, ...(named ? { changes: wake.changes } : {}) }).catch(() => SLOW);
+  const written = state.written !== undefined && (afterWrite || patched(POOL_WRITTEN_VERSIONS_PATCH)) ? state.written : undefined;
+  if (!fresh) observation = await local.observePoolLean({ ...request, fresh: false, ...(named ? { changes: wake.changes } : {}), ...(written ? { written } : {}) }).catch(() => SLOW);
+  const cachedReads = observation !== SLOW && written !== undefined;
   if (observation === SLOW) {
     observation = await pool.observePoolLean.executeWithOptions(summarized(observeSummary(namespace, name)), [{ ...request, fresh: true }]);
   }
@@ -65,7 +79,7 @@ async function observe(state: PoolState, wake: PassWake, lean: boolean): Promise
   const observed = fullObservation(observation, state.held);
   // The activity omits the objects only when told this digest is held, so they are always at hand.
   if (!observed) throw ApplicationFailure.nonRetryable(`pool ${namespace}/${name}: the observation named objects ${observation.objectsDigest} that the workflow does not hold`);
-  return { observed, ownedDigest: observation.ownedDigest };
+  return { observed, ownedDigest: observation.ownedDigest, cachedReads };
 }
 
 /**
@@ -75,7 +89,7 @@ async function observe(state: PoolState, wake: PassWake, lean: boolean): Promise
 export async function poolPass(state: PoolState, wake: PassWake): Promise<PassOutcome> {
   const { namespace, name, paused, rebalanceRequested } = state.input;
   const lean = patched(LEAN_POOL_PASS_PATCH);
-  const { observed, ownedDigest } = await observe(state, wake, lean);
+  const { observed, ownedDigest, cachedReads } = await observe(state, wake, lean);
   state.view.iterations += 1;
   state.wrote = false;
   if (!observed) {
@@ -99,7 +113,7 @@ export async function poolPass(state: PoolState, wake: PassWake): Promise<PassOu
     const reason = lean ? applyReason(decision, observed.pods, ownedDigest, state.input.applied) : 'every pass';
     if (reason) {
       const fingerprint = lean ? { ref: { namespace, name }, owned: ownedRefs(decision.objects) } : undefined;
-      const applied = await apply(poolApplySummary(decision), lean, { namespace, objects: decision.objects, obsoleteServices: decision.obsoleteServices, obsoleteRoute: decision.obsoleteRoute, podPatches: decision.podPatches, observedPods: observed.pods, ...(fingerprint ? { fingerprint } : {}) })
+      const applied = await apply(poolApplySummary(decision), lean, cachedReads === true, { namespace, objects: decision.objects, obsoleteServices: decision.obsoleteServices, obsoleteRoute: decision.obsoleteRoute, podPatches: decision.podPatches, observedPods: observed.pods, ...(fingerprint ? { fingerprint } : {}) })
         .catch((error: unknown) => {
           if (rebalanceNow) state.input = { ...state.input, rebalanceRequested: true };
           throw error;
@@ -107,6 +121,7 @@ export async function poolPass(state: PoolState, wake: PassWake): Promise<PassOu
       state.view.lastApplied = applied.applied;
       refused = applied.refused;
       state.wrote = applied.applied.length > 0;
+      state.written = applied.written && (applied.written.reduce<ObjectChange[] | undefined>(withChange, state.written ?? []));
       // A refused object does not hold what was desired: the next pass must try again.
       const holds = fingerprint && applied.ownedDigest !== undefined && !refused?.length && applied.skipped.length === 0;
       state.input = { ...state.input, applied: holds ? { desired: desiredDigest(decision), owned: fingerprint.owned, ownedDigest: applied.ownedDigest as string } : undefined };
@@ -139,9 +154,10 @@ type ApplyInput = Parameters<PoolActivities['applyPool']>[0];
  * Applies the decision: a lean pass within the workflow task (patch `pool-apply-local`), else, or when that
  * failed or was slow, with an activity and its retries. Server-side apply makes a second write harmless.
  */
-async function apply(summary: string, lean: boolean, input: ApplyInput): ReturnType<PoolActivities['applyPool']> {
+async function apply(summary: string, lean: boolean, cachedReads: boolean, input: ApplyInput): ReturnType<PoolActivities['applyPool']> {
   if (lean && patched(POOL_APPLY_LOCAL_PATCH)) {
-    const applied = await local.applyPool.executeWithOptions({ ...LOCAL_ONE_TRY, summary }, [input]).catch(() => SLOW);
+    // Only within this task may the apply compare with the cache its observation found current.
+    const applied = await local.applyPool.executeWithOptions({ ...LOCAL_ONE_TRY, summary }, [{ ...input, ...(cachedReads ? { cachedReads } : {}) }]).catch(() => SLOW);
     if (applied !== SLOW) return applied;
   }
   return pool.applyPool.executeWithOptions(summarized(summary), [input]);

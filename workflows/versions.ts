@@ -63,3 +63,11 @@ export const SIGNALLED_CACHED_READS_PATCH = 'signalled-cached-reads';
  * p99 1.3 s from the spec change to the StatefulSet), and every desired object went into the history.
  */
 export const POOL_APPLY_LOCAL_PATCH = 'pool-apply-local';
+
+/**
+ * A pool pass after one that wrote reads the worker's cache too, once the cache shows what the earlier
+ * passes wrote (the versions their writes answered), instead of reading the API; and an apply within the
+ * task of such an observation compares with the cache. Before it, every pass after a write took an
+ * activity that read the API: a rollout's passes, a spec change soon after another.
+ */
+export const POOL_WRITTEN_VERSIONS_PATCH = 'pool-written-versions';

@@ -3,6 +3,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { workflowId } from '../../domain/names.js';
 import type { ObjectChange } from '../../domain/object-change.js';
+import { createPoolActivities } from '../../activities/pool-activities.js';
 import { resourceChangedSignal, statusQuery } from '../../workflows/contract.js';
 import { readOnlyPoolWorkflow } from '../../workflows/readonlypool.js';
 import { startPoolTrigger } from '../../worker/resource-triggers.js';
@@ -114,6 +115,25 @@ describe('a pass woken by named changes', () => {
     const signalled = added.find((e) => e.workflowExecutionSignaledEventAttributes);
     const read = added.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'observePoolLean');
     expect(at(read) - at(signalled)).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('a spec change right after a write reads the cache once it shows that write, and applies within the same task', async () => {
+    const first = await kube().apply<Versioned>(poolPath(), manifest('v5'));
+    await activitiesUntil('v5', () => handle.signal(resourceChangedSignal, { changes: [change(first)] }));
+    const second = await kube().apply<Versioned>(poolPath(), manifest('v6'));
+    expect(await activitiesUntil('v6', () => handle.signal(resourceChangedSignal, { changes: [change(second)] }))).toEqual(['local observePoolLean', 'local applyPool']);
+  });
+
+  it('a cached observation waits for the cache to show the pool\'s writes, and refuses a path outside its namespace', async () => {
+    const activities = createPoolActivities(workerKube(), undefined, worker.cache);
+    const sts = await kube().request<Versioned>('GET', stsPath());
+    const observe = (written: ObjectChange[]) => activities.observePoolLean({ ref: { namespace, name: 'named' }, fresh: false, owned: [], written });
+    expect(await observe([{ path: stsPath(), resourceVersion: sts.metadata.resourceVersion }])).toEqual(expect.objectContaining({ v: 1 }));
+    const future = String(BigInt(sts.metadata.resourceVersion) + 1_000_000n);
+    const started = Date.now();
+    await expect(observe([{ path: stsPath(), resourceVersion: future }])).rejects.toThrow(`the worker's cache does not show its write of ${stsPath()} (resourceVersion ${future}) yet; reading the API`);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    await expect(observe([{ path: '/api/v1/namespaces/kube-system/secrets/x', resourceVersion: '1' }])).rejects.toThrow('is not in its namespace; reading the API');
   });
 
   it('the watches name the changed object and its resourceVersion in their signal', async () => {
