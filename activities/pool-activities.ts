@@ -74,7 +74,8 @@ export function createPoolActivities(kube: KubeRest, http: HttpClient = defaultH
      * and pod label/annotation patches that already hold: a steady pool makes no write. The live objects
      * are read from the API, or from the worker's cache when `cachedReads` (an apply within the workflow
      * task of an observation that found the cache showing the pass's earlier writes). A lean pass (with
-     * `fingerprint`) gets the owned objects' fingerprint and, unless it deleted anything, what it wrote.
+     * `fingerprint`) gets the owned objects' fingerprint and, unless it deleted anything, the owned objects
+     * it wrote at their new versions.
      */
     async applyPool(input: { namespace: string; objects: KubeObject[]; obsoleteServices?: string[]; obsoleteRoute?: string; podPatches: PodPatch[]; observedPods: ObservedPod[]; fingerprint?: { ref: ResourceRef; owned: OwnedRef[] }; cachedReads?: boolean }): Promise<ApplyResult & { ownedDigest?: string; written?: ObjectChange[] }> {
       const fingerprints = new Map<string, string>();
@@ -95,12 +96,12 @@ export function createPoolActivities(kube: KubeRest, http: HttpClient = defaultH
           result.unchanged += 1;
           continue;
         }
+        // Pods are not in `written`: every pass compares their labels afresh, and a pod a rollout deleted
+        // could never show a version again, so waiting for it would only send the next pass to the API.
         await unlessGone(async () => {
-          const path = `/api/v1/namespaces/${input.namespace}/pods/${patch.pod}`;
-          const pod = await kube.apply<{ metadata: { resourceVersion: string } }>(path, {
+          await kube.apply(`/api/v1/namespaces/${input.namespace}/pods/${patch.pod}`, {
             apiVersion: 'v1', kind: 'Pod', metadata: { name: patch.pod, namespace: input.namespace, labels: patch.labels, annotations: patch.annotations },
           });
-          written.push({ path, resourceVersion: pod.metadata.resourceVersion });
           result.applied.push(`Pod/${patch.pod}`);
         });
       }
@@ -159,13 +160,13 @@ async function cacheShows(reader: KubeReader, ref: ResourceRef, changes: readonl
 }
 
 /**
- * Waits until `reader` shows the pool's own writes of earlier passes (its owned objects and pods, at the
- * versions the writes answered); throws (the pass then reads the API) after CHANGES_WAIT_MS. Until the
+ * Waits until `reader` shows the pool's own writes of earlier passes (its owned objects, at the versions
+ * the writes answered); throws (the pass then reads the API) after CHANGES_WAIT_MS. Until the
  * cache shows them, an apply comparing with it could find an object already holding what it wrote over.
  */
 async function cacheShowsWrites(reader: KubeReader, ref: ResourceRef, written: readonly ObjectChange[]): Promise<void> {
   const deadline = Date.now() + CHANGES_WAIT_MS;
-  // The owned objects and pods are cached under the pool's selector, as the pass reads them.
+  // The owned objects are cached under the pool's selector, as the pass reads them.
   const labelSelector = poolSelector(ref);
   for (const change of written) {
     if (parseObjectPath(change.path)?.collection.namespace !== ref.namespace) throw new Error(`pool ${ref.namespace}/${ref.name}: ${change.path} is not in its namespace; reading the API`);

@@ -113,7 +113,9 @@ export async function poolPass(state: PoolState, wake: PassWake): Promise<PassOu
     const reason = lean ? applyReason(decision, observed.pods, ownedDigest, state.input.applied) : 'every pass';
     if (reason) {
       const fingerprint = lean ? { ref: { namespace, name }, owned: ownedRefs(decision.objects) } : undefined;
-      const applied = await apply(poolApplySummary(decision), lean, cachedReads === true, { namespace, objects: decision.objects, obsoleteServices: decision.obsoleteServices, obsoleteRoute: decision.obsoleteRoute, podPatches: decision.podPatches, observedPods: observed.pods, ...(fingerprint ? { fingerprint } : {}) })
+      // Within the task only an update of objects that held after the last apply: the first apply creates
+      // every object, and at start-up a fleet's creations outlast the local activity's 2 s and run twice.
+      const applied = await apply(poolApplySummary(decision), lean && state.input.applied !== undefined, cachedReads === true, { namespace, objects: decision.objects, obsoleteServices: decision.obsoleteServices, obsoleteRoute: decision.obsoleteRoute, podPatches: decision.podPatches, observedPods: observed.pods, ...(fingerprint ? { fingerprint } : {}) })
         .catch((error: unknown) => {
           if (rebalanceNow) state.input = { ...state.input, rebalanceRequested: true };
           throw error;
@@ -151,11 +153,11 @@ export async function poolPass(state: PoolState, wake: PassWake): Promise<PassOu
 type ApplyInput = Parameters<PoolActivities['applyPool']>[0];
 
 /**
- * Applies the decision: a lean pass within the workflow task (patch `pool-apply-local`), else, or when that
- * failed or was slow, with an activity and its retries. Server-side apply makes a second write harmless.
+ * Applies the decision: when `withinTask`, within the workflow task (patch `pool-apply-local`), else, or when
+ * that failed or was slow, with an activity and its retries. Server-side apply makes a second write harmless.
  */
-async function apply(summary: string, lean: boolean, cachedReads: boolean, input: ApplyInput): ReturnType<PoolActivities['applyPool']> {
-  if (lean && patched(POOL_APPLY_LOCAL_PATCH)) {
+async function apply(summary: string, withinTask: boolean, cachedReads: boolean, input: ApplyInput): ReturnType<PoolActivities['applyPool']> {
+  if (withinTask && patched(POOL_APPLY_LOCAL_PATCH)) {
     // Only within this task may the apply compare with the cache its observation found current.
     const applied = await local.applyPool.executeWithOptions({ ...LOCAL_ONE_TRY, summary }, [{ ...input, ...(cachedReads ? { cachedReads } : {}) }]).catch(() => SLOW);
     if (applied !== SLOW) return applied;

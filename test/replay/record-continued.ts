@@ -82,6 +82,11 @@ async function main(): Promise<void> {
       const poolPath = `/apis/stellar.org/v1alpha1/namespaces/${NAMESPACE}/readonlypools/${resources.pool.metadata.name}`;
       const live = await kube.request<{ metadata: { resourceVersion: string } }>('GET', poolPath);
       await client.workflow.getHandle(handle.workflowId).signal(resourceChangedSignal, { changes: [{ path: poolPath, resourceVersion: live.metadata.resourceVersion }] });
+      // A spec change after an apply that held: applied within the workflow task, its observation waiting
+      // for the cache to show the earlier write.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const changed = await kube.request<{ metadata: { resourceVersion: string } }>('PATCH', poolPath, { body: { spec: { resources: { requests: { cpu: '150m' } } } }, contentType: 'application/merge-patch+json', query: { fieldManager: 'record-continued' } });
+      await client.workflow.getHandle(handle.workflowId).signal(resourceChangedSignal, { changes: [{ path: poolPath, resourceVersion: changed.metadata.resourceVersion }] });
     }
     await new Promise((resolve) => setTimeout(resolve, 2500));
     await save(client, handle.workflowId, first, `${label}-can`);

@@ -41,7 +41,6 @@ describe('workflow replay of recorded histories', () => {
       'loop__readonlypool__replay__testnet-pool-applylocal-can.json', 'loop__readonlypool__replay__testnet-pool-applylocal.json',
       'loop__readonlypool__replay__testnet-pool-lean-can.json', 'loop__readonlypool__replay__testnet-pool-lean.json',
       'loop__readonlypool__replay__testnet-pool-named-can.json', 'loop__readonlypool__replay__testnet-pool-named.json',
-      'loop__readonlypool__replay__testnet-pool-written-can.json', 'loop__readonlypool__replay__testnet-pool-written.json',
     ]);
     // Steady passes observe with a local activity; passes a signal or a write woke use an activity.
     expect(lean.some((h) => h.history.events.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity'))).toBe(true);
@@ -51,21 +50,19 @@ describe('workflow replay of recorded histories', () => {
   it('has pool histories of local status writes and of a pass that named changes woke', () => {
     const pools = histories.filter((h) => typeOf(h.history) === 'readOnlyPoolWorkflow');
     expect(pools.filter((h) => hasPatch(h.history, 'pool-status-local-write')).map((h) => h.file).sort())
-      .toEqual(['loop__readonlypool__replay__testnet-pool-applylocal-can.json', 'loop__readonlypool__replay__testnet-pool-applylocal.json', 'loop__readonlypool__replay__testnet-pool-named-can.json', 'loop__readonlypool__replay__testnet-pool-named.json',
-        'loop__readonlypool__replay__testnet-pool-written-can.json', 'loop__readonlypool__replay__testnet-pool-written.json']);
+      .toEqual(['loop__readonlypool__replay__testnet-pool-applylocal-can.json', 'loop__readonlypool__replay__testnet-pool-applylocal.json', 'loop__readonlypool__replay__testnet-pool-named-can.json', 'loop__readonlypool__replay__testnet-pool-named.json']);
     expect(pools.filter((h) => hasPatch(h.history, 'signalled-cached-reads')).map((h) => h.file).sort())
-      .toEqual(['loop__readonlypool__replay__testnet-pool-applylocal.json', 'loop__readonlypool__replay__testnet-pool-named.json', 'loop__readonlypool__replay__testnet-pool-written.json']);
+      .toEqual(['loop__readonlypool__replay__testnet-pool-applylocal.json', 'loop__readonlypool__replay__testnet-pool-named.json']);
   });
 
   it('has pool histories of applies within the workflow task (the patch marker and a local applyPool)', () => {
     const localApply = (history: RecordedHistory) => history.events.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity'
       && [...JSON.stringify(e.markerRecordedEventAttributes.details).matchAll(/"data":"([^"]+)"/g)].some((m) => Buffer.from(m[1] ?? '', 'base64').toString('utf8').includes('"activity_type":"applyPool"')));
     const pools = histories.filter((h) => typeOf(h.history) === 'readOnlyPoolWorkflow' && hasPatch(h.history, 'pool-apply-local'));
-    expect(pools.map((h) => h.file).sort()).toEqual(['loop__readonlypool__replay__testnet-pool-applylocal-can.json', 'loop__readonlypool__replay__testnet-pool-applylocal.json',
-      'loop__readonlypool__replay__testnet-pool-written-can.json', 'loop__readonlypool__replay__testnet-pool-written.json']);
+    expect(pools.map((h) => h.file).sort()).toEqual(['loop__readonlypool__replay__testnet-pool-applylocal.json']);
     // Passes after a write that read the cache once it showed the writes (patch `pool-written-versions`).
     expect(pools.filter((h) => hasPatch(h.history, 'pool-written-versions')).map((h) => h.file).sort())
-      .toEqual(['loop__readonlypool__replay__testnet-pool-written-can.json', 'loop__readonlypool__replay__testnet-pool-written.json']);
+      .toEqual(['loop__readonlypool__replay__testnet-pool-applylocal.json']);
     expect(pools.every((h) => localApply(h.history))).toBe(true);
     // Histories from before the patch apply with the activity, and still replay (the last case).
     expect(histories.some((h) => !hasPatch(h.history, 'pool-apply-local') && h.history.events.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'applyPool'))).toBe(true);
