@@ -136,6 +136,15 @@ describe('a pass woken by named changes', () => {
     await expect(observe([{ path: '/api/v1/namespaces/kube-system/secrets/x', resourceVersion: '1' }])).rejects.toThrow('is not in its namespace; reading the API');
   });
 
+  it('a signal that also names an object outside the pool\'s watches (a Secret) reads the API, and the cache starts no watch of it', async () => {
+    await settle(30_000);
+    const collections = worker.cache.stats().collections;
+    const written = await kube().apply<Versioned>(poolPath(), manifest('v7'));
+    const secret = { path: `/api/v1/namespaces/${namespace}/secrets/seed`, resourceVersion: written.metadata.resourceVersion };
+    expect(await activitiesUntil('v7', () => handle.signal(resourceChangedSignal, { changes: [change(written), secret] }))).toEqual(['local observePoolLean', 'observePoolLean', 'local applyPool']);
+    expect(worker.cache.stats().collections).toBe(collections);
+  });
+
   it('the watches name the changed object and its resourceVersion in their signal', async () => {
     stopTrigger = startPoolTrigger(workerKube(), client, { namespaces: [namespace], taskQueue: worker.taskQueue, log: () => undefined });
     const written = await kube().apply<Versioned>(poolPath(), manifest('v4'));
