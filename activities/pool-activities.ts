@@ -60,8 +60,7 @@ export function createPoolActivities(kube: KubeRest, http: HttpClient = defaultH
      */
     async observePoolLean(input: { ref: ResourceRef; fresh: boolean; heldDigest?: string; owned: OwnedRef[]; changes?: ObjectChange[]; written?: ObjectChange[] }): Promise<LeanPoolObservation | undefined> {
       const reader = input.fresh ? api : cached;
-      if (!input.fresh && input.changes) await cacheShows(reader, input.ref, input.changes);
-      if (!input.fresh && input.written) await cacheShowsWrites(reader, input.ref, input.written);
+      if (!input.fresh) await cacheShows(reader, input.ref, input.changes ?? [], input.written ?? []);
       const objects = await readPoolObjects(reader, input.ref);
       if (!objects) return undefined;
       const [readings, ownedDigest] = await Promise.all([readPoolReadings(http, objects), ownedFingerprint(reader, input.ref, input.owned)]);
@@ -141,10 +140,20 @@ const poolPath = (ref: ResourceRef): string => `/apis/stellar.org/v1alpha1/names
 /** How long a pass that changes woke waits for the worker's cache to show them before it reads the API. */
 const CHANGES_WAIT_MS = 1000;
 
-/** Waits until `reader` shows every one of `changes`; throws (the pass then reads the API) after CHANGES_WAIT_MS. */
-async function cacheShows(reader: KubeReader, ref: ResourceRef, changes: readonly ObjectChange[]): Promise<void> {
+/**
+ * Waits until `reader` shows every one of `changes` (what the watches' signal named) and `written` (the
+ * pool's own writes of earlier passes, at the versions the writes answered: until the cache shows them, an
+ * apply comparing with it could find an object already holding what it wrote over); throws (the pass then
+ * reads the API) after CHANGES_WAIT_MS in all.
+ */
+async function cacheShows(reader: KubeReader, ref: ResourceRef, changes: readonly ObjectChange[], written: readonly ObjectChange[]): Promise<void> {
   const deadline = Date.now() + CHANGES_WAIT_MS;
   const pool = poolPath(ref);
+  const shows = async (change: ObjectChange, labelSelector: string | undefined, what: string): Promise<void> => {
+    if (!(await reader.reflects(change, { labelSelector, waitMs: Math.max(0, deadline - Date.now()) }))) {
+      throw new Error(`pool ${ref.namespace}/${ref.name}: the worker's cache does not show ${what} yet; reading the API`);
+    }
+  };
   for (const change of changes) {
     // The pool's watches name the pool and its pods; anything else (a hand-sent signal) is read from the
     // API, so that no signal makes the cache watch another collection (a Secret's, say).
@@ -152,27 +161,12 @@ async function cacheShows(reader: KubeReader, ref: ResourceRef, changes: readonl
     const pod = collection?.prefix === '/api/v1' && collection.plural === 'pods' && collection.namespace === ref.namespace;
     if (change.path !== pool && !pod) throw new Error(`pool ${ref.namespace}/${ref.name}: a change of ${change.path} is not one of its watches'; reading the API`);
     // The pool is cached unfiltered, its pods under the pool's selector, as the pass reads them.
-    const labelSelector = pod ? poolSelector(ref) : undefined;
-    if (!(await reader.reflects(change, { labelSelector, waitMs: Math.max(0, deadline - Date.now()) }))) {
-      throw new Error(`pool ${ref.namespace}/${ref.name}: the worker's cache does not show ${change.path} at resourceVersion ${change.resourceVersion} yet; reading the API`);
-    }
+    await shows(change, pod ? poolSelector(ref) : undefined, `${change.path} at resourceVersion ${change.resourceVersion}`);
   }
-}
-
-/**
- * Waits until `reader` shows the pool's own writes of earlier passes (its owned objects, at the versions
- * the writes answered); throws (the pass then reads the API) after CHANGES_WAIT_MS. Until the
- * cache shows them, an apply comparing with it could find an object already holding what it wrote over.
- */
-async function cacheShowsWrites(reader: KubeReader, ref: ResourceRef, written: readonly ObjectChange[]): Promise<void> {
-  const deadline = Date.now() + CHANGES_WAIT_MS;
-  // The owned objects are cached under the pool's selector, as the pass reads them.
-  const labelSelector = poolSelector(ref);
   for (const change of written) {
     if (parseObjectPath(change.path)?.collection.namespace !== ref.namespace) throw new Error(`pool ${ref.namespace}/${ref.name}: ${change.path} is not in its namespace; reading the API`);
-    if (!(await reader.reflects(change, { labelSelector, waitMs: Math.max(0, deadline - Date.now()) }))) {
-      throw new Error(`pool ${ref.namespace}/${ref.name}: the worker's cache does not show its write of ${change.path} (resourceVersion ${change.resourceVersion}) yet; reading the API`);
-    }
+    // The owned objects are cached under the pool's selector, as the pass reads them.
+    await shows(change, poolSelector(ref), `its write of ${change.path} (resourceVersion ${change.resourceVersion})`);
   }
 }
 

@@ -56,9 +56,10 @@ async function observe(state: PoolState, wake: PassWake, lean: boolean): Promise
   if (!lean) {
     return { observed: await pool.observePool.executeWithOptions(summarized(observeSummary(namespace, name)), [{ namespace, name }]) };
   }
-  // After a write, the cache once it shows what was written (patch `pool-written-versions`).
-  const afterWrite = state.wrote === true && state.written !== undefined && patched(POOL_WRITTEN_VERSIONS_PATCH);
-  const wrote = state.wrote === true && !afterWrite;
+  // The run's writes, which a cached observation waits to see (patch `pool-written-versions`); after a
+  // write the pass then reads the cache too.
+  const written = state.written !== undefined && patched(POOL_WRITTEN_VERSIONS_PATCH) ? state.written : undefined;
+  const wrote = state.wrote === true && written === undefined;
   // A pass that watched changes woke reads the cache too, once it shows them (patch `signalled-cached-reads`).
   const named = wake.signalled && wake.changes !== undefined && !wrote && patched(SIGNALLED_CACHED_READS_PATCH);
   const fresh = (wake.signalled && !named) || wrote;
@@ -68,7 +69,6 @@ async function observe(state: PoolState, wake: PassWake, lean: boolean): Promise
   // a write or an unnamed change woke, or one whose local observation failed or was slow (the cache not
   // showing the changes within 1 s included), uses an activity that reads the API.
   let observation: LeanPoolObservation | undefined | typeof SLOW = SLOW;
-  const written = state.written !== undefined && (afterWrite || patched(POOL_WRITTEN_VERSIONS_PATCH)) ? state.written : undefined;
   if (!fresh) observation = await local.observePoolLean({ ...request, fresh: false, ...(named ? { changes: wake.changes } : {}), ...(written ? { written } : {}) }).catch(() => SLOW);
   const cachedReads = observation !== SLOW && written !== undefined;
   if (observation === SLOW) {
