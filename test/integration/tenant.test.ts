@@ -42,7 +42,10 @@ describe('Tenant on the local stack: real StatefulSet controller and KWOK pods',
 
   it('an image change passes through PoolUpdating back to PoolRolloutComplete', async () => {
     const before = (await status())?.pools[0]?.currentRevision;
-    await mergePatch(path(), { spec: { image: 'rustfs/rustfs:1.1.0' } });
+    // KWOK makes pods of a '-slowstart' image Ready 2 s late (stack/control-plane/kwok-stages.yaml), so the
+    // rollout of 3 pods lasts over 6 s and passes see it under way. With pods Ready at once, a loaded machine
+    // could finish the rollout between two passes, and no pass would see PoolUpdating.
+    await mergePatch(path(), { spec: { image: 'rustfs/rustfs:1.1.0-slowstart' } });
     const s = await eventually(status, (v) => state(v, 'a') === 'PoolRolloutComplete' && v?.pools[0]?.currentRevision !== before, 90_000, 'rolled out to the new revision');
     expect(s?.pools[0]?.updateRevision).toBe(s?.pools[0]?.currentRevision);
     // The query's view is updated at the end of the iteration that wrote this status.
@@ -58,7 +61,7 @@ describe('Tenant on the local stack: real StatefulSet controller and KWOK pods',
     expect(failed?.pools[0]?.message).toMatch(new RegExp(`pod ${stsA}-\\d of revision .* cannot start: CrashLoopBackOff`));
     expect(failed?.currentState).toBe('Blocked');
     expect(failed?.conditions.find((c) => c.type === 'Stalled')).toEqual(expect.objectContaining({ status: 'True', reason: 'RolloutFailed' }));
-    await mergePatch(path(), { spec: { image: 'rustfs/rustfs:1.1.0' } });
+    await mergePatch(path(), { spec: { image: 'rustfs/rustfs:1.1.0-slowstart' } });
     await eventually(status, (v) => state(v, 'a') === 'PoolRolloutComplete' && v?.currentState === 'Ready', 90_000, 'recovered after revert');
   });
 
