@@ -10,14 +10,15 @@ import type { ObservedPod, PoolObservation } from '../domain/pool-observation.js
 import type { PoolSpecInput } from '../domain/pool-spec.js';
 import type { PoolStatus } from '../domain/pool-status.js';
 import { digestOf } from '../domain/digest.js';
-import { podHolds, type OwnedRef } from '../domain/pool-apply-check.js';
+import { podHolds } from '../domain/pool-apply-check.js';
+import type { OwnedRef } from '../domain/owned-fingerprint.js';
 import type { LeanPoolObservation, PoolObjects, PoolReadings } from '../domain/pool-observation.js';
 import { applyObjects, unlessGone, type ApplyResult } from '../kube/apply-objects.js';
 import { apiReader, type KubeReader } from '../kube/object-cache.js';
 import type { ObjectChange } from '../domain/object-change.js';
 import { parseObjectPath } from '../kube/object-paths.js';
-import { objectPath } from '../kube/paths.js';
 import { recordEvents } from '../kube/events.js';
+import { ownedFingerprint } from './owned-fingerprint.js';
 import type { KubeRest } from '../kube/rest.js';
 import { defaultHttpClient, type HttpClient, type HttpResult } from './http-client.js';
 import { sharedGet } from './shared-reads.js';
@@ -63,7 +64,7 @@ export function createPoolActivities(kube: KubeRest, http: HttpClient = defaultH
       if (!input.fresh) await cacheShows(reader, input.ref, input.changes ?? [], input.written ?? []);
       const objects = await readPoolObjects(reader, input.ref);
       if (!objects) return undefined;
-      const [readings, ownedDigest] = await Promise.all([readPoolReadings(http, objects), ownedFingerprint(reader, input.ref, input.owned)]);
+      const [readings, ownedDigest] = await Promise.all([readPoolReadings(http, objects), ownedFingerprint(reader, { namespace: input.ref.namespace, labelSelector: poolSelector(input.ref) }, input.owned)]);
       const objectsDigest = digestOf(objects);
       return { v: 1, objectsDigest, ...(objectsDigest === input.heldDigest ? {} : { objects }), readings, ownedDigest };
     },
@@ -107,7 +108,7 @@ export function createPoolActivities(kube: KubeRest, http: HttpClient = defaultH
       // The fingerprint the next steady observation must see again: as the writes' answers and the reads
       // that found objects holding show them (an object without one, its namespace gone, is read again).
       if (!input.fingerprint) return result;
-      const ownedDigest = await ownedFingerprint(api, input.fingerprint.ref, input.fingerprint.owned, fingerprints);
+      const ownedDigest = await ownedFingerprint(api, { namespace: input.fingerprint.ref.namespace, labelSelector: poolSelector(input.fingerprint.ref) }, input.fingerprint.owned, fingerprints);
       // A deletion has no version a cache could be asked to show: the next pass then reads the API.
       const deleted = Boolean(input.obsoleteRoute) || (input.obsoleteServices?.length ?? 0) > 0;
       return { ...result, ownedDigest, ...(deleted ? {} : { written }) };
@@ -208,19 +209,6 @@ async function readPoolReadings(http: HttpClient, objects: PoolObjects): Promise
   return { probes: probes satisfies ReplicaProbe[], tipSources: archives.sources, sourceErrors: archives.errors };
 }
 
-/**
- * Digest of the fingerprints (Steward's fields, uid) of the pool's owned objects, each from `known` or read
- * through `reader`; undefined when none are named.
- */
-async function ownedFingerprint(reader: KubeReader, ref: ResourceRef, owned: readonly OwnedRef[], known: ReadonlyMap<string, string> = new Map()): Promise<string | undefined> {
-  if (owned.length === 0) return undefined;
-  const labelSelector = poolSelector(ref);
-  const prints = await Promise.all(owned.map((o) => {
-    const path = objectPath({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, namespace: ref.namespace } });
-    return known.get(path) ?? reader.fieldsDigest(path, { labelSelector });
-  }));
-  return digestOf(prints);
-}
 const HTTP_ROUTES = '/apis/gateway.networking.k8s.io/v1';
 
 interface ServiceResource {

@@ -9,6 +9,8 @@ import { applyObjects, unlessGone, type ApplyResult } from '../kube/apply-object
 import { recordEvents } from '../kube/events.js';
 import { apiReader, type KubeReader } from '../kube/object-cache.js';
 import type { KubeRest } from '../kube/rest.js';
+import type { OwnedRef } from '../domain/owned-fingerprint.js';
+import { ownedFingerprint } from './owned-fingerprint.js';
 
 interface OwnerReference {
   kind: string;
@@ -42,6 +44,8 @@ export interface ObservedTenant {
   pools: Record<string, ObservedTenantPool>;
   /** Pools that have a StatefulSet in the cluster (by the `rustfs.pool` label) controlled by this tenant. */
   existingPools: string[];
+  /** The fingerprint of the owned objects the workflow named (see `ownedFingerprint`), when it named any. */
+  ownedDigest?: string;
 }
 
 /** Tenant activities: observe the tenant with its StatefulSets and pods, apply, write status, remove a pool. */
@@ -53,8 +57,9 @@ export function createTenantActivities(kube: KubeRest, cache?: KubeReader) {
      * Reads the tenant, its pools' StatefulSets (only those it controls, by owner reference) and their pods;
      * undefined when the tenant is gone. For a pool with no StatefulSet, it also reads the names the pool could
      * take (the one its status remembers, and `<tenant>-<pool>-<hash>`) and reports those another object holds.
+     * With `owned` (the objects of the last apply), also their fingerprint, through the same reader.
      */
-    async observeTenant(ref: ResourceRef & { fresh?: boolean }): Promise<ObservedTenant | undefined> {
+    async observeTenant(ref: ResourceRef & { fresh?: boolean; owned?: OwnedRef[] }): Promise<ObservedTenant | undefined> {
       // A pass that the requeue time started reads the worker's cache; one that a change or its own write
       // woke reads the API (workflows of older versions send no `fresh`: the API, as before).
       const reader = cache && ref.fresh === false ? cache : api;
@@ -84,12 +89,22 @@ export function createTenantActivities(kube: KubeRest, cache?: KubeReader) {
         if (Object.keys(taken).length > 0) (pools[pool.name] ??= { pods: [] }).namesTaken = taken;
       }));
       const existingPools = owned.flatMap((s) => (s.metadata.labels?.['rustfs.pool'] ? [s.metadata.labels['rustfs.pool']] : []));
-      return { uid, generation: tenant.metadata.generation, spec: tenant.spec, conditions: tenant.status?.conditions, status: tenant.status, pools, existingPools };
+      const ownedDigest = ref.owned ? await ownedFingerprint(reader, { namespace: ref.namespace, labelSelector: selector }, ref.owned) : undefined;
+      return { uid, generation: tenant.metadata.generation, spec: tenant.spec, conditions: tenant.status?.conditions, status: tenant.status, pools, existingPools, ...(ownedDigest ? { ownedDigest } : {}) };
     },
 
-    /** Applies the pools' StatefulSets where they differ. */
-    async applyTenant(objects: KubeObject[], options: { fresh?: boolean } = {}): Promise<ApplyResult> {
-      return applyObjects(kube, objects, { reader: cache && options.fresh === false ? cache : undefined });
+    /**
+     * Applies the tenant's objects (its Services, a StatefulSet per pool) where they differ. With
+     * `fingerprint`, also the fingerprint of those objects right after the writes, which the next steady
+     * observation must see again: from the writes' answers and the reads that found objects holding.
+     */
+    async applyTenant(objects: KubeObject[], options: { fresh?: boolean; fingerprint?: { ref: ResourceRef; owned: OwnedRef[] } } = {}): Promise<ApplyResult & { ownedDigest?: string }> {
+      const fingerprints = new Map<string, string>();
+      const result = await applyObjects(kube, objects, { reader: cache && options.fresh === false ? cache : undefined, fingerprints });
+      const print = options.fingerprint;
+      if (!print) return result;
+      const ownedDigest = await ownedFingerprint(api, { namespace: print.ref.namespace, labelSelector: `rustfs.tenant=${print.ref.name}` }, print.owned, fingerprints);
+      return { ...result, ...(ownedDigest ? { ownedDigest } : {}) };
     },
 
     /** Writes the tenant status (skipped when the tenant was deleted meanwhile). */

@@ -6,28 +6,7 @@ import { digestOf } from './digest.js';
 import type { PodPatch } from './pool-decision.js';
 import type { KubeObject } from './pool-objects.js';
 import type { ObservedPod } from './pool-observation.js';
-
-/** An object the pool owns, as the observation looks it up (the pool's namespace is implied). */
-export interface OwnedRef {
-  apiVersion: string;
-  kind: string;
-  name: string;
-}
-
-/** What the last apply left: the desired state it applied, and the owned objects' fingerprint right after it. */
-export interface AppliedFingerprint {
-  /** Digest of the desired objects and deletions the apply was given. */
-  desired: string;
-  /** The objects it applied, whose fingerprint the next observation reads. */
-  owned: OwnedRef[];
-  /** Digest of those objects' fingerprints (Steward's fields and uid), read from the API after the writes. */
-  ownedDigest: string;
-}
-
-/** The owned objects of a desired state. */
-export function ownedRefs(objects: readonly KubeObject[]): OwnedRef[] {
-  return objects.map((object) => ({ apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name }));
-}
+import { heldReason, type AppliedFingerprint } from './owned-fingerprint.js';
 
 /** Digest of what an apply would be given, pod patches aside (those are checked against the pods). */
 export function desiredDigest(decision: { objects: readonly KubeObject[]; obsoleteServices: readonly string[]; obsoleteRoute?: string }): string {
@@ -59,8 +38,5 @@ export function applyReason(
     return !pod || !podHolds(pod, patch);
   });
   if (unheld) return `pod ${unheld.pod} to label`;
-  if (!last) return 'no apply seen yet';
-  if (desiredDigest(decision) !== last.desired) return 'desired objects changed';
-  if (observedOwnedDigest !== last.ownedDigest) return 'owned objects changed in the cluster';
-  return undefined;
+  return heldReason(desiredDigest(decision), observedOwnedDigest, last);
 }

@@ -2,7 +2,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { AutoscalerTiming } from '../domain/autoscaler.js';
 import type { ObjectChange } from '../domain/object-change.js';
-import type { AppliedFingerprint } from '../domain/pool-apply-check.js';
+import type { AppliedFingerprint } from '../domain/owned-fingerprint.js';
 import type { PoolMemory } from '../domain/pool-decision.js';
 import type { PushLedger } from '../domain/validator-peers.js';
 import type { ReplicaHealth } from '../domain/replica-health.js';
@@ -172,6 +172,8 @@ export interface TenantInput {
   transitions?: TenantTransition[];
   /** Pools named by `confirm-remove` whose StatefulSet is not deleted yet (carried across continue-as-new). */
   confirmedRemovals?: string[];
+  /** What the last apply left (passes skip the apply while the cluster still shows it). */
+  applied?: AppliedFingerprint;
   /** Passes per run before continue-as-new (default 200). */
   passesPerRun?: number;
 }

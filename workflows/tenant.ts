@@ -3,13 +3,15 @@ import { memoryForObject } from '../domain/object-memory.js';
 import { sameJson } from '../domain/pool-status.js';
 import { refusalOutcome } from '../domain/stall.js';
 import { tenantApplySummary, tenantStatusSummary } from '../domain/summaries.js';
-import { decideTenant } from '../domain/tenant-decision.js';
+import { decideTenant, type TenantDecision } from '../domain/tenant-decision.js';
 import { loopActivities as tenants, reportFailure, stallTarget, summarized } from './activities.js';
 import { confirmRemoveSignal, tenantStatusQuery, type TenantInput, type TenantView } from './contract.js';
 import { tenantWorkflowV1 } from './legacy/tenant.js';
 import { recordTenant } from './metrics.js';
 import { runReconcileLoop, type PassOutcome, type PassWake, type ReconcileKind } from './reconcile-loop.js';
-import { MEMORY_PER_OBJECT_PATCH, onReconcileLoop } from './versions.js';
+import { MEMORY_PER_OBJECT_PATCH, onReconcileLoop, TENANT_APPLY_CHECK_PATCH } from './versions.js';
+import { heldReason, objectsDigest, ownedRefs } from '../domain/owned-fingerprint.js';
+import type { ApplyResult } from '../kube/apply-objects.js';
 
 const RECENT_TRANSITIONS = 20;
 
@@ -50,7 +52,11 @@ async function tenantPass(state: TenantState, wake: PassWake): Promise<PassOutco
   // Only the activities' inputs change (not the commands): histories of earlier passes replay as they are.
   const fresh = wake.signalled || state.wrote === true;
   state.wrote = false;
-  const observed = await tenants.observeTenant.executeWithOptions(summarized(`observe tenant ${namespace}/${name}: its StatefulSets and pods`), [{ namespace, name, fresh }]);
+  // The pass applies only when something could change (patch `tenant-apply-check`): its observation also
+  // reads the fingerprint of the objects the last apply left.
+  const checked = patched(TENANT_APPLY_CHECK_PATCH);
+  const owned = checked ? { owned: state.input.applied?.owned ?? [] } : {};
+  const observed = await tenants.observeTenant.executeWithOptions(summarized(`observe tenant ${namespace}/${name}: its StatefulSets and pods`), [{ namespace, name, fresh, ...owned }]);
   if (!observed) {
     state.view.deleted = true;
     return { done: true, requeueAfterMs: 0 };
@@ -63,10 +69,10 @@ async function tenantPass(state: TenantState, wake: PassWake): Promise<PassOutco
   const now = Date.now();
   const decision = decideTenant({ namespace, name, uid: observed.uid, generation: observed.generation, spec: observed.spec, previousConditions: observed.conditions, previousStatus: observed.status }, observed.pools, observed.existingPools, state.input.memory ?? {}, now);
   state.input = { ...state.input, memory: decision.memory };
-  const applied = await tenants.applyTenant.executeWithOptions(summarized(tenantApplySummary(decision)), [decision.objects, { fresh }]);
-  if (applied.applied.length > 0) state.wrote = true;
-  const refusal = refusalOutcome(observed.conditions, decision.status.conditions, applied.refused, observed.generation, new Date(now).toISOString());
-  const status = { ...decision.status, conditions: refusal.conditions, currentState: applied.refused?.length ? ('Blocked' as const) : decision.status.currentState };
+  const reason = checked ? heldReason(objectsDigest(decision.objects), observed.ownedDigest, state.input.applied) : 'every pass';
+  const applied = reason ? await apply(state, decision.objects, fresh, checked, tenantApplySummary(decision)) : undefined;
+  const refusal = refusalOutcome(observed.conditions, decision.status.conditions, applied?.refused, observed.generation, new Date(now).toISOString());
+  const status = { ...decision.status, conditions: refusal.conditions, currentState: applied?.refused?.length ? ('Blocked' as const) : decision.status.currentState };
   for (const pool of decision.removalPending.filter((p) => state.input.confirmedRemovals?.includes(p))) {
     await tenants.removeTenantPool.executeWithOptions(summarized(`delete pool ${pool} (removal confirmed)`), [{ namespace, name, pool }]);
     state.wrote = true;
@@ -84,4 +90,20 @@ async function tenantPass(state: TenantState, wake: PassWake): Promise<PassOutco
   state.view.transitions = [...state.view.transitions, ...decision.transitions.map((t) => ({ ...t, at: new Date(now).toISOString() }))].slice(-RECENT_TRANSITIONS);
   recordTenant(state.view);
   return { requeueAfterMs: (state.input.intervalSeconds ?? 10) * 1000 };
+}
+
+/**
+ * Applies the tenant's objects. With `checked`, it keeps what the apply left for the next passes to compare
+ * with, unless an object was refused or skipped: that one does not hold, so the next pass applies again.
+ */
+async function apply(state: TenantState, objects: TenantDecision['objects'], fresh: boolean, checked: boolean, summary: string): Promise<ApplyResult> {
+  const { namespace, name } = state.input;
+  const fingerprint = checked ? { ref: { namespace, name }, owned: ownedRefs(objects) } : undefined;
+  const applied = await tenants.applyTenant.executeWithOptions(summarized(summary), [objects, { fresh, ...(fingerprint ? { fingerprint } : {}) }]);
+  if (applied.applied.length > 0) state.wrote = true;
+  if (fingerprint) {
+    const holds = applied.ownedDigest !== undefined && !applied.refused?.length && applied.skipped.length === 0;
+    state.input = { ...state.input, applied: holds ? { desired: objectsDigest(objects), owned: fingerprint.owned, ownedDigest: applied.ownedDigest as string } : undefined };
+  }
+  return applied;
 }

@@ -119,12 +119,37 @@ describe('Tenant on the local stack: real StatefulSet controller and KWOK pods',
     await eventually(status, (v) => v?.currentState === 'Ready', 30_000, 'Ready again');
   });
 
-  it('a steady tenant writes nothing: its resourceVersion stays the same across iterations', async () => {
+  /** The activities the workflow scheduled, in order, from its history event `from` on. */
+  const activitiesSince = async (from: number) => ((await client.workflow.getHandle(`tenant/${ns}/store`).fetchHistory()).events ?? [])
+    .slice(from).flatMap((e) => (e.activityTaskScheduledEventAttributes?.activityType?.name ? [e.activityTaskScheduledEventAttributes.activityType.name] : []));
+  const historyLength = async () => ((await client.workflow.getHandle(`tenant/${ns}/store`).fetchHistory()).events ?? []).length;
+
+  it('a steady tenant writes nothing and runs one activity per pass: its resourceVersion stays, and no apply runs', async () => {
     const handle = client.workflow.getHandle(`tenant/${ns}/store`);
     await new Promise((resolve) => setTimeout(resolve, 2500));
     const version = async () => (await kube().request<{ metadata: { resourceVersion: string } }>('GET', path())).metadata.resourceVersion;
-    const before = { version: await version(), iterations: (await handle.query(tenantStatusQuery)).iterations };
+    const before = { version: await version(), iterations: (await handle.query(tenantStatusQuery)).iterations, events: await historyLength() };
     await eventually(() => handle.query(tenantStatusQuery), (v) => v.iterations >= before.iterations + 2, 20_000, 'two more iterations');
     expect(await version()).toBe(before.version);
+    // Patch `tenant-apply-check`: the observation alone, since the cluster still shows what the last apply left.
+    const activities = await activitiesSince(before.events);
+    expect(activities.filter((a) => a === 'observeTenant').length).toBeGreaterThanOrEqual(2);
+    expect(activities.filter((a) => a !== 'observeTenant')).toEqual([]);
+  });
+
+  it('a hand edit of a StatefulSet and a deleted Service show in the observation, and the next pass undoes them', async () => {
+    type StatefulSet = { spec: { template: { spec: { containers: { image: string }[] } } } };
+    const setPath = `/apis/apps/v1/namespaces/${ns}/statefulsets/${stsA}`;
+    const image = async () => (await kube().request<StatefulSet>('GET', setPath)).spec.template.spec.containers[0]?.image;
+    const desired = await image();
+    const from = await historyLength();
+    await kube().request('PATCH', setPath, {
+      body: { spec: { template: { spec: { containers: [{ name: 'rustfs', image: 'rustfs/rustfs:hand-edited' }] } } } }, contentType: 'application/strategic-merge-patch+json', query: { fieldManager: 'hand-edit' },
+    });
+    expect(await eventually(image, (i) => i === desired, 30_000, 'the image taken back')).toBe(desired);
+    const servicePath = `/api/v1/namespaces/${ns}/services/store-io`;
+    await kube().request('DELETE', servicePath);
+    await eventually(() => kube().getOptional(servicePath), (s) => s !== undefined, 30_000, 'the Service created again');
+    expect((await activitiesSince(from)).filter((a) => a === 'applyTenant').length).toBeGreaterThanOrEqual(2);
   });
 });

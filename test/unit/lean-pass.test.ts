@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { canonicalJson, digestOf } from '../../domain/digest.js';
-import { applyReason, desiredDigest, ownedRefs, type AppliedFingerprint } from '../../domain/pool-apply-check.js';
+import { applyReason, desiredDigest } from '../../domain/pool-apply-check.js';
+import { ownedRefs, type AppliedFingerprint } from '../../domain/owned-fingerprint.js';
 import type { KubeObject } from '../../domain/pool-objects.js';
 import { fullObservation, type LeanPoolObservation, type ObservedPod, type PoolObjects } from '../../domain/pool-observation.js';
 import { parseCollectionPath, parseObjectPath, selectorKeys, selectorMatches } from '../../kube/object-paths.js';

@@ -68,6 +68,15 @@ describe('workflow replay of recorded histories', () => {
     expect(histories.some((h) => !hasPatch(h.history, 'pool-apply-local') && h.history.events.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'applyPool'))).toBe(true);
   });
 
+  it('has tenant histories of the apply check (its patch marker, a pass that applied and one that did not)', () => {
+    const checked = histories.filter((h) => typeOf(h.history) === 'tenantWorkflow' && hasPatch(h.history, 'tenant-apply-check'));
+    expect(checked.map((h) => h.file).sort()).toEqual(['loop__tenant__replay__archive-store-applycheck-can.json', 'loop__tenant__replay__archive-store-applycheck.json']);
+    const scheduled = (history: RecordedHistory, name: string) => history.events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === name).length;
+    // The first run applies; its later passes, with nothing to change, observe only.
+    for (const { history } of checked) expect(scheduled(history, 'observeTenant')).toBeGreaterThan(scheduled(history, 'applyTenant'));
+    expect(checked.some((h) => scheduled(h.history, 'applyTenant') > 0)).toBe(true);
+  });
+
   it('has validator-set histories of cached reads (a steady pass asks for them)', () => {
     type Scheduled = { activityTaskScheduledEventAttributes?: { activityType?: { name?: string }; input?: { payloads?: { data?: string }[] } } };
     const cachedReads = (history: RecordedHistory) => (history.events as Scheduled[]).some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'observeValidators'
