@@ -30,7 +30,7 @@ export interface WorkerCapacity {
  * saturated the machine (README, Scale); give a worker no more workflows than it caches. 10 workflow tasks
  * and 20 activities at once (the SDK's defaults are 40 and 100) bound the peak of in-flight activations,
  * objects and probe responses: at 1,000 pools the fleet's start-up peaked at 1,065-1,301 MiB of RSS with 20
- * and 50, at 862-1,016 MiB with 10 and 20, the steady figures no worse (README, Scale, session 11). 25 s to
+ * and 50, at 862-1,016 MiB with 10 and 20 (three runs each; README, Scale, session 11). 25 s to
  * drain: an activity's probes are bounded at a few seconds, and the pod's grace period is 30 s.
  */
 export const DEFAULT_CAPACITY: WorkerCapacity = { maxCachedWorkflows: 300, maxConcurrentWorkflowTasks: 10, maxConcurrentActivities: 20, shutdownGraceMs: 25_000 };
