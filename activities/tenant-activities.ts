@@ -66,7 +66,7 @@ export function createTenantActivities(kube: KubeRest, cache?: KubeReader) {
       const tenant = await reader.get<{ metadata: { uid: string; generation: number }; spec: TenantSpec; status?: TenantStatus }>(tenantPath(ref));
       if (!tenant) return undefined;
       const uid = tenant.metadata.uid;
-      const selector = `rustfs.tenant=${ref.name}`;
+      const selector = tenantSelector(ref);
       const [sets, pods] = await Promise.all([
         reader.list<StatefulSetResource>(statefulSetsPath(ref.namespace), { labelSelector: selector }),
         reader.list<PodResource>(`/api/v1/namespaces/${ref.namespace}/pods`, { labelSelector: selector }),
@@ -103,7 +103,7 @@ export function createTenantActivities(kube: KubeRest, cache?: KubeReader) {
       const result = await applyObjects(kube, objects, { reader: cache && options.fresh === false ? cache : undefined, fingerprints });
       const print = options.fingerprint;
       if (!print) return result;
-      const ownedDigest = await ownedFingerprint(api, { namespace: print.ref.namespace, labelSelector: `rustfs.tenant=${print.ref.name}` }, print.owned, fingerprints);
+      const ownedDigest = await ownedFingerprint(api, { namespace: print.ref.namespace, labelSelector: tenantSelector(print.ref) }, print.owned, fingerprints);
       return { ...result, ...(ownedDigest ? { ownedDigest } : {}) };
     },
 
@@ -131,6 +131,11 @@ export function createTenantActivities(kube: KubeRest, cache?: KubeReader) {
       }
     },
   };
+}
+
+/** The label selector of a tenant's StatefulSets, Services and pods. */
+function tenantSelector(ref: ResourceRef): string {
+  return `rustfs.tenant=${ref.name}`;
 }
 
 function statefulSetsPath(namespace: string): string {

@@ -42,3 +42,12 @@ export function heldReason(desired: string, observedOwnedDigest: string | undefi
 export function objectsDigest(objects: readonly KubeObject[]): string {
   return digestOf({ objects });
 }
+
+/**
+ * What an apply left, for later passes to compare with: undefined when it gave no fingerprint, or when an
+ * object was refused or skipped (that one does not hold what was desired, so the next pass applies again).
+ */
+export function appliedFingerprint(desired: string, owned: OwnedRef[], result: { ownedDigest?: string; refused?: readonly unknown[]; skipped: readonly unknown[] }): AppliedFingerprint | undefined {
+  if (result.ownedDigest === undefined || (result.refused?.length ?? 0) > 0 || result.skipped.length > 0) return undefined;
+  return { desired, owned, ownedDigest: result.ownedDigest };
+}

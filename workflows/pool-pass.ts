@@ -7,7 +7,7 @@ import { sameJson, type PoolStatus } from '../domain/pool-status.js';
 import { refusalOutcome } from '../domain/stall.js';
 import { poolApplySummary, poolStatusSummary } from '../domain/summaries.js';
 import { applyReason, desiredDigest } from '../domain/pool-apply-check.js';
-import { ownedRefs } from '../domain/owned-fingerprint.js';
+import { appliedFingerprint, ownedRefs } from '../domain/owned-fingerprint.js';
 import { fullObservation, withWrittenStatus, type HeldObjects, type LeanPoolObservation, type PoolObservation } from '../domain/pool-observation.js';
 import { loopActivities as pool, summarized } from './activities.js';
 import type { ReadOnlyPoolInput, ReadOnlyPoolView } from './contract.js';
@@ -125,9 +125,7 @@ export async function poolPass(state: PoolState, wake: PassWake): Promise<PassOu
       refused = applied.refused;
       state.wrote = applied.applied.length > 0;
       state.written = applied.written && (applied.written.reduce<ObjectChange[] | undefined>(withChange, state.written ?? []));
-      // A refused object does not hold what was desired: the next pass must try again.
-      const holds = fingerprint && applied.ownedDigest !== undefined && !refused?.length && applied.skipped.length === 0;
-      state.input = { ...state.input, applied: holds ? { desired: desiredDigest(decision), owned: fingerprint.owned, ownedDigest: applied.ownedDigest as string } : undefined };
+      state.input = { ...state.input, applied: fingerprint && appliedFingerprint(desiredDigest(decision), fingerprint.owned, applied) };
     } else {
       state.view.lastApplied = [];
     }

@@ -10,7 +10,7 @@ import { tenantWorkflowV1 } from './legacy/tenant.js';
 import { recordTenant } from './metrics.js';
 import { runReconcileLoop, type PassOutcome, type PassWake, type ReconcileKind } from './reconcile-loop.js';
 import { MEMORY_PER_OBJECT_PATCH, onReconcileLoop, TENANT_APPLY_CHECK_PATCH } from './versions.js';
-import { heldReason, objectsDigest, ownedRefs } from '../domain/owned-fingerprint.js';
+import { appliedFingerprint, heldReason, objectsDigest, ownedRefs } from '../domain/owned-fingerprint.js';
 import type { ApplyResult } from '../kube/apply-objects.js';
 
 const RECENT_TRANSITIONS = 20;
@@ -92,18 +92,12 @@ async function tenantPass(state: TenantState, wake: PassWake): Promise<PassOutco
   return { requeueAfterMs: (state.input.intervalSeconds ?? 10) * 1000 };
 }
 
-/**
- * Applies the tenant's objects. With `checked`, it keeps what the apply left for the next passes to compare
- * with, unless an object was refused or skipped: that one does not hold, so the next pass applies again.
- */
+/** Applies the tenant's objects; with `checked`, it keeps what the apply left for the next passes to compare with. */
 async function apply(state: TenantState, objects: TenantDecision['objects'], fresh: boolean, checked: boolean, summary: string): Promise<ApplyResult> {
   const { namespace, name } = state.input;
   const fingerprint = checked ? { ref: { namespace, name }, owned: ownedRefs(objects) } : undefined;
   const applied = await tenants.applyTenant.executeWithOptions(summarized(summary), [objects, { fresh, ...(fingerprint ? { fingerprint } : {}) }]);
   if (applied.applied.length > 0) state.wrote = true;
-  if (fingerprint) {
-    const holds = applied.ownedDigest !== undefined && !applied.refused?.length && applied.skipped.length === 0;
-    state.input = { ...state.input, applied: holds ? { desired: objectsDigest(objects), owned: fingerprint.owned, ownedDigest: applied.ownedDigest as string } : undefined };
-  }
+  if (fingerprint) state.input = { ...state.input, applied: appliedFingerprint(objectsDigest(objects), fingerprint.owned, applied) };
   return applied;
 }
