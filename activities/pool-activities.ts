@@ -22,6 +22,7 @@ import { ownedFingerprint } from './owned-fingerprint.js';
 import type { KubeRest } from '../kube/rest.js';
 import { defaultHttpClient, type HttpClient, type HttpResult } from './http-client.js';
 import { sharedGet } from './shared-reads.js';
+import { phaseClock, type PhaseClock } from './phase-clock.js';
 import { probeReplica } from './stellar-core-client.js';
 
 interface PoolResource {
@@ -61,10 +62,17 @@ export function createPoolActivities(kube: KubeRest, http: HttpClient = defaultH
      */
     async observePoolLean(input: { ref: ResourceRef; fresh: boolean; heldDigest?: string; owned: OwnedRef[]; changes?: ObjectChange[]; written?: ObjectChange[] }): Promise<LeanPoolObservation | undefined> {
       const reader = input.fresh ? api : cached;
+      const phases = phaseClock();
       if (!input.fresh) await cacheShows(reader, input.ref, input.changes ?? [], input.written ?? []);
+      phases.lap('cache wait');
       const objects = await readPoolObjects(reader, input.ref);
+      phases.lap('objects');
       if (!objects) return undefined;
-      const [readings, ownedDigest] = await Promise.all([readPoolReadings(http, objects), ownedFingerprint(reader, { namespace: input.ref.namespace, labelSelector: poolSelector(input.ref) }, input.owned)]);
+      const [readings, ownedDigest] = await Promise.all([
+        readPoolReadings(http, objects, phases),
+        ownedFingerprint(reader, { namespace: input.ref.namespace, labelSelector: poolSelector(input.ref) }, input.owned).finally(() => phases.lap('fingerprint')),
+      ]);
+      phases.report(`observation of pool ${input.ref.namespace}/${input.ref.name}${input.fresh ? ' (API)' : ' (cache)'}`);
       const objectsDigest = digestOf(objects);
       return { v: 1, objectsDigest, ...(objectsDigest === input.heldDigest ? {} : { objects }), readings, ownedDigest };
     },
@@ -201,10 +209,10 @@ async function readPoolObjects(reader: KubeReader, ref: ResourceRef): Promise<Po
 }
 
 /** Probes every pod's `/info` and reads the sources' roots: what changes from one pass to the next. */
-async function readPoolReadings(http: HttpClient, objects: PoolObjects): Promise<PoolReadings> {
+async function readPoolReadings(http: HttpClient, objects: PoolObjects, phases?: PhaseClock): Promise<PoolReadings> {
   const [probes, archives] = await Promise.all([
-    Promise.all(objects.pods.map((pod) => probeReplica(pod, http))),
-    readArchiveTips(http, objects.pool.spec.historyArchiveUrls ?? [], objects.pool.spec.horizonUrl),
+    Promise.all(objects.pods.map((pod) => probeReplica(pod, http))).finally(() => phases?.lap('probes')),
+    readArchiveTips(http, objects.pool.spec.historyArchiveUrls ?? [], objects.pool.spec.horizonUrl).finally(() => phases?.lap('archive roots')),
   ]);
   return { probes: probes satisfies ReplicaProbe[], tipSources: archives.sources, sourceErrors: archives.errors };
 }

@@ -23,11 +23,14 @@ import { sampleProcess, type ProcSample } from './proc-stats.js';
 import { fleetPods, mapLimit, ScaleFleet } from './scale-fleet.js';
 import { scalePlan, scaleTable, type ScaleRow } from './scale-report.js';
 import { historyGrowth, sweep, type Counted } from './scale-window.js';
+import { specChangeTrace, traceText } from './spec-change-trace.js';
 import { percentile } from './stats.js';
 import { WorkerProcess } from './worker-process.js';
 
 const plan = scalePlan(process.argv.slice(2));
 const HISTORY_SAMPLE = 10;
+/** A spec change at least this slow has its history printed. */
+const SLOW_SPEC_CHANGE_MS = 700;
 /** Pods one fake node takes (its capacity is 250 and its /24 pod CIDR 254 addresses); the rest is headroom. */
 const PODS_PER_NODE = 200;
 const log = (line: string): void => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -48,6 +51,7 @@ process.env.STEWARD_EGRESS = 'loopback';
 process.env.STEWARD_CA_BUNDLE = simulator.caBundle;
 const temporalPid = info.temporal.external ? undefined : runningPid(info.stateDir, 'temporal');
 const apiserverPid = info.kube.external ? undefined : runningPid(path.join(info.stateDir, 'kube'), 'kube-apiserver');
+const simulatorPid = runningPid(info.stateDir, 'simulator');
 
 await removeLeftoverFleets();
 const rows: ScaleRow[] = [];
@@ -137,7 +141,7 @@ async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, 
   const sample: Counted[] = fleet.workflowIds().pools.slice(0, HISTORY_SAMPLE).map((id) => ({ id, query: statusQuery, history: true }));
   const workerPid = worker.pid;
   if (workerPid === undefined) throw new Error(`${label}: the worker process is not running; see its log`);
-  const pids = { worker: workerPid, temporal: temporalPid, apiserver: apiserverPid };
+  const pids = { worker: workerPid, temporal: temporalPid, apiserver: apiserverPid, simulator: simulatorPid };
   const before = await sweep(client, sample);
   log(`${label}: read the history of ${before.size} of ${sample.length} sampled pools; steady window of ${plan.steadyIterations} intervals starts`);
   const requests0 = await apiserverRequests(kube, verbAndResource);
@@ -166,6 +170,9 @@ async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, 
     const [a, b] = [cpu0[name], cpu1[name]];
     return a && b ? perIteration(b.cpuMs - a.cpuMs) : undefined;
   };
+  // The simulator is the test double of every stellar-core pod: its CPU is the stack's, not Steward's.
+  const simulatorCpu = cpu0.simulator && cpu1.simulator ? (cpu1.simulator.cpuMs - cpu0.simulator.cpuMs) / ((t1 - t0) / 1000) : undefined;
+  log(`${label}: the stellar-core simulator used ${simulatorCpu === undefined ? 'unknown' : simulatorCpu.toFixed(0)} CPU ms/s over the window`);
   const spec = await specChanges(fleet, label);
   const end = sampleProcess(workerPid);
   const apiserverCpu = cpu0.apiserver && cpu1.apiserver ? cpu1.apiserver.cpuMs - cpu0.apiserver.cpuMs : undefined;
@@ -223,14 +230,23 @@ function netOfFleetAlone(row: ScaleRow, window: SteadyWindow, alone: ApiserverRa
 async function specChanges(fleet: ScaleFleet, label: string): Promise<number[]> {
   const names = fleet.poolNames;
   const latencies: number[] = [];
+  const slow: { name: string; ms: number; sentAtMs: number }[] = [];
   for (let sample = 1; sample <= plan.specSamples; sample += 1) {
     const name = names[Math.floor(((sample - 1) * names.length) / plan.specSamples) % names.length] as string;
+    const sentAtMs = Date.now();
     const started = performance.now();
     const shows = await fleet.changePool(name, sample);
     await until(shows, 60_000, `${label}: StatefulSet ${fleet.namespace}/${name} with the changed pod template`, 10);
-    latencies.push(performance.now() - started);
+    const ms = performance.now() - started;
+    latencies.push(ms);
+    if (ms >= SLOW_SPEC_CHANGE_MS) slow.push({ name, ms, sentAtMs });
   }
-  log(`${label}: ${latencies.length} spec changes timed`);
+  log(`${label}: ${latencies.length} spec changes timed; ${slow.length} took ${SLOW_SPEC_CHANGE_MS} ms or more`);
+  // After the samples, so reading histories does not slow the ones still to come.
+  for (const { name, ms, sentAtMs } of slow) {
+    const steps = await specChangeTrace(client, `readonlypool/${fleet.namespace}/${name}`, sentAtMs, sentAtMs + ms).catch((error: unknown) => error);
+    log(`${label}: spec change of ${name} took ${ms.toFixed(0)} ms; its history from the patch on:\n${Array.isArray(steps) ? traceText(steps) : `    (history not read: ${String(steps)})`}`);
+  }
   return latencies;
 }
 
