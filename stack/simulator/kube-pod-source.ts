@@ -19,12 +19,15 @@ export interface KubePodSourceOptions {
 /** Default milliseconds between two snapshots. */
 export const DEFAULT_POLL_INTERVAL_MS = 250;
 
+/** Milliseconds between two snapshots when nothing changed. */
+const RESYNC_MS = 1000;
+
 /**
  * A pod source that watches the pods labelled `stellar.org/stellar-core=true` in all namespaces, as a
  * kubelet watches its pods, and delivers the Running ones with a pod IP, each judged on its mounted config
  * (config-check.ts: a refused config makes the pod crash-loop and go unserved). A snapshot is built from
  * what the watch holds, at most every `pollIntervalMs`, when a pod changed or while a pod waits on its
- * config (a fixed ConfigMap brings it back). The watch relists after any failure, so the snapshot is
+ * config (a fixed ConfigMap brings it back), and at least every second. The watch relists after any failure, so the snapshot is
  * level-based; while the API cannot be reached the last snapshot stays. Before, the source listed every
  * pod every 250 ms: at 1,000 pods that list kept the simulator's event loop busy, and every pod's `/info`
  * answered hundreds of ms late, as no stellar-core does.
@@ -61,7 +64,14 @@ export function kubePodSource(options: KubePodSourceOptions): PodSource {
         // A complete list is a snapshot to deliver, even of no pods.
         onListed: () => Object.assign(state, { listed: true, changed: true }),
       });
-      loop = deliverSnapshots(snapshot, onPods, () => state.listed && (state.changed || configs.waiting()), state, options);
+      let lastAt = 0;
+      // Besides every change, a snapshot each RESYNC_MS, as the kubelet's housekeeping resyncs its pods:
+      // the server retries there what failed (a pod address still held by the pod that had it before).
+      const due = (): boolean => state.listed && (state.changed || configs.waiting() || Date.now() - lastAt >= RESYNC_MS);
+      loop = deliverSnapshots(snapshot, (records) => {
+        lastAt = Date.now();
+        onPods(records);
+      }, due, state, options);
     },
     async stop() {
       state.stopped = true;
