@@ -3,6 +3,9 @@ import path from 'node:path';
 import type { KubeRest } from '../../kube/rest.js';
 import { STORAGE_CLASS } from './cluster-objects.js';
 
+/** The label of the volumes this provisioner made (it deletes only those). */
+export const PROVISIONER_LABEL = 'app.kubernetes.io/managed-by=steward-local-provisioner';
+
 interface Claim {
   metadata: { name: string; namespace: string; uid: string };
   spec: { storageClassName?: string; accessModes?: string[]; resources?: { requests?: { storage?: string } }; volumeName?: string };
@@ -42,7 +45,7 @@ export async function provisionOnce(kube: KubeRest, volumeRoot: string): Promise
     } });
     created += 1;
   }
-  const volumes = await kube.request<{ items: Volume[] }>('GET', '/api/v1/persistentvolumes', { query: { labelSelector: 'app.kubernetes.io/managed-by=steward-local-provisioner' } });
+  const volumes = await kube.request<{ items: Volume[] }>('GET', '/api/v1/persistentvolumes', { query: { labelSelector: PROVISIONER_LABEL } });
   for (const volume of volumes.items) {
     if (volume.status?.phase === 'Released' || volume.status?.phase === 'Failed') {
       await kube.delete(`/api/v1/persistentvolumes/${volume.metadata.name}`);
