@@ -6,6 +6,8 @@ export const SLOW_ACTIVITY_MS = 500;
 /** Marks phases of an activity and reports them when it was slow. */
 export interface PhaseClock {
   lap(name: string): void;
+  /** The marks so far, as `report` logs them. */
+  laps(): string[];
   report(what: string): void;
 }
 
@@ -21,6 +23,7 @@ export function phaseClock(now: () => number = () => performance.now()): PhaseCl
     lap(name) {
       laps.push(`${name} done at ${Math.round(now() - started)} ms`);
     },
+    laps: () => [...laps],
     report(what) {
       const total = now() - started;
       if (total < SLOW_ACTIVITY_MS) return;

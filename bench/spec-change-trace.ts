@@ -4,7 +4,8 @@
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+/** A history event as the client returns it. */
+export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 /** One step of a spec change, in ms since the patch was sent. */
 export interface TraceStep {
@@ -54,16 +55,23 @@ function describe(event: HistoryEvent): string {
 }
 
 /**
- * The steps of the spec change sent at `sentAtMs` (wall clock) to workflow `workflowId`, from its history:
- * every event from the first signal after the patch onward, up to `doneAtMs` plus a second. Empty when the
- * history holds no such signal (a new run began meanwhile, say).
+ * The steps of the spec change sent at `sentAtMs` (wall clock) to workflow `workflowId`, read from its
+ * current run's history (see `traceSteps`).
  */
 export async function specChangeTrace(client: Client, workflowId: string, sentAtMs: number, doneAtMs: number): Promise<TraceStep[]> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  const events = history.events ?? [];
+  return traceSteps(history.events ?? [], sentAtMs, doneAtMs);
+}
+
+/**
+ * The steps of `events` from the first signal at or after `sentAtMs` (and the two events before it: the
+ * task that was running when the signal came) up to `doneAtMs` plus a second, in time order. A local
+ * activity's marker adds its scheduling and completion times; patch markers are left out. Empty when no
+ * signal came after the patch (a new run began meanwhile, say).
+ */
+export function traceSteps(events: readonly HistoryEvent[], sentAtMs: number, doneAtMs: number): TraceStep[] {
   const first = events.findIndex((event) => Number(event.eventType) === 26 && eventMs(event) >= sentAtMs - 5);
   if (first < 0) return [];
-  // The task that was running when the signal came counts too: its start is just before the signal.
   const steps: TraceStep[] = [];
   for (const event of events.slice(Math.max(0, first - 2))) {
     const at = eventMs(event);

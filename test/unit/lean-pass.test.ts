@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { canonicalJson, digestOf } from '../../domain/digest.js';
 import { applyReason, desiredDigest } from '../../domain/pool-apply-check.js';
-import { ownedRefs, type AppliedFingerprint } from '../../domain/owned-fingerprint.js';
+import { appliedFingerprint, heldReason, ownedRefs, type AppliedFingerprint } from '../../domain/owned-fingerprint.js';
 import type { KubeObject } from '../../domain/pool-objects.js';
 import { fullObservation, type LeanPoolObservation, type ObservedPod, type PoolObjects } from '../../domain/pool-observation.js';
 import { parseCollectionPath, parseObjectPath, selectorKeys, selectorMatches } from '../../kube/object-paths.js';
@@ -106,6 +106,30 @@ describe('applyReason', () => {
     ['a pod without its label', decision, [{ ...pod, labels: {} }], 'd1', last, 'pod p-0 to label'],
   ])('%s', (_what, d, pods, observed, memory, expected) => {
     expect(applyReason(d, pods, observed, memory)).toBe(expected);
+  });
+});
+
+describe('what an apply left (appliedFingerprint) and when the next pass applies again (heldReason)', () => {
+  const owned = [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'pool' }];
+
+  it.each([
+    ['every object written or holding', { ownedDigest: 'd1', skipped: [] }, { desired: 'want', owned, ownedDigest: 'd1' }],
+    ['an object refused (422)', { ownedDigest: 'd1', refused: [{ object: 'StatefulSet pool' }], skipped: [] }, undefined],
+    ['an object skipped (owned by someone else)', { ownedDigest: 'd1', skipped: ['Service pool'] }, undefined],
+    ['no fingerprint (an apply without one)', { skipped: [] }, undefined],
+  ])('%s', (_, result, expected) => {
+    expect(appliedFingerprint('want', owned, result)).toEqual(expected);
+  });
+
+  const last: AppliedFingerprint = { desired: 'want', owned, ownedDigest: 'd1' };
+  it.each([
+    ['nothing applied yet', 'want', 'd1', undefined, 'no apply seen yet'],
+    ['other desired objects', 'other', 'd1', last, 'desired objects changed'],
+    ['the owned objects changed by hand', 'want', 'd2', last, 'owned objects changed in the cluster'],
+    ['the owned objects unreadable', 'want', undefined, last, 'owned objects changed in the cluster'],
+    ['the same desired objects, still holding', 'want', 'd1', last, undefined],
+  ])('%s', (_, desired, observed, previous, reason) => {
+    expect(heldReason(desired, observed, previous)).toBe(reason);
   });
 });
 
