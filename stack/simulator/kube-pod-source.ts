@@ -67,7 +67,7 @@ export function kubePodSource(options: KubePodSourceOptions): PodSource {
       let lastAt = 0;
       // Besides every change, a snapshot each RESYNC_MS, as the kubelet's housekeeping resyncs its pods:
       // the server retries there what failed (a pod address still held by the pod that had it before).
-      const due = (): boolean => state.listed && (state.changed || configs.waiting() || Date.now() - lastAt >= RESYNC_MS);
+      const due = (): boolean => snapshotDue({ ...state, waiting: configs.waiting(), sinceLastMs: Date.now() - lastAt });
       loop = deliverSnapshots(snapshot, (records) => {
         lastAt = Date.now();
         onPods(records);
@@ -79,6 +79,14 @@ export function kubePodSource(options: KubePodSourceOptions): PodSource {
       await loop;
     },
   };
+}
+
+/**
+ * Whether the pod source delivers a snapshot now: never before the watch's first complete list; then when a
+ * pod changed, while a pod waits on its config, and RESYNC_MS after the last one.
+ */
+export function snapshotDue(now: { listed: boolean; changed: boolean; waiting: boolean; sinceLastMs: number }): boolean {
+  return now.listed && (now.changed || now.waiting || now.sinceLastMs >= RESYNC_MS);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { isLoopbackIPv4, podRecordOf, type PodLike, type PodRecord } from '../../stack/simulator/pod-record.js';
 import { listenerPlan, syncPods } from '../../stack/simulator/pod-set.js';
+import { snapshotDue } from '../../stack/simulator/kube-pod-source.js';
 
 const TESTNET = 'Test SDF Network ; September 2015';
 const MAINNET = 'Public Global Stellar Network ; September 2015';
@@ -90,5 +91,17 @@ describe('listenerPlan', () => {
 
   it('changes nothing when the listeners match', () => {
     expect(listenerPlan(pods, new Map([['a', '127.1.0.1'], ['dddd', '127.1.0.44']]))).toEqual({ open: [], close: [] });
+  });
+});
+
+describe('snapshotDue (the pod source watches pods, as a kubelet does)', () => {
+  it.each([
+    ['before the first complete list, never', { listed: false, changed: true, waiting: true, sinceLastMs: 60_000 }, false],
+    ['a pod changed', { listed: true, changed: true, waiting: false, sinceLastMs: 0 }, true],
+    ['a pod waits on its config (a fix brings it back)', { listed: true, changed: false, waiting: true, sinceLastMs: 0 }, true],
+    ['nothing changed for a second: a resync retries what failed (an address still held)', { listed: true, changed: false, waiting: false, sinceLastMs: 1000 }, true],
+    ['nothing changed, and the last snapshot is recent', { listed: true, changed: false, waiting: false, sinceLastMs: 300 }, false],
+  ])('%s', (_, now, due) => {
+    expect(snapshotDue(now)).toBe(due);
   });
 });
