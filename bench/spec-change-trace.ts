@@ -2,7 +2,7 @@
 // event, to the workflow task that acted on it, through that task's local activities, to its completion.
 // The bench prints it for slow samples, so a p99 comes with its cause instead of a guess.
 import type { Client } from '@temporalio/client';
-import type { temporal } from '@temporalio/proto';
+import proto, { type temporal } from '@temporalio/proto';
 
 /** A history event as the client returns it. */
 export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -13,15 +13,17 @@ export interface TraceStep {
   what: string;
 }
 
-/** Event types by number, as the history's protobuf enum names them (without the common prefix). */
-const EVENT_NAMES: Record<number, string> = {
-  5: 'WorkflowTaskScheduled', 6: 'WorkflowTaskStarted', 7: 'WorkflowTaskCompleted', 8: 'WorkflowTaskTimedOut', 9: 'WorkflowTaskFailed',
-  10: 'ActivityTaskScheduled', 11: 'ActivityTaskStarted', 12: 'ActivityTaskCompleted', 13: 'ActivityTaskFailed', 14: 'ActivityTaskTimedOut',
-  17: 'TimerStarted', 18: 'TimerFired', 19: 'TimerCanceled', 25: 'MarkerRecorded', 26: 'WorkflowExecutionSignaled',
-};
+const EventType = proto.temporal.api.enums.v1.EventType;
 
-function eventMs(event: HistoryEvent): number {
-  const time = event.eventTime;
+/** An event type's name from the history's protobuf enum, without its prefix: `WorkflowTaskScheduled`. */
+function eventName(type: HistoryEvent['eventType']): string {
+  const name = EventType[Number(type)];
+  if (!name) return `event type ${String(type)}`;
+  return name.replace(/^EVENT_TYPE_/, '').toLowerCase().replace(/(^|_)([a-z])/g, (_, __: string, letter: string) => letter.toUpperCase());
+}
+
+/** A protobuf timestamp (the history's, or a marker's JSON) in ms since the epoch. */
+function timeMs(time: { seconds?: number | { toNumber(): number } | null; nanos?: number | null } | null | undefined): number {
   if (!time) return Number.NaN;
   return Number(time.seconds ?? 0) * 1000 + Math.floor((time.nanos ?? 0) / 1e6);
 }
@@ -43,11 +45,9 @@ function localActivity(event: HistoryEvent): LocalActivityMarker | undefined {
   }
 }
 
-const wallMs = (time: { seconds: number; nanos: number }): number => time.seconds * 1000 + Math.floor(time.nanos / 1e6);
-
 /** The name of an event, with what a marker or activity was when the history says so. */
 function describe(event: HistoryEvent): string {
-  const name = EVENT_NAMES[Number(event.eventType)] ?? `event type ${String(event.eventType)}`;
+  const name = eventName(event.eventType);
   const activity = event.activityTaskScheduledEventAttributes?.activityType?.name;
   if (activity) return `${name} ${activity}`;
   if (event.workflowTaskTimedOutEventAttributes) return `${name} (${String(event.workflowTaskTimedOutEventAttributes.timeoutType)})`;
@@ -70,19 +70,19 @@ export async function specChangeTrace(client: Client, workflowId: string, sentAt
  * signal came after the patch (a new run began meanwhile, say).
  */
 export function traceSteps(events: readonly HistoryEvent[], sentAtMs: number, doneAtMs: number): TraceStep[] {
-  const first = events.findIndex((event) => Number(event.eventType) === 26 && eventMs(event) >= sentAtMs - 5);
+  const first = events.findIndex((event) => Number(event.eventType) === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED && timeMs(event.eventTime) >= sentAtMs - 5);
   if (first < 0) return [];
   const steps: TraceStep[] = [];
   for (const event of events.slice(Math.max(0, first - 2))) {
-    const at = eventMs(event);
+    const at = timeMs(event.eventTime);
     if (at > doneAtMs + 1000) break;
     const marker = event.markerRecordedEventAttributes;
     const local = marker ? localActivity(event) : undefined;
     if (marker && !local) continue; // a patch marker
     if (local?.original_schedule_time && local.complete_time) {
       const failed = marker?.failure ? ' (failed)' : '';
-      steps.push({ atMs: wallMs(local.original_schedule_time) - sentAtMs, what: `  local ${local.activity_type ?? '?'} scheduled` });
-      steps.push({ atMs: wallMs(local.complete_time) - sentAtMs, what: `  local ${local.activity_type ?? '?'} done${failed}` });
+      steps.push({ atMs: timeMs(local.original_schedule_time) - sentAtMs, what: `  local ${local.activity_type ?? '?'} scheduled` });
+      steps.push({ atMs: timeMs(local.complete_time) - sentAtMs, what: `  local ${local.activity_type ?? '?'} done${failed}` });
     }
     steps.push({ atMs: at - sentAtMs, what: describe(event) });
   }

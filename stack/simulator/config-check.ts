@@ -19,7 +19,7 @@ export class PodConfigCheck {
   private readonly verdicts = new Map<string, string>();
   private readonly running = new Set<string>();
   private readonly failures = new Map<string, string>();
-  private waitingPods = 0;
+  private anyWaiting = false;
 
   constructor(
     private readonly core: k8s.CoreV1Api,
@@ -31,7 +31,7 @@ export class PodConfigCheck {
     const byUid = new Map(pods.map((pod) => [pod.metadata?.uid ?? '', pod]));
     const fresh = new Set(records.filter((r) => !this.verdicts.has(r.uid)).map((r) => r.key.split('/')[0] ?? ''));
     // Only pods not yet started read their config: a started one keeps the config it started with.
-    const namespaces = new Set(records.filter((r) => !this.running.has(r.uid)).map((r) => r.key.split('/')[0] ?? ''));
+    const namespaces = new Set(this.notStarted(records).map((r) => r.key.split('/')[0] ?? ''));
     await Promise.all([...namespaces].map((ns) => this.refresh(ns, fresh.has(ns), nowMs)));
     const judged: PodRecord[] = [];
     for (const record of records) {
@@ -46,13 +46,17 @@ export class PodConfigCheck {
     }
     for (const uid of [...this.verdicts.keys()]) if (!byUid.has(uid)) this.verdicts.delete(uid);
     for (const uid of [...this.running]) if (!byUid.has(uid)) this.running.delete(uid);
-    this.waitingPods = records.filter((r) => !this.running.has(r.uid)).length;
+    this.anyWaiting = this.notStarted(records).length > 0;
     return judged;
+  }
+
+  private notStarted(records: readonly PodRecord[]): PodRecord[] {
+    return records.filter((r) => !this.running.has(r.uid));
   }
 
   /** True when the last judgement left a pod not started (refused or unchecked): the next must judge it again. */
   waiting(): boolean {
-    return this.waitingPods > 0;
+    return this.anyWaiting;
   }
 
   private async refresh(namespace: string, now: boolean, nowMs: number): Promise<void> {

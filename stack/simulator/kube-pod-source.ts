@@ -64,14 +64,9 @@ export function kubePodSource(options: KubePodSourceOptions): PodSource {
         // A complete list is a snapshot to deliver, even of no pods.
         onListed: () => Object.assign(state, { listed: true, changed: true }),
       });
-      let lastAt = 0;
       // Besides every change, a snapshot each RESYNC_MS, as the kubelet's housekeeping resyncs its pods:
       // the server retries there what failed (a pod address still held by the pod that had it before).
-      const due = (): boolean => snapshotDue({ ...state, waiting: configs.waiting(), sinceLastMs: Date.now() - lastAt });
-      loop = deliverSnapshots(snapshot, (records) => {
-        lastAt = Date.now();
-        onPods(records);
-      }, due, state, options);
+      loop = deliverSnapshots(snapshot, onPods, (sinceLastMs) => snapshotDue({ ...state, waiting: configs.waiting(), sinceLastMs }), state, options);
     },
     async stop() {
       state.stopped = true;
@@ -90,16 +85,18 @@ export function snapshotDue(now: { listed: boolean; changed: boolean; waiting: b
 }
 
 /**
- * Every `pollIntervalMs`, delivers a snapshot when `due()`; a failed snapshot (its ConfigMap reads) is
- * logged once per distinct error and tried again on the next tick.
+ * Every `pollIntervalMs`, delivers a snapshot when `due(ms since the last one)`; a failed snapshot (its
+ * ConfigMap reads) is logged once per distinct error and tried again on the next tick.
  */
-async function deliverSnapshots(snapshot: () => Promise<PodRecord[]>, onPods: (records: PodRecord[]) => void, due: () => boolean, state: { changed: boolean; stopped: boolean }, options: KubePodSourceOptions): Promise<void> {
+async function deliverSnapshots(snapshot: () => Promise<PodRecord[]>, onPods: (records: PodRecord[]) => void, due: (sinceLastMs: number) => boolean, state: { changed: boolean; stopped: boolean }, options: KubePodSourceOptions): Promise<void> {
   let lastError = '';
+  let lastAt = 0;
   while (!state.stopped) {
-    if (due()) {
+    if (due(Date.now() - lastAt)) {
       state.changed = false;
       try {
         const records = await snapshot();
+        lastAt = Date.now();
         if (!state.stopped) onPods(records);
         if (lastError) options.log('judging pods works again');
         lastError = '';
