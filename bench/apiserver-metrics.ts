@@ -81,9 +81,14 @@ export function netOfBackground(delta: RequestsByVerb, backgroundPerSecond: Requ
 
 /** The worker's own requests (`steward_kube_requests` on its /metrics at `address`), summed as `requestsByVerb`. */
 export async function workerRequests(address: string, key?: (labels: Record<string, string>) => string): Promise<RequestsByVerb> {
+  return requestsByVerb(await workerMetrics(address), key, 'steward_kube_requests');
+}
+
+/** The text of the worker's /metrics at `address`: Steward's metrics and the Temporal SDK's. */
+export async function workerMetrics(address: string): Promise<string> {
   const response = await fetch(`http://${address}/metrics`, { signal: AbortSignal.timeout(30_000) });
   if (!response.ok) throw new Error(`GET http://${address}/metrics: ${response.status}`);
-  return requestsByVerb(await response.text(), key, 'steward_kube_requests');
+  return response.text();
 }
 
 /**
@@ -92,9 +97,7 @@ export async function workerRequests(address: string, key?: (labels: Record<stri
  * Read at both ends of a window, this counts every workflow's iterations without querying one of them.
  */
 export async function workerIterations(address: string): Promise<Record<string, number>> {
-  const response = await fetch(`http://${address}/metrics`, { signal: AbortSignal.timeout(30_000) });
-  if (!response.ok) throw new Error(`GET http://${address}/metrics: ${response.status}`);
-  return reconcileCounts(await response.text());
+  return reconcileCounts(await workerMetrics(address));
 }
 
 /** The samples of `steward_reconcile_duration_count` summed by their `kind` label. */

@@ -17,11 +17,12 @@ import { freePort } from '../stack/ports.js';
 import { runningPid } from '../stack/process.js';
 import { statusQuery } from '../workflows/contract.js';
 import { DEFAULT_CAPACITY } from '../worker/capacity-settings.js';
-import { apiserverRequests, netOfBackground, requestDelta, verbAndResource, workerIterations, workerRequests, type RequestsByVerb } from './apiserver-metrics.js';
+import { apiserverRequests, netOfBackground, requestDelta, verbAndResource, workerIterations, workerMetrics, workerRequests, type RequestsByVerb } from './apiserver-metrics.js';
 import { benchStack, stackNote, until } from './bench-stack.js';
 import { sampleProcess, type ProcSample } from './proc-stats.js';
 import { fleetPods, mapLimit, ScaleFleet } from './scale-fleet.js';
 import { scalePlan, scaleTable, type ScaleRow } from './scale-report.js';
+import { burstLine, latencyLines, sampleSlots, slotLine } from './sdk-latency.js';
 import { historyGrowth, sweep, type Counted } from './scale-window.js';
 import { specChangeTrace, traceText } from './spec-change-trace.js';
 import { percentile } from './stats.js';
@@ -147,12 +148,15 @@ async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, 
   const requests0 = await apiserverRequests(kube, verbAndResource);
   const own0 = await workerRequests(metricsAddress, verbAndResource);
   const iterations0 = await workerIterations(metricsAddress);
+  const sdk0 = await workerMetrics(metricsAddress);
   const cpu0 = readAll(pids);
   const t0 = performance.now();
-  await sleep(plan.steadyIterations * intervalSeconds * 1000);
+  const counts = await passCounts(metricsAddress, plan.steadyIterations * intervalSeconds * 1000);
   const t1 = performance.now();
+  log(`${label}: ${burstLine(counts)}`);
   const cpu1 = readAll(pids);
   const iterations1 = await workerIterations(metricsAddress);
+  const sdk1 = await workerMetrics(metricsAddress);
   const requests1 = await apiserverRequests(kube, verbAndResource);
   const own1 = await workerRequests(metricsAddress, verbAndResource);
   const after = await sweep(client, sample);
@@ -173,7 +177,8 @@ async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, 
   // The simulator is the test double of every stellar-core pod: its CPU is the stack's, not Steward's.
   const simulatorCpu = cpu0.simulator && cpu1.simulator ? (cpu1.simulator.cpuMs - cpu0.simulator.cpuMs) / ((t1 - t0) / 1000) : undefined;
   log(`${label}: the stellar-core simulator used ${simulatorCpu === undefined ? 'unknown' : simulatorCpu.toFixed(0)} CPU ms/s over the window`);
-  const spec = await specChanges(fleet, label);
+  log(`${label}: the Temporal SDK's latencies over the steady window:\n${latencyLines(sdk0, sdk1).map((line) => `    ${line}`).join('\n')}`);
+  const spec = await sdkWatched(label, metricsAddress, () => specChanges(fleet, label));
   const end = sampleProcess(workerPid);
   const apiserverCpu = cpu0.apiserver && cpu1.apiserver ? cpu1.apiserver.cpuMs - cpu0.apiserver.cpuMs : undefined;
   const row: ScaleRow = {
@@ -224,6 +229,34 @@ function netOfFleetAlone(row: ScaleRow, window: SteadyWindow, alone: ApiserverRa
     },
     byResource: Object.fromEntries(Object.entries(byResource).map(([key, n]) => [key, perIteration(n)])),
   };
+}
+
+/** The worker's total pass count read about every second for `ms`: how evenly the passes come. */
+async function passCounts(metricsAddress: string, ms: number): Promise<{ atMs: number; count: number }[]> {
+  const counts: { atMs: number; count: number }[] = [];
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    const byKind = await workerIterations(metricsAddress).catch(() => undefined);
+    if (byKind) counts.push({ atMs: performance.now(), count: Object.values(byKind).reduce((sum, n) => sum + n, 0) });
+    await sleep(Math.max(0, Math.min(1000, end - performance.now())));
+  }
+  return counts;
+}
+
+/**
+ * Runs `spanned` (the spec changes) while sampling the worker's slots in use, then logs the SDK's latencies
+ * and the slots over the span: whether a change's workflow task waited for a slot or for something else.
+ */
+async function sdkWatched<T>(label: string, metricsAddress: string, spanned: () => Promise<T>): Promise<T> {
+  const before = await workerMetrics(metricsAddress);
+  const slots = sampleSlots(() => workerMetrics(metricsAddress));
+  const result = await spanned();
+  const used = await slots.stop();
+  const after = await workerMetrics(metricsAddress);
+  const capacity = Number(process.env.STEWARD_MAX_CONCURRENT_WORKFLOW_TASKS ?? DEFAULT_CAPACITY.maxConcurrentWorkflowTasks);
+  log(`${label}: over the spec changes, the Temporal SDK's latencies (every workflow's tasks) and the slots in use:\n` +
+    [...latencyLines(before, after), slotLine('WorkflowWorker', used.WorkflowWorker ?? [], capacity), slotLine('LocalActivityWorker', used.LocalActivityWorker ?? [])].map((line) => `    ${line}`).join('\n'));
+  return result;
 }
 
 /** Times `plan.specSamples` spec changes, one pool at a time, spread over the fleet, while every workflow runs. */
