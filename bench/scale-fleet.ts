@@ -3,6 +3,7 @@
 // and read back through what anyone can see: the resources' status, StatefulSets, pods and the simulator.
 import { validatorSetWorkflowId, workflowId } from '../domain/names.js';
 import type { KubeRest } from '../kube/rest.js';
+import { watchCollection } from '../kube/resource-watcher.js';
 import { localSeed } from '../stack/local-seeds.js';
 
 const GROUP = '/apis/stellar.org/v1alpha1';
@@ -146,9 +147,35 @@ export class ScaleFleet {
   async changePool(name: string, revision: number): Promise<() => Promise<boolean>> {
     await this.applyPool(name, revision);
     const want = cpuRequest(revision);
+    const watched = this.cpuRequests;
+    if (watched) return () => Promise.resolve(watched.get(name) === want);
     return async () => {
       const sts = await this.kube.getOptional<StatefulSet>(`/apis/apps/v1/namespaces/${this.namespace}/statefulsets/${name}`);
-      return sts?.spec.template.spec.containers[0]?.resources?.requests?.cpu === want;
+      return templateCpu(sts) === want;
+    };
+  }
+
+  /** Each StatefulSet's container CPU request, as the watch of `watchTemplates` last brought it. */
+  private cpuRequests: Map<string, string | undefined> | undefined;
+
+  /**
+   * Watches the fleet's StatefulSets, so that `changePool`'s check reads what the watch brought: polling
+   * each changed StatefulSet with a GET every 10 ms loaded the API server, on the same 2 cores, while the
+   * change it timed was under way. Resolves once the first list is in; returns a stop function.
+   */
+  async watchTemplates(): Promise<() => void> {
+    const cpuRequests = new Map<string, string | undefined>();
+    let listed!: () => void;
+    const first = new Promise<void>((resolve) => (listed = resolve));
+    const watch = watchCollection(this.kube, { path: `/apis/apps/v1/namespaces/${this.namespace}/statefulsets` }, (change) => {
+      if (change.type === 'DELETED') cpuRequests.delete(change.name);
+      else cpuRequests.set(change.name, templateCpu(change.object as StatefulSet));
+    }, () => undefined, { onListed: () => listed() });
+    await first;
+    this.cpuRequests = cpuRequests;
+    return () => {
+      this.cpuRequests = undefined;
+      watch.stop();
     };
   }
 
@@ -163,6 +190,10 @@ export class ScaleFleet {
       },
     });
   }
+}
+
+function templateCpu(sts: StatefulSet | undefined): string | undefined {
+  return sts?.spec.template.spec.containers[0]?.resources?.requests?.cpu;
 }
 
 function cpuRequest(revision: number): string {

@@ -22,7 +22,7 @@ import { benchStack, stackNote, until } from './bench-stack.js';
 import { sampleProcess, type ProcSample } from './proc-stats.js';
 import { fleetPods, mapLimit, ScaleFleet } from './scale-fleet.js';
 import { scalePlan, scaleTable, type ScaleRow } from './scale-report.js';
-import { burstLine, latencyLines, sampleSlots, slotLine } from './sdk-latency.js';
+import { burstLine, latencyLines } from './sdk-latency.js';
 import { historyGrowth, sweep, type Counted } from './scale-window.js';
 import { specChangeTrace, traceText } from './spec-change-trace.js';
 import { percentile } from './stats.js';
@@ -244,24 +244,21 @@ async function passCounts(metricsAddress: string, ms: number): Promise<{ atMs: n
 }
 
 /**
- * Runs `spanned` (the spec changes) while sampling the worker's slots in use, then logs the SDK's latencies
- * and the slots over the span: whether a change's workflow task waited for a slot or for something else.
+ * Runs `spanned` (the spec changes), then logs the SDK's latencies over it: whether the changes' workflow
+ * tasks, and everyone else's meanwhile, waited to start or ran long.
  */
 async function sdkWatched<T>(label: string, metricsAddress: string, spanned: () => Promise<T>): Promise<T> {
   const before = await workerMetrics(metricsAddress);
-  const slots = sampleSlots(() => workerMetrics(metricsAddress));
   const result = await spanned();
-  const used = await slots.stop();
   const after = await workerMetrics(metricsAddress);
-  const capacity = Number(process.env.STEWARD_MAX_CONCURRENT_WORKFLOW_TASKS ?? DEFAULT_CAPACITY.maxConcurrentWorkflowTasks);
-  log(`${label}: over the spec changes, the Temporal SDK's latencies (every workflow's tasks) and the slots in use:\n` +
-    [...latencyLines(before, after), slotLine('WorkflowWorker', used.WorkflowWorker ?? [], capacity), slotLine('LocalActivityWorker', used.LocalActivityWorker ?? [])].map((line) => `    ${line}`).join('\n'));
+  log(`${label}: over the spec changes, the Temporal SDK's latencies (every workflow's tasks):\n${latencyLines(before, after).map((line) => `    ${line}`).join('\n')}`);
   return result;
 }
 
 /** Times `plan.specSamples` spec changes, one pool at a time, spread over the fleet, while every workflow runs. */
 async function specChanges(fleet: ScaleFleet, label: string): Promise<number[]> {
   const names = fleet.poolNames;
+  const stopWatch = await fleet.watchTemplates();
   const latencies: number[] = [];
   const slow: { name: string; ms: number; sentAtMs: number }[] = [];
   for (let sample = 1; sample <= plan.specSamples; sample += 1) {
@@ -269,11 +266,12 @@ async function specChanges(fleet: ScaleFleet, label: string): Promise<number[]> 
     const sentAtMs = Date.now();
     const started = performance.now();
     const shows = await fleet.changePool(name, sample);
-    await until(shows, 60_000, `${label}: StatefulSet ${fleet.namespace}/${name} with the changed pod template`, 10);
+    await until(shows, 60_000, `${label}: StatefulSet ${fleet.namespace}/${name} with the changed pod template`, 2);
     const ms = performance.now() - started;
     latencies.push(ms);
     if (ms >= SLOW_SPEC_CHANGE_MS) slow.push({ name, ms, sentAtMs });
   }
+  stopWatch();
   log(`${label}: ${latencies.length} spec changes timed; ${slow.length} took ${SLOW_SPEC_CHANGE_MS} ms or more`);
   // After the samples, so reading histories does not slow the ones still to come.
   for (const { name, ms, sentAtMs } of slow) {

@@ -59,51 +59,6 @@ export function latencyLines(before: string, after: string): string[] {
   });
 }
 
-/** The worker's `temporal_worker_task_slots_used` for `workerType` (WorkflowWorker, ActivityWorker, LocalActivityWorker); undefined when absent. */
-export function slotsUsed(text: string, workerType: string): number | undefined {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('temporal_worker_task_slots_used{') || !line.includes(`worker_type="${workerType}"`)) continue;
-    const value = Number(line.slice(line.lastIndexOf('}') + 1).trim().split(' ')[0]);
-    if (Number.isFinite(value)) return value;
-  }
-  return undefined;
-}
-
-/**
- * Reads the worker's slots in use every `everyMs` until stopped: how often a workflow task found every slot
- * taken. `read` returns the worker's /metrics text; a failed read is skipped.
- */
-export function sampleSlots(read: () => Promise<string>, everyMs = 200): { stop(): Promise<Record<string, number[]>> } {
-  const samples: Record<string, number[]> = { WorkflowWorker: [], LocalActivityWorker: [] };
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const text = await read().catch(() => undefined);
-      for (const [type, values] of Object.entries(samples)) {
-        const used = text === undefined ? undefined : slotsUsed(text, type);
-        if (used !== undefined) values.push(used);
-      }
-      await new Promise((resolve) => setTimeout(resolve, everyMs));
-    }
-  })();
-  return {
-    async stop() {
-      running = false;
-      await loop;
-      return samples;
-    },
-  };
-}
-
-/** `WorkflowWorker slots used: n=300 p50=1 p90=4 max=10, all 10 taken in 3% of samples`. */
-export function slotLine(type: string, used: readonly number[], capacity?: number): string {
-  if (used.length === 0) return `${type} slots used: no sample`;
-  const sorted = [...used].sort((a, b) => a - b);
-  const at = (p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
-  const full = capacity === undefined ? '' : `, all ${capacity} taken in ${((100 * used.filter((n) => n >= capacity).length) / used.length).toFixed(0)}% of samples`;
-  return `${type} slots used: n=${used.length} p50=${at(50)} p90=${at(90)} max=${sorted[sorted.length - 1]}${full}`;
-}
-
 /**
  * `passes a second: p50=8 p99=31 max=45`: from a cumulative pass count read about every second, how evenly
  * the passes came. Bunched requeue times show as a p99 far above the mean.

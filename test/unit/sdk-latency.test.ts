@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { bucketPercentile, burstLine, histogram, histogramDelta, latencyLines, slotsUsed } from '../../bench/sdk-latency.js';
+import { bucketPercentile, burstLine, histogram, histogramDelta, latencyLines } from '../../bench/sdk-latency.js';
 
 const EXPOSITION = (scale: number): string => [
   '# HELP temporal_workflow_task_schedule_to_start_latency x',
@@ -7,8 +7,6 @@ const EXPOSITION = (scale: number): string => [
   `temporal_workflow_task_schedule_to_start_latency_bucket{namespace="default",le="100"} ${9 * scale}`,
   `temporal_workflow_task_schedule_to_start_latency_bucket{namespace="default",le="1000"} ${10 * scale}`,
   `temporal_workflow_task_schedule_to_start_latency_bucket{namespace="default",le="+Inf"} ${10 * scale}`,
-  `temporal_worker_task_slots_used{namespace="default",worker_type="ActivityWorker"} 3`,
-  `temporal_worker_task_slots_used{namespace="default",worker_type="WorkflowWorker"} 7`,
 ].join('\n');
 
 describe('the SDK histograms the scale bench reads', () => {
@@ -21,11 +19,9 @@ describe('the SDK histograms the scale bench reads', () => {
     expect(latencyLines(EXPOSITION(1), EXPOSITION(3))[0]).toBe('workflow task schedule-to-start: n=20 p50≤10 p90≤100 p99≤1000 ms');
   });
 
-  it('says so when nothing was observed, and reads the slots of one worker type', () => {
+  it('says so when nothing was observed', () => {
     expect(bucketPercentile(new Map(), 99)).toBeNaN();
     expect(latencyLines('', '')[1]).toBe('workflow task execution: n=0 p50- p90- p99- ms');
-    expect(slotsUsed(EXPOSITION(1), 'WorkflowWorker')).toBe(7);
-    expect(slotsUsed(EXPOSITION(1), 'LocalActivityWorker')).toBeUndefined();
   });
 
   it('tells bunched passes from even ones', () => {
