@@ -1,10 +1,12 @@
 // The one reconcile loop every Steward workflow runs: pass (observe → decide → apply → status), sleep
 // until a signal or the requeue time, and continue-as-new with the memory and pending requests.
-import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { namedChanges, withChange, type ObjectChange } from '../domain/object-change.js';
+import { phasedRequeueMs } from '../domain/requeue-phase.js';
 import { failureText, stallBackoffMs } from '../domain/stall.js';
 import { resourceChangedSignal } from './contract.js';
 import { recordReconcile } from './metrics.js';
+import { PHASED_REQUEUE_PATCH } from './versions.js';
 
 /** What one pass tells the loop. */
 export interface PassOutcome {
@@ -85,7 +87,7 @@ export async function runReconcileLoop<State, Result>(kind: ReconcileKind<State,
       const outcome = await kind.pass(state, signalled && passChanges?.length ? { signalled, changes: passChanges } : { signalled });
       if (outcome.done) return kind.result(state);
       failures = 0;
-      requeueAfterMs = outcome.requeueAfterMs;
+      requeueAfterMs = patched(PHASED_REQUEUE_PATCH) ? phasedRequeueMs(Date.now(), outcome.requeueAfterMs, workflowInfo().workflowId) : outcome.requeueAfterMs;
     } catch (error) {
       failures += 1;
       requeueAfterMs = stallBackoffMs(failures);

@@ -80,3 +80,11 @@ export const POOL_WRITTEN_VERSIONS_PATCH = 'pool-written-versions';
  * two activities per steady pass (bench/scale.ts --mix: Temporal 24 ms per iteration, mostly Tenant passes).
  */
 export const TENANT_APPLY_CHECK_PATCH = 'tenant-apply-check';
+
+/**
+ * A steady pass comes back on the workflow's own phase of its interval (`domain/requeue-phase.ts`): 0.25 to
+ * 1.25 intervals after the last pass, exactly one interval in steady state. Before it, each workflow slept
+ * the interval from the end of its last pass, so a fleet whose passes bunched up (created together, or woken
+ * by the same change) stayed bunched, and its workflow tasks queued for the worker's slots at once.
+ */
+export const PHASED_REQUEUE_PATCH = 'phased-requeue';
