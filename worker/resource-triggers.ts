@@ -11,6 +11,7 @@ import { TRIGGERS, type TriggerSpec, type WatchSpec } from '../kube/trigger-spec
 import { withChange, type ObjectChange } from '../domain/object-change.js';
 import { objectPath } from '../kube/paths.js';
 import type { KubeObject } from '../domain/pool-objects.js';
+import type { WakePacer } from './wake-pacer.js';
 
 /** Options of a trigger. */
 export interface TriggerOptions<Input = object> {
@@ -24,6 +25,11 @@ export interface TriggerOptions<Input = object> {
   log?: (message: string) => void;
   /** The watches' retry loop (tests shorten the backoff). */
   watch?: WatchOptions;
+  /**
+   * Paces the wake-ups that waited out their debounce window (a list's, a pod's start), shared by every
+   * kind's trigger; an edit of a resource wakes its workflow at once whatever waits. Unpaced when absent.
+   */
+  pacer?: WakePacer;
 }
 
 /** A wake-up waiting out its debounce window. */
@@ -41,7 +47,8 @@ interface PendingWake {
  * (an owned object, a deletion, or a resource marked stopped). Starts are idempotent by workflow ID, so several workers cause
  * no harm. Changes of one workflow within the debounce window wake it once; an edit of the resource itself
  * wakes it at once, with what was pending. Each wake-up names the changed objects at their resourceVersions
- * (`ResourceChanges`), so the pass can read the worker's cache once it shows them. Returns a stop function.
+ * (`ResourceChanges`), so the pass can read the worker's cache once it shows them. With `options.pacer`, the
+ * wake-ups that waited out the debounce window go at the pacer's rate. Returns a stop function.
  */
 export function runTrigger(spec: TriggerSpec, kube: KubeRest, client: Client, options: TriggerOptions = {}): () => void {
   const log = options.log ?? ((message: string): void => console.error(`[worker] ${message}`));
@@ -62,6 +69,7 @@ export function runTrigger(spec: TriggerSpec, kube: KubeRest, client: Client, op
       : client.workflow.getHandle(id).signal(resourceChangedSignal, ...signalArgs).catch(ignoreNotRunning);
     call.catch((error: unknown) => log(`cannot signal ${id}: ${(error as Error).message}`));
   };
+  const paced = (id: string): void => (options.pacer ? options.pacer.pace(id, () => fire(id)) : fire(id));
   /** Wakes the subject's workflow after the debounce window, or at once when `now` (an edit of the resource). */
   const wake = (subject: WorkflowSubject, start: boolean, change: ObjectChange | undefined, now = false): void => {
     const id = subjectWorkflowId(subject, scope.cluster);
@@ -71,7 +79,7 @@ export function runTrigger(spec: TriggerSpec, kube: KubeRest, client: Client, op
       // A later start keeps the latest subject: its network feeds the StewardNetwork attribute.
       if (start) Object.assign(waiting, { subject, start: true });
     } else {
-      waiting = { subject, start, changes: change ? [change] : undefined, timer: setTimeout(() => fire(id), spec.debounceMs) };
+      waiting = { subject, start, changes: change ? [change] : undefined, timer: setTimeout(() => paced(id), spec.debounceMs) };
       pending.set(id, waiting);
     }
     if (!now) return;
@@ -106,6 +114,8 @@ export function runTrigger(spec: TriggerSpec, kube: KubeRest, client: Client, op
   return () => {
     for (const watched of watches) watched.stop();
     for (const waiting of pending.values()) clearTimeout(waiting.timer);
+    // A paced wake-up of this trigger still queued finds nothing pending, and signals nobody.
+    pending.clear();
   };
 }
 

@@ -7,6 +7,7 @@ import { startWorkerService } from './service.js';
 import { namespaceScopeFromEnv } from '../kube/namespace-scope.js';
 import { stewardScopeFromEnv } from './steward-scope.js';
 import { temporalSettings } from './temporal-settings.js';
+import { wakesPerSecondFromEnv } from './wake-pacer.js';
 
 /**
  * Runs the worker until SIGINT/SIGTERM. Temporal from TEMPORAL_* variables, Kubernetes from KUBECONFIG
@@ -30,14 +31,15 @@ export async function runWorker(): Promise<void> {
   // One Lease per installation: its cluster name and its namespaces (two installations may split a cluster).
   const leaderElection = watch ? leaderSettingsFromEnv({ cluster, watchNamespace: scope.namespaces.join('-') || undefined }) : undefined;
   const capacity = capacityFromEnv();
+  const wakesPerSecond = wakesPerSecondFromEnv();
   const service = await startWorkerService({
-    settings, kube, taskQueue, cluster, scope, watch, leaderElection, capacity,
+    settings, kube, taskQueue, cluster, scope, watch, leaderElection, capacity, wakesPerSecond,
     log: (message) => logger.warn(message, { component: 'watch' }),
     events: (message) => logger.info(message, { component: 'leader' }),
   });
   logger.info('Steward worker running', {
     component: 'worker', temporal: settings.address, temporalNamespace: settings.namespace, taskQueue, cluster: cluster ?? 'none',
-    kubernetes: kube.server, watching: scope.namespaces.join(',') || 'all namespaces', peersNamespace: scope.peersNamespace, ...capacity,
+    kubernetes: kube.server, watching: scope.namespaces.join(',') || 'all namespaces', peersNamespace: scope.peersNamespace, ...capacity, wakesPerSecond,
     lease: leaderElection ? `${leaderElection.target.namespace}/${leaderElection.target.name}` : 'none (this worker runs the watches)',
     leaseIdentity: leaderElection?.target.identity, metrics: runtime.metricsAddress ? `http://${runtime.metricsAddress}/metrics` : 'off',
   });

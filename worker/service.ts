@@ -10,6 +10,7 @@ import type { ReadOnlyPoolInput, TenantInput, ValidatorSetInput } from '../workf
 import { ensureSearchAttributes } from './search-attributes.js';
 import { searchAttributesEnabled, withoutSearchAttributes } from './start-options.js';
 import { startPoolTrigger, startReplicaSetTrigger, startTenantTrigger, startValidatorTrigger } from './resource-triggers.js';
+import { WakePacer } from './wake-pacer.js';
 import type { WorkerCapacity } from './capacity-settings.js';
 import type { LeaderSettings } from './leader-settings.js';
 import type { TemporalSettings } from './temporal-settings.js';
@@ -40,6 +41,8 @@ export interface WorkerServiceOptions {
   capacity?: WorkerCapacity;
   /** Extra input of the workflows the watches start (the demo shortens intervals). */
   inputDefaults?: { pool?: Partial<ReadOnlyPoolInput>; validators?: Partial<ValidatorSetInput>; tenant?: Partial<TenantInput> };
+  /** Wake-ups a second the triggers send when many wait (default DEFAULT_WAKES_PER_SECOND; STEWARD_TRIGGER_WAKES_PER_SECOND). */
+  wakesPerSecond?: number;
   log?: (message: string) => void;
   /** Changes of leadership (default: `log`). */
   events?: (message: string) => void;
@@ -78,16 +81,19 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
   }
   // Each start of the triggers lists every collection first, so a new leader considers every resource:
   // missing workflows start, running ones are woken, and no change made without a leader is lost.
+  // One pacer for every kind: a new leader's first lists wake every resource, at the rate the workers can take.
+  const pacer = new WakePacer(options.wakesPerSecond);
   const startTriggers = (): (() => void)[] => [
-    startPoolTrigger(kube, client, { taskQueue, cluster, namespaces, inputDefaults: options.inputDefaults?.pool, log }),
-    startValidatorTrigger(kube, client, { taskQueue, cluster, namespaces, inputDefaults: options.inputDefaults?.validators, log }),
-    startReplicaSetTrigger(kube, client, { taskQueue, cluster, namespaces, log }),
-    startTenantTrigger(kube, client, { taskQueue, cluster, namespaces, inputDefaults: options.inputDefaults?.tenant, log }),
+    startPoolTrigger(kube, client, { taskQueue, cluster, namespaces, inputDefaults: options.inputDefaults?.pool, log, pacer }),
+    startValidatorTrigger(kube, client, { taskQueue, cluster, namespaces, inputDefaults: options.inputDefaults?.validators, log, pacer }),
+    startReplicaSetTrigger(kube, client, { taskQueue, cluster, namespaces, log, pacer }),
+    startTenantTrigger(kube, client, { taskQueue, cluster, namespaces, inputDefaults: options.inputDefaults?.tenant, log, pacer }),
   ];
   let stops: (() => void)[] = [];
   const stopTriggers = (): void => {
     for (const stop of stops) stop();
     stops = [];
+    pacer.clear();
   };
   let election: LeaderElection | undefined;
   if (options.watch !== false && options.leaderElection) {
