@@ -79,12 +79,10 @@ export function netOfBackground(delta: RequestsByVerb, backgroundPerSecond: Requ
   return net;
 }
 
-/** The worker's own requests (`steward_kube_requests` on its /metrics at `address`), summed as `requestsByVerb`. */
-export async function workerRequests(address: string, key?: (labels: Record<string, string>) => string): Promise<RequestsByVerb> {
-  return requestsByVerb(await workerMetrics(address), key, 'steward_kube_requests');
-}
-
-/** The text of the worker's /metrics at `address`: Steward's metrics and the Temporal SDK's. */
+/**
+ * The text of the worker's /metrics at `address`: Steward's metrics, its own API requests among them
+ * (`steward_kube_requests`, summed with `requestsByVerb`), and the Temporal SDK's.
+ */
 export async function workerMetrics(address: string): Promise<string> {
   const response = await fetch(`http://${address}/metrics`, { signal: AbortSignal.timeout(30_000) });
   if (!response.ok) throw new Error(`GET http://${address}/metrics: ${response.status}`);

@@ -142,17 +142,15 @@ export class ScaleFleet {
 
   /**
    * Changes pool `name`'s spec so that its StatefulSet's pod template must follow (the container's CPU
-   * request becomes `revision` + 10 millicores), and returns a check that is true once the StatefulSet shows it.
+   * request becomes `revision` + 10 millicores), and returns a check that is true once the watch of
+   * `watchTemplates` (started first) shows it on the StatefulSet.
    */
   async changePool(name: string, revision: number): Promise<() => Promise<boolean>> {
     await this.applyPool(name, revision);
     const want = cpuRequest(revision);
     const watched = this.cpuRequests;
-    if (watched) return () => Promise.resolve(watched.get(name) === want);
-    return async () => {
-      const sts = await this.kube.getOptional<StatefulSet>(`/apis/apps/v1/namespaces/${this.namespace}/statefulsets/${name}`);
-      return templateCpu(sts) === want;
-    };
+    if (!watched) throw new Error(`changePool(${name}): start watchTemplates first`);
+    return () => Promise.resolve(watched.get(name) === want);
   }
 
   /** Each StatefulSet's container CPU request, as the watch of `watchTemplates` last brought it. */
@@ -192,8 +190,8 @@ export class ScaleFleet {
   }
 }
 
-function templateCpu(sts: StatefulSet | undefined): string | undefined {
-  return sts?.spec.template.spec.containers[0]?.resources?.requests?.cpu;
+function templateCpu(sts: StatefulSet): string | undefined {
+  return sts.spec.template.spec.containers[0]?.resources?.requests?.cpu;
 }
 
 function cpuRequest(revision: number): string {

@@ -17,7 +17,7 @@ import { freePort } from '../stack/ports.js';
 import { runningPid } from '../stack/process.js';
 import { statusQuery } from '../workflows/contract.js';
 import { DEFAULT_CAPACITY } from '../worker/capacity-settings.js';
-import { apiserverRequests, netOfBackground, requestDelta, verbAndResource, workerIterations, workerMetrics, workerRequests, type RequestsByVerb } from './apiserver-metrics.js';
+import { apiserverRequests, netOfBackground, reconcileCounts, requestDelta, requestsByVerb, verbAndResource, workerIterations, workerMetrics, type RequestsByVerb } from './apiserver-metrics.js';
 import { benchStack, stackNote, until } from './bench-stack.js';
 import { sampleProcess, type ProcSample } from './proc-stats.js';
 import { fleetPods, mapLimit, ScaleFleet } from './scale-fleet.js';
@@ -146,19 +146,18 @@ async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, 
   const before = await sweep(client, sample);
   log(`${label}: read the history of ${before.size} of ${sample.length} sampled pools; steady window of ${plan.steadyIterations} intervals starts`);
   const requests0 = await apiserverRequests(kube, verbAndResource);
-  const own0 = await workerRequests(metricsAddress, verbAndResource);
-  const iterations0 = await workerIterations(metricsAddress);
-  const sdk0 = await workerMetrics(metricsAddress);
+  // One reading of the worker's /metrics at each end gives its requests, its passes and the SDK's latencies.
+  const worker0 = await workerMetrics(metricsAddress);
   const cpu0 = readAll(pids);
   const t0 = performance.now();
   const counts = await passCounts(metricsAddress, plan.steadyIterations * intervalSeconds * 1000);
   const t1 = performance.now();
   log(`${label}: ${burstLine(counts)}`);
   const cpu1 = readAll(pids);
-  const iterations1 = await workerIterations(metricsAddress);
-  const sdk1 = await workerMetrics(metricsAddress);
+  const worker1 = await workerMetrics(metricsAddress);
   const requests1 = await apiserverRequests(kube, verbAndResource);
-  const own1 = await workerRequests(metricsAddress, verbAndResource);
+  const [own0, own1] = [worker0, worker1].map((text) => requestsByVerb(text, verbAndResource, 'steward_kube_requests')) as [RequestsByVerb, RequestsByVerb];
+  const [iterations0, iterations1] = [worker0, worker1].map(reconcileCounts) as [Record<string, number>, Record<string, number>];
   const after = await sweep(client, sample);
   const byKind = Object.fromEntries(Object.entries(iterations1).map(([kind, n]) => [kind, n - (iterations0[kind] ?? 0)]));
   const iterations = Object.values(byKind).reduce((sum, n) => sum + n, 0);
@@ -177,7 +176,7 @@ async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, 
   // The simulator is the test double of every stellar-core pod: its CPU is the stack's, not Steward's.
   const simulatorCpu = cpu0.simulator && cpu1.simulator ? (cpu1.simulator.cpuMs - cpu0.simulator.cpuMs) / ((t1 - t0) / 1000) : undefined;
   log(`${label}: the stellar-core simulator used ${simulatorCpu === undefined ? 'unknown' : simulatorCpu.toFixed(0)} CPU ms/s over the window`);
-  log(`${label}: the Temporal SDK's latencies over the steady window:\n${latencyLines(sdk0, sdk1).map((line) => `    ${line}`).join('\n')}`);
+  log(`${label}: the Temporal SDK's latencies over the steady window:\n${latencyLines(worker0, worker1).map((line) => `    ${line}`).join('\n')}`);
   const spec = await sdkWatched(label, metricsAddress, () => specChanges(fleet, label));
   const end = sampleProcess(workerPid);
   const apiserverCpu = cpu0.apiserver && cpu1.apiserver ? cpu1.apiserver.cpuMs - cpu0.apiserver.cpuMs : undefined;

@@ -2,11 +2,12 @@
 // where every workflow task's time went, not only a slow sample's. Read at both ends of a span, the
 // difference gives the span's tasks: how long each waited to start (schedule-to-start), how long the worker
 // held it (execution), and how long its local activities ran.
+import { percentile } from './stats.js';
 
 /** Cumulative bucket counts by upper bound (`le`, in the exporter's unit: ms), summed over label sets. */
 export type Histogram = Map<number, number>;
 
-/** The SDK histograms the scale bench reports, with the worker type they are filtered to where it matters. */
+/** The SDK histograms the scale bench reports, each summed over its label sets. */
 export const SDK_LATENCIES = [
   { name: 'workflow task schedule-to-start', metric: 'temporal_workflow_task_schedule_to_start_latency' },
   { name: 'workflow task execution', metric: 'temporal_workflow_task_execution_latency' },
@@ -70,8 +71,7 @@ export function burstLine(counts: readonly { atMs: number; count: number }[]): s
     if (b.atMs > a.atMs) rates.push(((b.count - a.count) * 1000) / (b.atMs - a.atMs));
   }
   if (rates.length === 0) return 'passes a second: no sample';
-  const sorted = [...rates].sort((x, y) => x - y);
-  const at = (p: number): string => (sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number).toFixed(1);
+  const at = (p: number): string => percentile(rates, p).toFixed(1);
   const mean = rates.reduce((sum, r) => sum + r, 0) / rates.length;
-  return `passes a second: n=${rates.length} mean=${mean.toFixed(1)} p50=${at(50)} p90=${at(90)} p99=${at(99)} max=${sorted[sorted.length - 1]?.toFixed(1)}`;
+  return `passes a second: n=${rates.length} mean=${mean.toFixed(1)} p50=${at(50)} p90=${at(90)} p99=${at(99)} max=${at(100)}`;
 }
