@@ -75,8 +75,10 @@ describe('a steady pool pass is lean', () => {
     const statusPath = poolPath('refresh');
     const ledgerBefore = (await kube().request<{ status?: { replicaWeights?: { ledgerSequence?: number }[] } }>('GET', statusPath)).status?.replicaWeights?.[0]?.ledgerSequence;
     await new Promise((resolve) => setTimeout(resolve, 2 * WINDOW_MS));
-    const after = await handle.fetchHistory();
+    // The query first, as in the test above: a pass (and its write) that ends between the two readings is
+    // then in the history as well as in the counts, never in the counts alone.
     const viewAfter = await handle.query(statusQuery);
+    const after = await handle.fetchHistory();
     const passes = viewAfter.iterations - view.iterations;
     const writes = viewAfter.statusWrites - view.statusWrites;
     const added = (after.events ?? []).slice((before.events ?? []).length);
