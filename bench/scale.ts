@@ -19,6 +19,7 @@ import { statusQuery } from '../workflows/contract.js';
 import { DEFAULT_CAPACITY } from '../worker/capacity-settings.js';
 import { apiserverRequests, netOfBackground, reconcileCounts, requestDelta, requestsByVerb, verbAndResource, workerIterations, workerMetrics, type RequestsByVerb } from './apiserver-metrics.js';
 import { benchStack, stackNote, until } from './bench-stack.js';
+import { clusterEvents, eventLines, tallyEvents } from './event-tally.js';
 import { sampleProcess, type ProcSample } from './proc-stats.js';
 import { fleetPods, mapLimit, ScaleFleet } from './scale-fleet.js';
 import { scalePlan, scaleTable, type ScaleRow } from './scale-report.js';
@@ -149,6 +150,7 @@ async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, 
   // One reading of the worker's /metrics at each end gives its requests, its passes and the SDK's latencies.
   const worker0 = await workerMetrics(metricsAddress);
   const cpu0 = readAll(pids);
+  const windowStart = Date.now();
   const t0 = performance.now();
   const counts = await passCounts(metricsAddress, plan.steadyIterations * intervalSeconds * 1000);
   const t1 = performance.now();
@@ -175,6 +177,8 @@ async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, 
   };
   // The simulator is the test double of every stellar-core pod: its CPU is the stack's, not Steward's.
   const simulatorCpu = cpu0.simulator && cpu1.simulator ? (cpu1.simulator.cpuMs - cpu0.simulator.cpuMs) / ((t1 - t0) / 1000) : undefined;
+  const windowEvents = await clusterEvents(kube).then((items) => eventLines(tallyEvents(items, windowStart - 1000)), (error: unknown) => [`cannot list Events: ${(error as Error).message}`]);
+  log(`${label}: Events over the steady window, by component, reason and kind:\n${windowEvents.map((line) => `    ${line}`).join('\n')}`);
   log(`${label}: the stellar-core simulator used ${simulatorCpu === undefined ? 'unknown' : simulatorCpu.toFixed(0)} CPU ms/s over the window`);
   log(`${label}: the Temporal SDK's latencies over the steady window:\n${latencyLines(worker0, worker1).map((line) => `    ${line}`).join('\n')}`);
   const spec = await sdkWatched(label, metricsAddress, () => specChanges(fleet, label));
@@ -202,9 +206,13 @@ async function fleetAlone(label: string, seconds: number): Promise<ApiserverRate
   await sleep(plan.smoke ? 1000 : 10_000);
   const requests0 = await apiserverRequests(kube, verbAndResource);
   const cpu0 = apiserverPid === undefined ? undefined : sampleProcess(apiserverPid);
+  const since = Date.now();
   await sleep(seconds * 1000);
   const cpu1 = apiserverPid === undefined ? undefined : sampleProcess(apiserverPid);
   const requests = requestDelta(requests0, await apiserverRequests(kube, verbAndResource));
+  // Which Events the fleet alone recorded (a repeated Event is a PATCH): whose load the net figure removes.
+  const events = await clusterEvents(kube).then((items) => eventLines(tallyEvents(items, since - 1000)), (error: unknown) => [`cannot list Events: ${(error as Error).message}`]);
+  log(`${label}: Events of the fleet alone, by component, reason and kind:\n${events.map((line) => `    ${line}`).join('\n')}`);
   const cpuMsPerSecond = cpu0 && cpu1 ? (cpu1.cpuMs - cpu0.cpuMs) / seconds : undefined;
   const requestsPerSecond = Object.fromEntries(Object.entries(requests).map(([key, n]) => [key, n / seconds]));
   log(`${label}: the fleet with the worker stopped, over ${seconds.toFixed(0)} s: kube-apiserver ${cpuMsPerSecond === undefined ? 'n/a' : `${cpuMsPerSecond.toFixed(0)} CPU ms/s`}; ${rates(requestsPerSecond)}`);

@@ -41,6 +41,7 @@ describe('workflow replay of recorded histories', () => {
       'loop__readonlypool__replay__testnet-pool-applylocal-can.json', 'loop__readonlypool__replay__testnet-pool-applylocal.json',
       'loop__readonlypool__replay__testnet-pool-lean-can.json', 'loop__readonlypool__replay__testnet-pool-lean.json',
       'loop__readonlypool__replay__testnet-pool-named-can.json', 'loop__readonlypool__replay__testnet-pool-named.json',
+      'loop__readonlypool__replay__testnet-pool-phased-can.json', 'loop__readonlypool__replay__testnet-pool-phased.json',
     ]);
     // Steady passes observe with a local activity; passes a signal or a write woke use an activity.
     expect(lean.some((h) => h.history.events.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity'))).toBe(true);
@@ -50,22 +51,32 @@ describe('workflow replay of recorded histories', () => {
   it('has pool histories of local status writes and of a pass that named changes woke', () => {
     const pools = histories.filter((h) => typeOf(h.history) === 'readOnlyPoolWorkflow');
     expect(pools.filter((h) => hasPatch(h.history, 'pool-status-local-write')).map((h) => h.file).sort())
-      .toEqual(['loop__readonlypool__replay__testnet-pool-applylocal-can.json', 'loop__readonlypool__replay__testnet-pool-applylocal.json', 'loop__readonlypool__replay__testnet-pool-named-can.json', 'loop__readonlypool__replay__testnet-pool-named.json']);
+      .toEqual(['loop__readonlypool__replay__testnet-pool-applylocal-can.json', 'loop__readonlypool__replay__testnet-pool-applylocal.json', 'loop__readonlypool__replay__testnet-pool-named-can.json', 'loop__readonlypool__replay__testnet-pool-named.json',
+        'loop__readonlypool__replay__testnet-pool-phased-can.json', 'loop__readonlypool__replay__testnet-pool-phased.json']);
     expect(pools.filter((h) => hasPatch(h.history, 'signalled-cached-reads')).map((h) => h.file).sort())
-      .toEqual(['loop__readonlypool__replay__testnet-pool-applylocal.json', 'loop__readonlypool__replay__testnet-pool-named.json']);
+      .toEqual(['loop__readonlypool__replay__testnet-pool-applylocal.json', 'loop__readonlypool__replay__testnet-pool-named.json', 'loop__readonlypool__replay__testnet-pool-phased.json']);
   });
 
   it('has pool histories of applies within the workflow task (the patch marker and a local applyPool)', () => {
     const localApply = (history: RecordedHistory) => history.events.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity'
       && [...JSON.stringify(e.markerRecordedEventAttributes.details).matchAll(/"data":"([^"]+)"/g)].some((m) => Buffer.from(m[1] ?? '', 'base64').toString('utf8').includes('"activity_type":"applyPool"')));
     const pools = histories.filter((h) => typeOf(h.history) === 'readOnlyPoolWorkflow' && hasPatch(h.history, 'pool-apply-local'));
-    expect(pools.map((h) => h.file).sort()).toEqual(['loop__readonlypool__replay__testnet-pool-applylocal.json']);
+    expect(pools.map((h) => h.file).sort()).toEqual(['loop__readonlypool__replay__testnet-pool-applylocal.json', 'loop__readonlypool__replay__testnet-pool-phased.json']);
     // Passes after a write that read the cache once it showed the writes (patch `pool-written-versions`).
     expect(pools.filter((h) => hasPatch(h.history, 'pool-written-versions')).map((h) => h.file).sort())
-      .toEqual(['loop__readonlypool__replay__testnet-pool-applylocal.json']);
+      .toEqual(['loop__readonlypool__replay__testnet-pool-applylocal.json', 'loop__readonlypool__replay__testnet-pool-phased.json']);
     expect(pools.every((h) => localApply(h.history))).toBe(true);
     // Histories from before the patch apply with the activity, and still replay (the last case).
     expect(histories.some((h) => !hasPatch(h.history, 'pool-apply-local') && h.history.events.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'applyPool'))).toBe(true);
+  });
+
+  it('has pool histories of the phased requeue (its patch marker, timers shorter than the 1 s interval after signalled passes)', () => {
+    type Timer = { timerStartedEventAttributes?: { startToFireTimeout?: string } };
+    const phased = histories.filter((h) => typeOf(h.history) === 'readOnlyPoolWorkflow' && hasPatch(h.history, 'phased-requeue'));
+    expect(phased.map((h) => h.file).sort()).toEqual(['loop__readonlypool__replay__testnet-pool-phased-can.json', 'loop__readonlypool__replay__testnet-pool-phased.json']);
+    // Without phases every requeue timer of a 1 s interval is 1 s; with them some come back sooner.
+    const timers = phased.flatMap((h) => (h.history.events as Timer[]).map((e) => e.timerStartedEventAttributes?.startToFireTimeout).filter((t): t is string => t !== undefined)).map((t) => Number.parseFloat(t));
+    expect(timers.some((seconds) => seconds < 0.9)).toBe(true);
   });
 
   it('has tenant histories of the apply check (its patch marker, a pass that applied and one that did not)', () => {
