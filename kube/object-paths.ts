@@ -39,6 +39,12 @@ function requirements(selector: string | undefined): { key: string; value?: stri
   });
 }
 
+/** The selector's first `key=value` requirement, which an index by that label can answer; undefined when it has none. */
+export function equalityRequirement(selector: string | undefined): { key: string; value: string } | undefined {
+  const found = requirements(selector).find((r) => r.value !== undefined);
+  return found?.value === undefined ? undefined : { key: found.key, value: found.value };
+}
+
 /** The keys a selector names, sorted: the cache watches objects that carry all of them. */
 export function selectorKeys(selector: string | undefined): string[] {
   return [...new Set(requirements(selector).map((r) => r.key))].sort();
