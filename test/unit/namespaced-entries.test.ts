@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { NamespacedEntries, type Entry } from '../../kube/object-cache.js';
+import { equalityRequirement, labelMatcher } from '../../kube/object-paths.js';
 
 const pod = (name: string, labels: Record<string, string>): Entry => ({ object: { metadata: { name, labels } }, fieldsDigest: name });
 const names = (entries: Iterable<Entry>): string[] => [...entries].map((e) => (e.object as { metadata: { name: string } }).metadata.name).sort();
@@ -22,5 +23,22 @@ describe('NamespacedEntries label index', () => {
     expect(entries.size).toBe(3);
     // Every entry still listed by namespace, labelled or not.
     expect(names(entries.inNamespace('a'))).toEqual(['p-1', 'q-0']);
+  });
+
+  it('takes the first key=value requirement of a selector as the index key, and the full selector still decides', () => {
+    expect(equalityRequirement('app, stellar.org/pool=p, tier==web')).toEqual({ key: 'stellar.org/pool', value: 'p' });
+    expect(equalityRequirement('app')).toBeUndefined();
+    expect(equalityRequirement(undefined)).toBeUndefined();
+    const entries = new NamespacedEntries();
+    entries.set('a', 'p-0', pod('p-0', { pool: 'p', tier: 'web' }));
+    entries.set('a', 'p-1', pod('p-1', { pool: 'p', tier: 'db' }));
+    entries.set('a', 'q-0', pod('q-0', { pool: 'q', tier: 'web' }));
+    // As the cache's list does: candidates from the index of the first equality, then the whole selector.
+    const selector = 'pool=p,tier=web';
+    const indexed = equalityRequirement(selector);
+    if (!indexed) throw new Error(`${selector} names no key=value requirement`);
+    const matches = labelMatcher(selector);
+    const listed = [...entries.withLabel('a', indexed.key, indexed.value)].filter((e) => matches((e.object as { metadata: { labels: Record<string, string> } }).metadata.labels));
+    expect(names(listed)).toEqual(['p-0']);
   });
 });
