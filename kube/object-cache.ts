@@ -113,6 +113,17 @@ export class NamespacedEntries {
     return index.get(labelBucket(namespace, value))?.values() ?? [];
   }
 
+  /**
+   * The entries of `namespace` ('' for every namespace) that `selector` selects: the candidates come from
+   * the index of its first `key=value` requirement when it has one, and the whole selector decides.
+   */
+  *selected(namespace: string, selector: string | undefined): Iterable<Entry> {
+    const matches = labelMatcher(selector);
+    const indexed = namespace === '' ? undefined : equalityRequirement(selector);
+    const candidates = indexed ? this.withLabel(namespace, indexed.key, indexed.value) : this.inNamespace(namespace);
+    for (const entry of candidates) if (matches(labelsOf(entry))) yield entry;
+  }
+
   get(namespace: string, name: string): Entry | undefined {
     return this.byNamespace.get(namespace)?.get(name);
   }
@@ -190,12 +201,7 @@ export class ObjectCache implements KubeReader {
       return this.api.list<T>(path, options);
     }
     this.counters.hits += 1;
-    const items: T[] = [];
-    const matches = labelMatcher(options.labelSelector);
-    const indexed = parsed.namespace === '' ? undefined : equalityRequirement(options.labelSelector);
-    const candidates = indexed ? collection.objects.withLabel(parsed.namespace, indexed.key, indexed.value) : collection.objects.inNamespace(parsed.namespace);
-    for (const entry of candidates) if (matches(labelsOf(entry))) items.push(entry.object as T);
-    return items;
+    return [...collection.objects.selected(parsed.namespace, options.labelSelector)].map((entry) => entry.object as T);
   }
 
   async fieldsDigest(path: string, options: { labelSelector?: string } = {}): Promise<string> {
