@@ -21,7 +21,7 @@ import { apiserverRequests, netOfBackground, reconcileCounts, requestDelta, requ
 import { benchStack, stackNote, until } from './bench-stack.js';
 import { clusterEvents, eventLines, tallyEvents } from './event-tally.js';
 import { sampleProcess, type ProcSample } from './proc-stats.js';
-import { fleetPods, mapLimit, ScaleFleet } from './scale-fleet.js';
+import { fleetPods, mapLimit, ScaleFleet, type FleetProgress } from './scale-fleet.js';
 import { scalePlan, scaleTable, type ScaleRow } from './scale-report.js';
 import { burstLine, latencyLines } from './sdk-latency.js';
 import { historyGrowth, sweep, type Counted } from './scale-window.js';
@@ -35,6 +35,12 @@ const HISTORY_SAMPLE = 10;
 const SLOW_SPEC_CHANGE_MS = 700;
 /** Pods one fake node takes (its capacity is 250 and its /24 pod CIDR 254 addresses); the rest is headroom. */
 const PODS_PER_NODE = 200;
+/**
+ * How often the fleet's progress is read while it starts. Each reading lists every pool and StatefulSet,
+ * megabytes of JSON at 1,000 pools, from the API server the fleet is loading; every 2 s (until session 15)
+ * was a load of its own.
+ */
+const PROGRESS_PERIOD_MS = 5000;
 const log = (line: string): void => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -312,7 +318,11 @@ async function settle(fleet: ScaleFleet, label: string, timeoutMs: number): Prom
   let shown = '';
   let shownAt = 0;
   for (;;) {
-    const progress = await fleet.progress();
+    const progress = await progressOrNothing(fleet, label);
+    if (!progress) {
+      if (performance.now() - started > timeoutMs) throw new Error(`${label}: the fleet in ${fleet.namespace} did not settle in ${timeoutMs / 1000} s; see the worker log`);
+      continue;
+    }
     const line = `${progress.poolsReady}/${fleet.size.pools} pools Ready, ${progress.statefulSetsReady}/${progress.statefulSets} StatefulSets ready, ${progress.podsServed} pods served by the simulator`;
     if (fleet.settled(progress)) {
       log(`${label}: ${line}: settled in ${((performance.now() - started) / 1000).toFixed(0)} s`);
@@ -323,7 +333,21 @@ async function settle(fleet: ScaleFleet, label: string, timeoutMs: number): Prom
       [shown, shownAt] = [line, performance.now()];
     }
     if (performance.now() - started > timeoutMs) throw new Error(`${label}: the fleet in ${fleet.namespace} did not settle in ${timeoutMs / 1000} s (${line}); see the worker log`);
-    await sleep(2000);
+    await sleep(PROGRESS_PERIOD_MS);
+  }
+}
+
+/**
+ * The fleet's progress, or undefined (logged) when a read failed: while 1,000 pools start, a loaded API
+ * server may not answer one list within the client's 15 s, which says nothing about the run.
+ */
+async function progressOrNothing(fleet: ScaleFleet, label: string): Promise<FleetProgress | undefined> {
+  try {
+    return await fleet.progress();
+  } catch (error) {
+    log(`${label}: reading the fleet's progress failed (${(error as Error).message}); reading it again`);
+    await sleep(PROGRESS_PERIOD_MS);
+    return undefined;
   }
 }
 
@@ -340,7 +364,9 @@ async function poolsSteady(fleet: ScaleFleet, label: string, intervalSeconds: nu
   for (;;) {
     await sleep(Math.min(5000, intervalMs));
     const now = performance.now();
-    const { poolsReady } = await fleet.progress();
+    const progress = await progressOrNothing(fleet, label);
+    if (!progress) continue;
+    const { poolsReady } = progress;
     if (poolsReady !== ready) [ready, since] = [poolsReady, now];
     const held = now - since >= 2 * intervalMs;
     if (now - started >= intervalMs && (poolsReady === fleet.size.pools || held || now - started >= 6 * intervalMs)) {
