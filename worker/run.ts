@@ -1,5 +1,6 @@
 import { KubeRest } from '../kube/rest.js';
 import { capacityFromEnv } from './capacity-settings.js';
+import { boundHeapGrowth, heapGrowingPercentFromEnv } from './heap-growth.js';
 import { leaderSettingsFromEnv } from './leader-settings.js';
 import { countKubeRequests } from './kube-request-metric.js';
 import { installRuntime, runtimeOptionsFromEnv } from './runtime.js';
@@ -17,7 +18,8 @@ import { wakesPerSecondFromEnv } from './wake-pacer.js';
  * (default stellar-steward), serves Prometheus metrics on STEWARD_METRICS_ADDRESS (default 0.0.0.0:9464;
  * STEWARD_METRICS_PORT=0 turns it off) and logs as STEWARD_LOG_FORMAT (json | text) at STEWARD_LOG_LEVEL.
  * Of several replicas, only the holder of the Lease runs the watches (STEWARD_LEADER_ELECTION, STEWARD_LEASE_*:
- * leader-settings.ts); its workflow cache and concurrency come from STEWARD_MAX_* (capacity-settings.ts).
+ * leader-settings.ts); its workflow cache and concurrency come from STEWARD_MAX_* (capacity-settings.ts), its heaps' growth from
+ * STEWARD_HEAP_GROWING_PERCENT (heap-growth.ts).
  */
 export async function runWorker(): Promise<void> {
   const runtime = runtimeOptionsFromEnv();
@@ -31,6 +33,8 @@ export async function runWorker(): Promise<void> {
   // One Lease per installation: its cluster name and its namespaces (two installations may split a cluster).
   const leaderElection = watch ? leaderSettingsFromEnv({ cluster, watchNamespace: scope.namespaces.join('-') || undefined }) : undefined;
   const capacity = capacityFromEnv();
+  const heapGrowingPercent = heapGrowingPercentFromEnv();
+  boundHeapGrowth(heapGrowingPercent);
   const wakesPerSecond = wakesPerSecondFromEnv();
   const service = await startWorkerService({
     settings, kube, taskQueue, cluster, scope, watch, leaderElection, capacity, wakesPerSecond,
@@ -39,7 +43,7 @@ export async function runWorker(): Promise<void> {
   });
   logger.info('Steward worker running', {
     component: 'worker', temporal: settings.address, temporalNamespace: settings.namespace, taskQueue, cluster: cluster ?? 'none',
-    kubernetes: kube.server, watching: scope.namespaces.join(',') || 'all namespaces', peersNamespace: scope.peersNamespace, ...capacity, wakesPerSecond,
+    kubernetes: kube.server, watching: scope.namespaces.join(',') || 'all namespaces', peersNamespace: scope.peersNamespace, ...capacity, heapGrowingPercent, wakesPerSecond,
     lease: leaderElection ? `${leaderElection.target.namespace}/${leaderElection.target.name}` : 'none (this worker runs the watches)',
     leaseIdentity: leaderElection?.target.identity, metrics: runtime.metricsAddress ? `http://${runtime.metricsAddress}/metrics` : 'off',
   });
