@@ -365,7 +365,11 @@ async function poolsSteady(fleet: ScaleFleet, label: string, intervalSeconds: nu
     await sleep(Math.min(5000, intervalMs));
     const now = performance.now();
     const progress = await progressOrNothing(fleet, label);
-    if (!progress) continue;
+    if (!progress) {
+      if (now - started < 6 * intervalMs) continue;
+      log(`${label}: the pools' state unread after ${((now - started) / 1000).toFixed(0)} s; measuring`);
+      return;
+    }
     const { poolsReady } = progress;
     if (poolsReady !== ready) [ready, since] = [poolsReady, now];
     const held = now - since >= 2 * intervalMs;
