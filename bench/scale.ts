@@ -319,20 +319,16 @@ async function settle(fleet: ScaleFleet, label: string, timeoutMs: number): Prom
   let shownAt = 0;
   for (;;) {
     const progress = await progressOrNothing(fleet, label);
-    if (!progress) {
-      if (performance.now() - started > timeoutMs) throw new Error(`${label}: the fleet in ${fleet.namespace} did not settle in ${timeoutMs / 1000} s; see the worker log`);
-      continue;
-    }
-    const line = `${progress.poolsReady}/${fleet.size.pools} pools Ready, ${progress.statefulSetsReady}/${progress.statefulSets} StatefulSets ready, ${progress.podsServed} pods served by the simulator`;
-    if (fleet.settled(progress)) {
+    const line = progress && `${progress.poolsReady}/${fleet.size.pools} pools Ready, ${progress.statefulSetsReady}/${progress.statefulSets} StatefulSets ready, ${progress.podsServed} pods served by the simulator`;
+    if (progress && fleet.settled(progress)) {
       log(`${label}: ${line}: settled in ${((performance.now() - started) / 1000).toFixed(0)} s`);
       return;
     }
-    if (line !== shown && performance.now() - shownAt > 5000) {
+    if (line && line !== shown && performance.now() - shownAt > 5000) {
       log(`${label}: ${line}`);
       [shown, shownAt] = [line, performance.now()];
     }
-    if (performance.now() - started > timeoutMs) throw new Error(`${label}: the fleet in ${fleet.namespace} did not settle in ${timeoutMs / 1000} s (${line}); see the worker log`);
+    if (performance.now() - started > timeoutMs) throw new Error(`${label}: the fleet in ${fleet.namespace} did not settle in ${timeoutMs / 1000} s${line ? ` (${line})` : ''}; see the worker log`);
     await sleep(PROGRESS_PERIOD_MS);
   }
 }
@@ -346,7 +342,6 @@ async function progressOrNothing(fleet: ScaleFleet, label: string): Promise<Flee
     return await fleet.progress();
   } catch (error) {
     log(`${label}: reading the fleet's progress failed (${(error as Error).message}); reading it again`);
-    await sleep(PROGRESS_PERIOD_MS);
     return undefined;
   }
 }
