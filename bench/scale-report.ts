@@ -95,7 +95,7 @@ export function scaleTable(rows: readonly ScaleRow[]): string {
     row.iterations.toFixed(0),
     ms(row.cpuMs.worker), ms(row.cpuMs.temporal), ms(row.cpuMs.apiserver),
     `${row.workerRssMiB.peak.toFixed(0)} / ${row.workerRssMiB.end.toFixed(0)} MiB`,
-    `${row.historyEvents.toFixed(1)} events, ${(row.historyBytes / 1024).toFixed(1)} KiB`,
+    Number.isNaN(row.historyEvents) ? 'n/a (no sampled iteration)' : `${row.historyEvents.toFixed(1)} events, ${(row.historyBytes / 1024).toFixed(1)} KiB`,
     byVerb(row.apiRequests, row.apiByVerb),
     row.workerApiByVerb ? byVerb(Object.values(row.workerApiByVerb).reduce((sum, n) => sum + n, 0), row.workerApiByVerb) : 'n/a',
     `${row.specChange.p50.toFixed(0)} / ${row.specChange.p99.toFixed(0)} ms (n=${row.specChange.samples})`,

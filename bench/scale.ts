@@ -166,12 +166,12 @@ async function measure(fleet: ScaleFleet, worker: WorkerProcess, label: string, 
   const requests1 = await apiserverRequests(kube, verbAndResource);
   const [own0, own1] = [worker0, worker1].map((text) => requestsByVerb(text, verbAndResource, 'steward_kube_requests')) as [RequestsByVerb, RequestsByVerb];
   const [iterations0, iterations1] = [worker0, worker1].map(reconcileCounts) as [Record<string, number>, Record<string, number>];
-  const after = await sweep(client, sample);
+  const after = await sweep(client, sample, before);
   const byKind = Object.fromEntries(Object.entries(iterations1).map(([kind, n]) => [kind, n - (iterations0[kind] ?? 0)]));
   const iterations = Object.values(byKind).reduce((sum, n) => sum + n, 0);
   const history = historyGrowth(before, after);
   log(`${label}: window ${((t1 - t0) / 1000).toFixed(0)} s, ${iterations} iterations in it (${rates(byKind, '')}); ` +
-    `history of ${history.iterations} sampled iterations (${history.skipped} sampled pools skipped: a new run)`);
+    `history of ${history.iterations} sampled iterations (${history.continued} runs of the sample continued-as-new in it; ${history.skipped} sampled pools skipped: their runs could not be followed)`);
   if (iterations <= 0) throw new Error(`${label}: no iteration in the steady window: the workflows are not running (see the worker log)`);
   const requests = requestDelta(requests0, requests1);
   const perIteration = (value: number): number => value / iterations;

@@ -6,7 +6,7 @@ import { fleetPods, mapLimit, ScaleFleet, validatorNetworks } from '../../bench/
 import type { KubeRest } from '../../kube/rest.js';
 import { serviceRange } from '../../stack/control-plane/control-plane.js';
 import { scalePlan, scaleTable, type ScaleRow } from '../../bench/scale-report.js';
-import { historyGrowth, type Reading } from '../../bench/scale-window.js';
+import { historyGrowth, passesBefore, type Reading } from '../../bench/scale-window.js';
 
 describe('/proc readings', () => {
   it.each([
@@ -101,14 +101,46 @@ describe('history growth of the sample', () => {
   it('counts the events added to the same run, their encoded bytes, and the sample’s iterations', () => {
     const before = new Map([['p', { iterations: 4, atMs: 0, runId: 'r1', events: [event(1), event(2)] }]]);
     const after = new Map([['p', { iterations: 6, atMs: 10, runId: 'r1', events: [event(1), event(2), event(3), event(4)] }]]);
-    expect(historyGrowth(before, after)).toEqual({ events: 2, bytes: size(3) + size(4), iterations: 2, skipped: 0 });
+    expect(historyGrowth(before, after)).toEqual({ events: 2, bytes: size(3) + size(4), iterations: 2, skipped: 0, continued: 0 });
     expect(size(3)).toBeGreaterThan(0);
   });
 
-  it('skips a workflow whose run changed, and ignores workflows outside the sample', () => {
+  it('skips a workflow whose run changed when the runs in between are not known, and ignores workflows outside the sample', () => {
     const before = new Map<string, Reading>([['p', { iterations: 4, atMs: 0, runId: 'r1', events: [event(1)] }], ['q', { iterations: 1, atMs: 0 }]]);
     const after = new Map<string, Reading>([['p', { iterations: 5, atMs: 10, runId: 'r2', events: [event(1)] }], ['q', { iterations: 3, atMs: 10 }]]);
-    expect(historyGrowth(before, after)).toEqual({ events: 0, bytes: 0, iterations: 0, skipped: 1 });
+    expect(historyGrowth(before, after)).toEqual({ events: 0, bytes: 0, iterations: 0, skipped: 1, continued: 0 });
+  });
+
+  it('follows continue-as-new: the rest of the first run, every ended run, and the current run', () => {
+    const before = new Map<string, Reading>([['p', { iterations: 4, atMs: 0, runId: 'r1', events: [event(1), event(2)] }]]);
+    const endedRuns = [
+      { runId: 'r1', events: [event(1), event(2), event(3)], iterations: 5 },
+      { runId: 'r2', events: [event(4), event(5)], iterations: 2 },
+    ];
+    const after = new Map<string, Reading>([['p', { iterations: 1, atMs: 10, runId: 'r3', events: [event(6)], endedRuns }]]);
+    const bytes = [3, 4, 5, 6].reduce((sum, id) => sum + size(id), 0);
+    expect(historyGrowth(before, after)).toEqual({ events: 4, bytes, iterations: 1 + 2 + 1, skipped: 0, continued: 2 });
+  });
+
+  it('counts a run\'s own passes when its query counts from the workflow\'s start (its input\'s passesBefore)', () => {
+    const started = (passes: number): proto.temporal.api.history.v1.IHistoryEvent => ({
+      eventType: temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
+      workflowExecutionStartedEventAttributes: { input: { payloads: [{ data: Buffer.from(JSON.stringify({ name: 'p', passesBefore: passes })) }] } },
+    });
+    const before = new Map<string, Reading>([['p', { iterations: 24, atMs: 0, runId: 'r1', events: [started(0), event(1)] }]]);
+    const endedRuns = [
+      { runId: 'r1', events: [started(0), event(1), event(2)], iterations: 25 },
+      { runId: 'r2', events: [started(25), event(3)], iterations: 50 },
+    ];
+    const after = new Map<string, Reading>([['p', { iterations: 52, atMs: 10, runId: 'r3', events: [started(50), event(4)], endedRuns }]]);
+    expect(historyGrowth(before, after).iterations).toBe(1 + 25 + 2);
+    expect(passesBefore([event(1)])).toBe(0);
+  });
+
+  it('skips a workflow whose ended runs do not begin with the run read first', () => {
+    const before = new Map<string, Reading>([['p', { iterations: 4, atMs: 0, runId: 'r1', events: [event(1)] }]]);
+    const after = new Map<string, Reading>([['p', { iterations: 1, atMs: 10, runId: 'r3', events: [event(6)], endedRuns: [{ runId: 'r2', events: [event(4)], iterations: 2 }] }]]);
+    expect(historyGrowth(before, after).skipped).toBe(1);
   });
 });
 
