@@ -10,8 +10,38 @@ import type { ReplicaSetMemory, ReplicaStatus } from '../domain/replica-set.js';
 import type { TenantStatus } from '../domain/tenant-decision.js';
 import type { PoolMemory as TenantPoolMemory, PoolState } from '../domain/tenant-pool-state.js';
 
+/** Why a pass runs. */
+export interface PassWake {
+  /** A signal ended the wait before it (or it is the run's first pass). */
+  signalled: boolean;
+  /**
+   * When every signal since the last pass began was a watch's `resource-changed` naming its objects: those
+   * changes (a pass may then read the worker's cache once it shows them). Undefined otherwise.
+   */
+  changes?: ObjectChange[];
+}
+
+/**
+ * What every reconcile loop's input carries for the loop itself (`workflows/reconcile-loop.ts`): how many
+ * passes a run makes, and how the last run's last wait ended.
+ */
+export interface LoopInput {
+  /** Passes per run before continue-as-new (default 200, 25 for runs with patch `short-runs`). */
+  passesPerRun?: number;
+  /**
+   * Set by continue-as-new (patch `short-runs`): whether signals ended the last run's last wait, and the
+   * changes they named. Without it, the run's first pass counts as signalled and reads the API.
+   */
+  continued?: PassWake;
+  /**
+   * Set by continue-as-new (patch `short-runs`): the passes of the workflow's earlier runs, so that the
+   * `iterations` its query reports count from the workflow's start, not the run's.
+   */
+  passesBefore?: number;
+}
+
 /** Input of the ReadOnlyPool workflow (`readonlypool/<namespace>/<name>`). */
-export interface ReadOnlyPoolInput {
+export interface ReadOnlyPoolInput extends LoopInput {
   namespace: string;
   name: string;
   /** Overrides the pool's `loadBalancing.updateIntervalSeconds` (tests use short intervals). */
@@ -29,8 +59,6 @@ export interface ReadOnlyPoolInput {
   rebalanceRequested?: boolean;
   /** What the last apply left (lean passes skip the apply while the cluster still shows it). */
   applied?: AppliedFingerprint;
-  /** Passes per run before continue-as-new (default 200). */
-  passesPerRun?: number;
 }
 
 /** One replica in the `status` query. */
@@ -85,15 +113,13 @@ export const resumeSignal = defineSignal('resume');
 export const statusQuery = defineQuery<ReadOnlyPoolView>('status');
 
 /** Input of the validator-set workflow (`validator-set/<network>`). */
-export interface ValidatorSetInput {
+export interface ValidatorSetInput extends LoopInput {
   /** Mainnet, Testnet, Futurenet or a custom passphrase. */
   network: string;
   /** Periodic resync (default 30 s); watches wake it sooner. */
   resyncSeconds?: number;
   /** Push bookkeeping carried across continue-as-new. */
   ledger?: PushLedger;
-  /** Passes per run before continue-as-new (default 200). */
-  passesPerRun?: number;
 }
 
 /** The `peers` query of a validator set. */
@@ -114,7 +140,7 @@ export const resyncSignal = defineSignal('resync');
 export const peersQuery = defineQuery<ValidatorSetView>('peers');
 
 /** Input of the PostgresReplicaSet workflow (`postgres-replicas/<namespace>/<name>`). */
-export interface ReplicaSetInput {
+export interface ReplicaSetInput extends LoopInput {
   namespace: string;
   name: string;
   /** Overrides `healthCheckIntervalSeconds` (tests use short intervals). */
@@ -123,8 +149,6 @@ export interface ReplicaSetInput {
   statusRefreshSeconds?: number;
   /** Health state carried across continue-as-new by runs before `memory` existed. */
   health?: Record<string, ReplicaHealth>;
-  /** Passes per run before continue-as-new (default 200). */
-  passesPerRun?: number;
   /** State carried across continue-as-new; absent on a fresh start, which resumes from the status. */
   memory?: ReplicaSetMemory;
 }
@@ -161,7 +185,7 @@ export interface TenantTransition {
 }
 
 /** Input of the Tenant workflow (`tenant/<namespace>/<name>`). */
-export interface TenantInput {
+export interface TenantInput extends LoopInput {
   namespace: string;
   name: string;
   /** Resync interval (default 10 s); watches wake it sooner. */
@@ -174,8 +198,6 @@ export interface TenantInput {
   confirmedRemovals?: string[];
   /** What the last apply left (passes skip the apply while the cluster still shows it). */
   applied?: AppliedFingerprint;
-  /** Passes per run before continue-as-new (default 200). */
-  passesPerRun?: number;
 }
 
 /** The `status` query of a Tenant workflow: its status and recent state transitions per pool. */

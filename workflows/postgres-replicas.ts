@@ -22,8 +22,8 @@ interface ReplicaSetState {
 export async function postgresReplicasWorkflow(input: ReplicaSetInput): Promise<ReplicaSetView> {
   if (!onReconcileLoop()) return postgresReplicasWorkflowV1(input);
   const memory = input.memory ?? (input.health ? { health: input.health } : {});
-  const view: ReplicaSetView = { namespace: input.namespace, name: input.name, iterations: 0, deleted: false, replicas: [], routingTo: [], statusWrites: 0 };
-  return runReconcileLoop(replicaSetKind, { input: { ...input, health: undefined, memory }, view }, input.passesPerRun);
+  const view: ReplicaSetView = { namespace: input.namespace, name: input.name, iterations: input.passesBefore ?? 0, deleted: false, replicas: [], routingTo: [], statusWrites: 0 };
+  return runReconcileLoop(replicaSetKind, { input: { ...input, health: undefined, memory }, view }, input);
 }
 
 const replicaSetKind: ReconcileKind<ReplicaSetState, ReplicaSetView> = {
@@ -36,6 +36,9 @@ const replicaSetKind: ReconcileKind<ReplicaSetState, ReplicaSetView> = {
   reportFailure: (state, message) => reportFailure([stallTarget('PostgresReplicaSet', state.input.namespace, state.input.name)], message),
   result: (state) => state.view,
   carry: (state) => state.input,
+  // Its passes read what they read whatever woke them: nothing waits for a cache to show a write.
+  wroteLastPass: () => false,
+  passes: (state) => state.view.iterations,
 };
 
 async function replicaSetPass(state: ReplicaSetState): Promise<PassOutcome> {

@@ -13,8 +13,8 @@ import { onReconcileLoop } from './versions.js';
  */
 export async function readOnlyPoolWorkflow(input: ReadOnlyPoolInput): Promise<ReadOnlyPoolView> {
   if (!onReconcileLoop()) return readOnlyPoolWorkflowV1(input);
-  const view: ReadOnlyPoolView = { namespace: input.namespace, name: input.name, iterations: 0, deleted: false, paused: input.paused ?? false, fresh: 0, lagging: 0, replicaViews: [], lastApplied: [], statusWrites: 0 };
-  return runReconcileLoop(poolKind, { input: { ...input, memory: input.memory ?? { autoscaler: {} } }, view }, input.passesPerRun);
+  const view: ReadOnlyPoolView = { namespace: input.namespace, name: input.name, iterations: input.passesBefore ?? 0, deleted: false, paused: input.paused ?? false, fresh: 0, lagging: 0, replicaViews: [], lastApplied: [], statusWrites: 0 };
+  return runReconcileLoop(poolKind, { input: { ...input, memory: input.memory ?? { autoscaler: {} } }, view }, input);
 }
 
 const poolKind: ReconcileKind<PoolState, ReadOnlyPoolView> = {
@@ -33,4 +33,6 @@ const poolKind: ReconcileKind<PoolState, ReadOnlyPoolView> = {
   reportFailure: (state, message) => reportFailure([stallTarget('ReadOnlyPool', state.input.namespace, state.input.name)], message),
   result: (state) => state.view,
   carry: (state) => state.input,
+  wroteLastPass: (state) => state.wrote === true,
+  passes: (state) => state.view.iterations,
 };

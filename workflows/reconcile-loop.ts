@@ -4,9 +4,11 @@ import { allHandlersFinished, condition, continueAsNew, patched, setHandler, wor
 import { namedChanges, withChange, type ObjectChange } from '../domain/object-change.js';
 import { phasedRequeueMs } from '../domain/requeue-phase.js';
 import { failureText, stallBackoffMs } from '../domain/stall.js';
-import { resourceChangedSignal } from './contract.js';
+import { resourceChangedSignal, type LoopInput, type PassWake } from './contract.js';
 import { recordReconcile } from './metrics.js';
-import { PHASED_REQUEUE_PATCH } from './versions.js';
+import { PHASED_REQUEUE_PATCH, SHORT_RUNS_PATCH } from './versions.js';
+
+export type { PassWake } from './contract.js';
 
 /** What one pass tells the loop. */
 export interface PassOutcome {
@@ -14,17 +16,6 @@ export interface PassOutcome {
   done?: boolean;
   /** When to come back, in ms, unless a signal wakes the loop sooner (kubebuilder's `RequeueAfter`). */
   requeueAfterMs: number;
-}
-
-/** Why a pass runs. */
-export interface PassWake {
-  /** A signal ended the wait before it (or it is the run's first pass). */
-  signalled: boolean;
-  /**
-   * When every signal since the last pass began was a watch's `resource-changed` naming its objects: those
-   * changes (a pass may then read the worker's cache once it shows them). Undefined otherwise.
-   */
-  changes?: ObjectChange[];
 }
 
 /**
@@ -48,19 +39,37 @@ export interface ReconcileKind<State, Result> {
   result(state: State): Result;
   /** The input of the next run, carrying `state`. */
   carry(state: State): unknown;
+  /**
+   * The last pass wrote to the cluster, so the next run's first pass reads the API: a read of the worker's
+   * cache there would not wait for the cache to show that write, as the run's next pass would have.
+   */
+  wroteLastPass(state: State): boolean;
+  /** The passes the kind's query reports as `iterations` (from the workflow's start since patch `short-runs`). */
+  passes(state: State): number;
 }
 
-const DEFAULT_PASSES_PER_RUN = 200;
+/** Passes per run of runs before patch `short-runs`. */
+const LONG_PASSES_PER_RUN = 200;
+/**
+ * Passes per run since patch `short-runs`. A cached run's memory grows with its history until it ends: 8.6
+ * KiB per pass in the worker (2.8 of it in the workflow thread's heap, the rest in the SDK's native state),
+ * measured with 50 pools at 4 s over a 200-pass run (README, Scale, session 16). At 1,000 pools and 200
+ * passes that is 1.6 GiB by the end of a run; at 25, at most 0.2 GiB.
+ */
+const SHORT_PASSES_PER_RUN = 25;
 
 /**
  * Runs `kind`'s reconcile loop with `state` until its pass reports `done`. A run makes at most
- * `passesPerRun` passes (default 200; tests lower it). `resource-changed` and the
+ * `loop.passesPerRun` passes (25 by default; tests lower it). `resource-changed` and the
  * kind's own signals wake the loop early; a failed pass is reported on the resource and retried with
- * backoff, and never ends the workflow. After `passesPerRun` passes (or when Temporal suggests it), the
+ * backoff, and never ends the workflow. After those passes (or when Temporal suggests it), the
  * loop waits for every handler to finish and continues-as-new with `kind.carry(state)`, so a signal that
- * arrived in the last task is carried, not dropped.
+ * arrived in the last task is carried, not dropped. The next run's first pass wakes as the last wait
+ * ended (`continued`): a steady pass after the requeue time, one with the named changes after signals.
  */
-export async function runReconcileLoop<State, Result>(kind: ReconcileKind<State, Result>, state: State, passesPerRun = DEFAULT_PASSES_PER_RUN): Promise<Result> {
+export async function runReconcileLoop<State, Result>(kind: ReconcileKind<State, Result>, state: State, loop: LoopInput): Promise<Result> {
+  const shortRuns = patched(SHORT_RUNS_PATCH);
+  const passesPerRun = loop.passesPerRun ?? (shortRuns ? SHORT_PASSES_PER_RUN : LONG_PASSES_PER_RUN);
   let woken = false;
   // The objects named by the signals since the pass began; undefined once a signal named none.
   let changes: ObjectChange[] | undefined = [];
@@ -76,8 +85,9 @@ export async function runReconcileLoop<State, Result>(kind: ReconcileKind<State,
   });
   kind.handlers(state, wake);
   let failures = 0;
-  let signalled = true;
-  let passChanges: ObjectChange[] | undefined;
+  // A run's first pass reads the API unless the last run ended its wait on the requeue time.
+  let signalled = shortRuns && loop.continued ? loop.continued.signalled : true;
+  let passChanges: ObjectChange[] | undefined = shortRuns ? loop.continued?.changes : undefined;
   for (let pass = 0; pass < passesPerRun; pass += 1) {
     woken = false;
     changes = [];
@@ -99,7 +109,10 @@ export async function runReconcileLoop<State, Result>(kind: ReconcileKind<State,
     if (workflowInfo().continueAsNewSuggested) break;
   }
   await condition(allHandlersFinished);
-  return continueAsNew(kind.carry(state));
+  if (!shortRuns) return continueAsNew(kind.carry(state));
+  // `woken` and `changes` hold every signal since the last pass began, those of the last task included.
+  const continued: PassWake = kind.wroteLastPass(state) ? { signalled: true } : changes?.length && woken ? { signalled: true, changes } : { signalled: woken };
+  return continueAsNew({ ...(kind.carry(state) as LoopInput), continued, passesBefore: kind.passes(state) });
 }
 
 async function reportQuietly<State, Result>(kind: ReconcileKind<State, Result>, state: State, message: string): Promise<void> {

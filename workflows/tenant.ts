@@ -28,8 +28,8 @@ interface TenantState {
  */
 export async function tenantWorkflow(input: TenantInput): Promise<TenantView> {
   if (!onReconcileLoop()) return tenantWorkflowV1(input);
-  const view: TenantView = { namespace: input.namespace, name: input.name, iterations: 0, deleted: false, transitions: input.transitions ?? [], removalPending: [] };
-  return runReconcileLoop(tenantKind, { input, view }, input.passesPerRun);
+  const view: TenantView = { namespace: input.namespace, name: input.name, iterations: input.passesBefore ?? 0, deleted: false, transitions: input.transitions ?? [], removalPending: [] };
+  return runReconcileLoop(tenantKind, { input, view }, input);
 }
 
 const tenantKind: ReconcileKind<TenantState, TenantView> = {
@@ -45,6 +45,8 @@ const tenantKind: ReconcileKind<TenantState, TenantView> = {
   reportFailure: (state, message) => reportFailure([stallTarget('Tenant', state.input.namespace, state.input.name)], message),
   result: (state) => state.view,
   carry: (state) => ({ ...state.input, transitions: state.view.transitions }),
+  wroteLastPass: (state) => state.wrote === true,
+  passes: (state) => state.view.iterations,
 };
 
 async function tenantPass(state: TenantState, wake: PassWake): Promise<PassOutcome> {

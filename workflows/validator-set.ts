@@ -32,8 +32,8 @@ interface ValidatorSetState {
  */
 export async function validatorSetWorkflow(input: ValidatorSetInput): Promise<void> {
   if (!onReconcileLoop()) return validatorSetWorkflowV1(input);
-  const view: ValidatorSetView = { network: input.network, iterations: 0, peers: [], pending: {}, told: {} };
-  await runReconcileLoop(validatorSetKind, { input, view, nodes: [], passesWithMissing: 0 }, input.passesPerRun);
+  const view: ValidatorSetView = { network: input.network, iterations: input.passesBefore ?? 0, peers: [], pending: {}, told: {} };
+  await runReconcileLoop(validatorSetKind, { input, view, nodes: [], passesWithMissing: 0 }, input);
 }
 
 const validatorSetKind: ReconcileKind<ValidatorSetState, void> = {
@@ -46,6 +46,8 @@ const validatorSetKind: ReconcileKind<ValidatorSetState, void> = {
   reportFailure: (state, message) => reportFailure(state.nodes.map((n) => stallTarget('StellarNode', n.namespace, n.name)), message),
   result: () => undefined,
   carry: (state) => ({ ...state.input, ledger: undefined }),
+  wroteLastPass: (state) => state.wrote === true,
+  passes: (state) => state.view.iterations,
 };
 
 async function validatorSetPass(state: ValidatorSetState, wake: PassWake): Promise<PassOutcome> {

@@ -37,7 +37,9 @@ describe('a steady pool pass is lean', () => {
       apiVersion: 'stellar.org/v1alpha1', kind: 'ReadOnlyPool', metadata: { name, namespace },
       spec: { network: 'Testnet', minReplicas: 1, maxReplicas: 1, targetReplicas: 1, loadBalancing: { lagThreshold: 50 }, historyArchiveUrls: [archiveUrl('testnet')], storage: { size: '1Gi' } },
     });
-    const handle = await client.workflow.start(readOnlyPoolWorkflow, { workflowId: workflowId('readonlypool', { namespace, name }), taskQueue: worker.taskQueue, args: [{ namespace, name, intervalSeconds: 1, ...input }] });
+    // One run through the window: these tests slice one run's history (a run continues-as-new after 25
+    // passes, 25 s here; the scale bench counts continue-as-new's own events, continued-runs.test its reads).
+    const handle = await client.workflow.start(readOnlyPoolWorkflow, { workflowId: workflowId('readonlypool', { namespace, name }), taskQueue: worker.taskQueue, args: [{ namespace, name, intervalSeconds: 1, passesPerRun: 1000, ...input }] });
     await eventually(() => handle.query(statusQuery), (v) => v.fresh === 1 && v.lastApplied.length === 0 && v.iterations > 4, 90_000, 'a settled pool');
     return handle;
   }

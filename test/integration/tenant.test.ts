@@ -22,7 +22,8 @@ describe('Tenant on the local stack: real StatefulSet controller and KWOK pods',
     client = await temporalClient();
     worker = await startWorker();
     ns = await createNamespace('tenant');
-    stopTrigger = startTenantTrigger(workerKube(), client, { namespaces: [ns], taskQueue: worker.taskQueue, inputDefaults: { intervalSeconds: 2 }, log: () => undefined });
+    // One run per workflow through these tests, which slice its history (a run continues-as-new after 25 passes).
+    stopTrigger = startTenantTrigger(workerKube(), client, { namespaces: [ns], taskQueue: worker.taskQueue, inputDefaults: { intervalSeconds: 2, passesPerRun: 1000 }, log: () => undefined });
     await kube().apply(path(), { apiVersion: 'rustfs.com/v1alpha1', kind: 'Tenant', metadata: { name: 'store', namespace: ns }, spec: { image: 'rustfs/rustfs:1.0.0', pools: [pool('a', 3)] } });
   });
   afterAll(async () => {
