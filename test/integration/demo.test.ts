@@ -48,6 +48,7 @@ describe('steward demo --once on the suite stack', () => {
     // The demo's worker serves /metrics here; scraped all along the scenario for the chart's alerts and dashboard.
     env.STEWARD_METRICS_ADDRESS = `127.0.0.1:${await freePort()}`;
     const scrape = scrapeWhile(`http://${env.STEWARD_METRICS_ADDRESS}/metrics`);
+    const startedAt = new Date().toISOString();
     const result = await new Promise<{ code: number; out: string; err: string }>((resolve) => {
       execFile(process.execPath, [BIN, 'demo', '--once', '--stack', stack().stateDir], { env, timeout: 600_000, maxBuffer: 16 * 1024 * 1024 }, (error, out, err) => {
         resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, out, err });
@@ -65,11 +66,15 @@ describe('steward demo --once on the suite stack', () => {
     expect(result.out).toContain('demo: all 6 steps observed');
     expect(result.code).toBe(0);
 
-    // The histories read as what happened: activity summaries, not bare function names.
+    // The histories read as what happened: activity summaries, not bare function names. The scenario spans
+    // several runs of each workflow (a run continues-as-new after 25 passes): every run since it began is read.
     const client = await temporalClient();
     const summaries = async (id: string): Promise<string[]> => {
-      const history = await client.workflow.getHandle(id).fetchHistory();
-      const texts = (history.events ?? []).map((e) => e.userMetadata?.summary?.data).filter((d): d is Uint8Array => d instanceof Uint8Array);
+      const texts: Uint8Array[] = [];
+      for await (const run of client.workflow.list({ query: `WorkflowId = '${id}' AND StartTime >= '${startedAt}'` })) {
+        const history = await client.workflow.getHandle(id, run.runId).fetchHistory();
+        texts.push(...(history.events ?? []).map((e) => e.userMetadata?.summary?.data).filter((d): d is Uint8Array => d instanceof Uint8Array));
+      }
       return [...new Set(texts.map((d) => JSON.parse(Buffer.from(d).toString('utf8')) as string))];
     };
     const pool = await summaries('readonlypool/stellar/testnet-pool');
