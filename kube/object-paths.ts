@@ -39,10 +39,9 @@ function requirements(selector: string | undefined): { key: string; value?: stri
   });
 }
 
-/** The selector's first `key=value` requirement, which an index by that label can answer; undefined when it has none. */
-export function equalityRequirement(selector: string | undefined): { key: string; value: string } | undefined {
-  const found = requirements(selector).find((r) => r.value !== undefined);
-  return found?.value === undefined ? undefined : { key: found.key, value: found.value };
+/** The selector's `key=value` requirements, each of which an index by that label can answer. */
+export function equalityRequirements(selector: string | undefined): { key: string; value: string }[] {
+  return requirements(selector).flatMap((r) => (r.value === undefined ? [] : [{ key: r.key, value: r.value }]));
 }
 
 /** The keys a selector names, sorted: the cache watches objects that carry all of them. */
