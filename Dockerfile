@@ -32,4 +32,6 @@ COPY package.json ./
 USER node
 # Prometheus metrics (STEWARD_METRICS_PORT)
 EXPOSE 9464
-ENTRYPOINT ["node", "dist/worker/main.js"]
+# The preload runs in the SDK's workflow threads before it sets them up: it leaves the SDK's workflow stack
+# traces off (STEWARD_WORKFLOW_STACK_TRACES=on turns them on; see worker/workflow-threads.cts and README, Scale).
+ENTRYPOINT ["node", "--require", "./dist/worker/workflow-threads.cjs", "dist/worker/main.js"]

@@ -6,7 +6,7 @@ export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'bin/**', 'jest.config.js', 'eslint.config.js'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.cts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -28,5 +28,10 @@ export default tseslint.config(
         patterns: [{ group: ['../activities/**', '../kube/**', '../stack/**', '../worker/**'], allowTypeImports: true, message: 'workflows import only activity types' }],
       }],
     },
+  },
+  {
+    // A CommonJS preload (node --require) imports with require(): verbatimModuleSyntax allows no other form there.
+    files: ['**/*.cts'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

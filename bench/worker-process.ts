@@ -1,10 +1,9 @@
-// The real worker (dist/worker/main.js, the container's entry point) as a child process that the chaos
-// benchmark can SIGKILL and start again.
+// The real worker (dist/worker/main.js with the workflow threads' preload, as the container's entry point
+// starts it) as a child process that the chaos and scale benchmarks can SIGKILL and start again.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
+import { workerNodeArgs } from '../worker/entry-point.js';
 
-const MAIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'worker', 'main.js');
 const RUNNING_LINE = 'Steward worker running';
 
 /** Where the worker points: the variables `worker/run.ts` reads. */
@@ -48,7 +47,7 @@ export class WorkerProcess {
     // BENCH_WORKER_NODE_ARGS passes Node options to the worker alone (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
     // to profile it, which NODE_OPTIONS does not allow).
     const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const child = spawn(process.execPath, [...nodeArgs, MAIN], {
+    const child = spawn(process.execPath, [...nodeArgs, ...workerNodeArgs()], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         ...process.env, TEMPORAL_ADDRESS: o.temporalAddress, TEMPORAL_NAMESPACE: o.temporalNamespace, KUBECONFIG: o.kubeconfigPath,

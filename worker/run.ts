@@ -9,6 +9,8 @@ import { namespaceScopeFromEnv } from '../kube/namespace-scope.js';
 import { stewardScopeFromEnv } from './steward-scope.js';
 import { temporalSettings } from './temporal-settings.js';
 import { wakesPerSecondFromEnv } from './wake-pacer.js';
+import { WORKFLOW_THREADS_PRELOAD } from './entry-point.js';
+import { workflowThreadMode } from './workflow-thread-mode.js';
 
 /**
  * Runs the worker until SIGINT/SIGTERM. Temporal from TEMPORAL_* variables, Kubernetes from KUBECONFIG
@@ -19,9 +21,11 @@ import { wakesPerSecondFromEnv } from './wake-pacer.js';
  * STEWARD_METRICS_PORT=0 turns it off) and logs as STEWARD_LOG_FORMAT (json | text) at STEWARD_LOG_LEVEL.
  * Of several replicas, only the holder of the Lease runs the watches (STEWARD_LEADER_ELECTION, STEWARD_LEASE_*:
  * leader-settings.ts); its workflow cache and concurrency come from STEWARD_MAX_* (capacity-settings.ts), its heaps' growth from
- * STEWARD_HEAP_GROWING_PERCENT (heap-growth.ts).
+ * STEWARD_HEAP_GROWING_PERCENT (heap-growth.ts). Its workflow threads' stack traces are off when the process was
+ * started with the preload (workflow-threads.cts), unless STEWARD_WORKFLOW_STACK_TRACES=on.
  */
 export async function runWorker(): Promise<void> {
+  const threads = workflowThreadMode();
   const runtime = runtimeOptionsFromEnv();
   const logger = installRuntime(runtime);
   countKubeRequests();
@@ -44,6 +48,7 @@ export async function runWorker(): Promise<void> {
   logger.info('Steward worker running', {
     component: 'worker', temporal: settings.address, temporalNamespace: settings.namespace, taskQueue, cluster: cluster ?? 'none',
     kubernetes: kube.server, watching: scope.namespaces.join(',') || 'all namespaces', peersNamespace: scope.peersNamespace, ...capacity, heapGrowingPercent, wakesPerSecond,
+    workflowStackTraces: threads.preloaded ? (threads.stackTraces ? 'on' : 'off') : `on (the SDK's default: start node with --require ${WORKFLOW_THREADS_PRELOAD} to turn them off)`,
     lease: leaderElection ? `${leaderElection.target.namespace}/${leaderElection.target.name}` : 'none (this worker runs the watches)',
     leaseIdentity: leaderElection?.target.identity, metrics: runtime.metricsAddress ? `http://${runtime.metricsAddress}/metrics` : 'off',
   });

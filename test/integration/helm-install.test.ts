@@ -10,6 +10,7 @@ import { writeServiceAccountKubeconfig } from '../../stack/deploy.js';
 import { chartDir, helm } from '../../stack/helm.js';
 import { localSeed } from '../../stack/local-seeds.js';
 import { apiStatusOf as statusOf, archiveUrl, createNamespace, eventually, kube, stack, temporalClient, uniqueName } from './support.js';
+import { WORKER_NODE_ARGS } from '../../worker/entry-point.js';
 
 // `helm install` of deploy/helm/stellar-steward into the suite's API server (real kube-apiserver and
 // controllers, pods on KWOK nodes), in both RBAC modes; each release names its objects after itself, so
@@ -57,7 +58,7 @@ async function asServiceAccount(namespace: string, name: string): Promise<KubeRe
  */
 async function runWorker(kubeconfig: string, taskQueue: string, env: Record<string, string>): Promise<() => string> {
   let stderr = '';
-  const worker = spawn(process.execPath, ['dist/worker/main.js'], {
+  const worker = spawn(process.execPath, WORKER_NODE_ARGS, {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH, HOME: process.env.HOME, TEMPORAL_ADDRESS: stack().temporal.address, KUBECONFIG: kubeconfig,

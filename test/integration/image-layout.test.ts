@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createNamespace, eventually, kube, stack, temporalClient, uniqueName } from './support.js';
+import { WORKER_NODE_ARGS } from '../../worker/entry-point.js';
 
 // No Docker engine here, so this test lays out the image's final stage as the Dockerfile describes it
 // (production node_modules only, dist, crds, bin, package.json) in a temporary directory and runs the
@@ -62,7 +63,7 @@ describe('the worker image layout (the Dockerfile\'s final stage, without Docker
   });
 
   it('runs the entry point as the ServiceAccount and brings a Tenant to Ready', async () => {
-    worker = spawn(process.execPath, ['dist/worker/main.js'], {
+    worker = spawn(process.execPath, WORKER_NODE_ARGS, {
       cwd: app,
       env: {
         PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production',
@@ -84,9 +85,16 @@ describe('the worker image layout (the Dockerfile\'s final stage, without Docker
       (t) => t.status?.currentState === 'Ready', 90_000, `Tenant ${ns}/t Ready (worker log: ${stderr.slice(-500)})`);
     expect(tenant.status?.currentState).toBe('Ready');
     const client = await temporalClient();
-    const described = await client.workflow.getHandle(`tenant/${ns}/t`).describe();
+    const handle = client.workflow.getHandle(`tenant/${ns}/t`);
+    const described = await handle.describe();
+    // The entry point's preload left the SDK's workflow stack traces off (STEWARD_WORKFLOW_STACK_TRACES unset),
+    // and kept the SDK's misleading "not available" warning out of the log.
+    const stackTrace = await handle.query<string>('__stack_trace').then((trace) => `answered: ${trace}`, (error: Error) => error.message);
     await client.connection.close();
     expect(described.taskQueue).toBe(taskQueue); // this worker's, not another test's
+    expect(stackTrace).toContain('Workflow stack traces are not enabled on this worker');
+    expect(stderr).toContain('"workflowStackTraces":"off"');
+    expect(stderr).not.toContain('createHook');
 
     const exited = new Promise<number | null>((resolve) => worker?.on('exit', resolve));
     worker.kill('SIGTERM');

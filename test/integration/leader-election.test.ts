@@ -7,12 +7,12 @@ import type { LeaseSpec } from '../../kube/lease-record.js';
 import { resourceChangedSignal } from '../../workflows/contract.js';
 import { microTime } from '../../kube/lease-record.js';
 import { createNamespace, eventually, kube, mergePatch, RequestLog, stack, temporalClient, uniqueName, workerKube } from './support.js';
+import { workerNodeArgs } from '../../worker/entry-point.js';
 
 // Three worker processes (dist/worker/main.js, as the ServiceAccount of the shipped ClusterRole) share one
 // task queue and one Lease: one runs the watches, all run workflows. A short lease (4/3/1 s) keeps the run
 // short; the defaults are table-tested in unit/lease-record and unit/worker-settings.
 
-const MAIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'worker', 'main.js');
 const LEASE_SECONDS = 4;
 
 interface WorkerProcess {
@@ -66,7 +66,7 @@ describe('three workers, one leader (a Lease in stellar-system)', () => {
     client = await temporalClient();
     for (const n of [1, 2, 3]) {
       const worker: WorkerProcess = { identity: `${ns}-w${n}`, stderr: '', child: undefined as unknown as ChildProcess };
-      worker.child = spawn(process.execPath, [MAIN], {
+      worker.child = spawn(process.execPath, workerNodeArgs(), {
         env: {
           ...process.env, TEMPORAL_ADDRESS: stack().temporal.address, KUBECONFIG: path.join(stack().stateDir, 'worker-kubeconfig.yaml'),
           STEWARD_TASK_QUEUE: taskQueue, STEWARD_WATCH_NAMESPACE: ns, STEWARD_METRICS_PORT: '0', STEWARD_LOG_FORMAT: 'json',

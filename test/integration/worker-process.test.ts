@@ -7,8 +7,8 @@ import { FAILURE_SERIES, monitoringObjects, monitoringQueries, monitoringSelecto
 import { allow, refuse } from './admission.js';
 import { archiveUrl, createNamespace, eventually, kube, stack, temporalClient, uniqueName } from './support.js';
 import { REPLICA_SET_OPT_IN } from '../../domain/replica-set-access.js';
+import { workerNodeArgs } from '../../worker/entry-point.js';
 
-const MAIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'worker', 'main.js');
 
 describe('the worker process (dist/worker/main.js, the container entrypoint) under the shipped ClusterRole', () => {
   let worker: ChildProcess;
@@ -21,10 +21,12 @@ describe('the worker process (dist/worker/main.js, the container entrypoint) und
     ns = await createNamespace('wproc');
     const port = await freePort();
     metricsUrl = `http://127.0.0.1:${port}/metrics`;
-    worker = spawn(process.execPath, [MAIN], {
+    worker = spawn(process.execPath, workerNodeArgs(), {
       env: {
         ...process.env, TEMPORAL_ADDRESS: stack().temporal.address, KUBECONFIG: path.join(stack().stateDir, 'worker-kubeconfig.yaml'),
         STEWARD_TASK_QUEUE: taskQueue, STEWARD_WATCH_NAMESPACE: ns, STEWARD_METRICS_ADDRESS: `127.0.0.1:${port}`, STEWARD_LOG_FORMAT: 'json',
+        // The preload leaves the SDK's stack traces off by default (image-layout.test); here they are asked for.
+        STEWARD_WORKFLOW_STACK_TRACES: 'on',
       },
     });
     worker.stderr?.on('data', (chunk: Buffer) => {
@@ -82,6 +84,14 @@ describe('the worker process (dist/worker/main.js, the container entrypoint) und
       (all) => all.some((s) => FAILURE_SERIES.has(s.name) && s.labels.task_queue === taskQueue), 60_000, 'a failed activity counted');
     const ours = samples.filter((s) => s.labels.task_queue === taskQueue);
     expect(selectors.map((s) => ({ source: s.source, missing: missingSeries(s, ours) }))).toEqual(selectors.map((s) => ({ source: s.source, missing: undefined })));
+  });
+
+  it('answers the Web UI\'s stack-trace query when STEWARD_WORKFLOW_STACK_TRACES=on', async () => {
+    const client = await temporalClient();
+    const stackTrace = await eventually(() => client.workflow.getHandle(`readonlypool/${ns}/p`).query<string>('__stack_trace'),
+      (trace) => trace.includes('runReconcileLoop'), 30_000, 'a stack trace through the reconcile loop').finally(() => client.connection.close());
+    expect(stackTrace).toMatch(/at runReconcileLoop \(.*workflows\/reconcile-loop\.ts:\d+:\d+\)/);
+    expect(stderr).toContain('"workflowStackTraces":"on"');
   });
 
   it('writes only JSON lines on stderr, the Temporal core\'s included; activity lines name the workflow; failures keep the error, never the task token', async () => {

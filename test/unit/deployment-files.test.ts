@@ -3,6 +3,7 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { parse, parseAllDocuments } from 'yaml';
+import { WORKER_NODE_ARGS } from '../../worker/entry-point.js';
 
 // What can be checked of the Docker path without a Docker engine: the files agree with each other and
 // with the repository. The kustomize manifests are also applied to the real API server (rbac.test).
@@ -75,9 +76,13 @@ describe('Dockerfile', () => {
   });
 
   it('starts the compiled worker entry point and exposes the metrics port the worker serves by default', () => {
-    const entry = /^ENTRYPOINT \["node", "dist\/(.+)\.js"\]$/m.exec(dockerfile)?.[1];
-    expect(entry).toBe('worker/main');
-    expect(fs.existsSync(path.join(ROOT, `${entry}.ts`))).toBe(true);
+    const entry = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
+    // As tests, the bench and `steward worker` start it, with the workflow threads' preload.
+    expect(entry).toEqual(['node', ...WORKER_NODE_ARGS]);
+    for (const file of entry.slice(1).filter((arg) => !arg.startsWith('-'))) {
+      const source = path.join(ROOT, file.replace(/^(\.\/)?dist\//, '').replace(/\.c?js$/, file.endsWith('.cjs') ? '.cts' : '.ts'));
+      expect({ file, source: fs.existsSync(source) }).toEqual({ file, source: true });
+    }
     expect(dockerfile).toMatch(/^EXPOSE 9464$/m);
     expect(read('worker/runtime.ts')).toContain("'9464'");
   });
