@@ -56,5 +56,3 @@ function refuseSdkStackTraceHook(): void {
 const settings = workflowThreadSettings(process.env);
 (process as unknown as Record<symbol, WorkflowThreadSettings>)[PRELOADED] = settings;
 if (!workerThreads.isMainThread && settings.stackTraces === false) refuseSdkStackTraceHook();
-
-export = { PRELOADED, STACK_TRACES_VARIABLE, workflowThreadSettings };

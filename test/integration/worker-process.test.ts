@@ -9,7 +9,6 @@ import { archiveUrl, createNamespace, eventually, kube, stack, temporalClient, u
 import { REPLICA_SET_OPT_IN } from '../../domain/replica-set-access.js';
 import { workerNodeArgs } from '../../worker/entry-point.js';
 
-
 describe('the worker process (dist/worker/main.js, the container entrypoint) under the shipped ClusterRole', () => {
   let worker: ChildProcess;
   let ns: string;

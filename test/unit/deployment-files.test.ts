@@ -77,7 +77,7 @@ describe('Dockerfile', () => {
 
   it('starts the compiled worker entry point and exposes the metrics port the worker serves by default', () => {
     const entry = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
-    // As tests, the bench and `steward worker` start it, with the workflow threads' preload.
+    // As the tests and the bench start it, with the workflow threads' preload.
     expect(entry).toEqual(['node', ...WORKER_NODE_ARGS]);
     for (const file of entry.slice(1).filter((arg) => !arg.startsWith('-'))) {
       const source = path.join(ROOT, file.replace(/^(\.\/)?dist\//, '').replace(/\.c?js$/, file.endsWith('.cjs') ? '.cts' : '.ts'));
