@@ -1,6 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import { sleep } from '../process.js';
-import { PodConfigCheck } from './config-check.js';
+import { PodConfigCheck, type ObjectReader } from './config-check.js';
 import { podRecordOf, STELLAR_CORE_SELECTOR, type PodRecord } from './pod-record.js';
 import { KubeRest } from '../../kube/rest.js';
 import { watchCollection, type RunningWatch } from '../../kube/resource-watcher.js';
@@ -40,8 +40,8 @@ export function kubePodSource(options: KubePodSourceOptions): PodSource {
   if (!isLoopbackUrl(server)) {
     throw new Error(`kubeconfig ${options.kubeconfigPath} points at ${server || 'no server'}; the simulator only dials loopback`);
   }
-  const configs = new PodConfigCheck(config.makeApiClient(k8s.CoreV1Api), options.log);
   const rest = new KubeRest(config);
+  const configs = new PodConfigCheck(config.makeApiClient(k8s.CoreV1Api), objectReader(rest), options.log);
   const pods = new Map<string, k8s.V1Pod>();
   const state = { changed: false, listed: false, stopped: false };
   let watch: RunningWatch | undefined;
@@ -109,6 +109,14 @@ async function deliverSnapshots(snapshot: () => Promise<PodRecord[]>, onPods: (r
     }
     await sleep(options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
   }
+}
+
+/** Reads a ConfigMap's or Secret's `data` by name (`{}` when it has none); undefined when it does not exist. */
+function objectReader(rest: KubeRest): ObjectReader {
+  return async (kind, namespace, name) => {
+    const object = await rest.getOptional<{ data?: Record<string, string> }>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/${kind}/${encodeURIComponent(name)}`);
+    return object ? object.data ?? {} : undefined;
+  };
 }
 
 /** The field manager of the simulator's kubelet writes. */

@@ -50,6 +50,20 @@ export interface NamespaceObjects {
   secrets: ReadonlyMap<string, Record<string, string>>;
 }
 
+/** The ConfigMaps and Secrets (names, in the pod's namespace) that `podConfigVerdict` reads for a pod: what its kubelet would fetch. */
+export function podConfigSources(spec: PodConfigSpec | undefined): { configMaps: string[]; secrets: string[] } {
+  const container = spec?.containers?.[0];
+  const volume = configVolume(spec);
+  const secret = container?.env?.find((e) => e.name === SEED_ENV)?.valueFrom?.secretKeyRef?.name;
+  return { configMaps: volume?.configMap?.name ? [volume.configMap.name] : [], secrets: secret ? [secret] : [] };
+}
+
+/** The ConfigMap volume the pod's (first) container mounts. */
+function configVolume(spec: PodConfigSpec | undefined): NonNullable<PodConfigSpec['volumes']>[number] | undefined {
+  const container = spec?.containers?.[0];
+  return (spec?.volumes ?? []).find((v) => v.configMap?.name && container?.volumeMounts?.some((m) => m.name === v.name));
+}
+
 /**
  * How stellar-core fares with the config the pod mounts, judged against the pod's network passphrase.
  * stellar-core's `run` command loads the config inside a try block and, on any exception, logs
@@ -58,7 +72,7 @@ export interface NamespaceObjects {
  */
 export function podConfigVerdict(spec: PodConfigSpec | undefined, network: string, objects: NamespaceObjects): ConfigVerdict {
   const container = spec?.containers?.[0];
-  const volume = (spec?.volumes ?? []).find((v) => v.configMap?.name && container?.volumeMounts?.some((m) => m.name === v.name));
+  const volume = configVolume(spec);
   const mount = container?.volumeMounts?.find((m) => m.name === volume?.name);
   if (!container || !volume?.configMap?.name) return { checked: false };
   const configMap = objects.configMaps.get(volume.configMap.name);
