@@ -155,26 +155,45 @@ export class ScaleFleet {
 
   /** Each StatefulSet's container CPU request, as the watch of `watchTemplates` last brought it. */
   private cpuRequests: Map<string, string | undefined> | undefined;
+  /** Each pool's CPU request in its spec, and when the watch of `watchTemplates` first brought it. */
+  private poolRequests: Map<string, { cpu: string | undefined; atMs: number }> | undefined;
 
   /**
    * Watches the fleet's StatefulSets, so that `changePool`'s check reads what the watch brought: polling
    * each changed StatefulSet with a GET every 10 ms loaded the API server, on the same 2 cores, while the
-   * change it timed was under way. Resolves once the first list is in; returns a stop function.
+   * change it timed was under way. Watches the pools too, to tell when a change reached a watcher
+   * (`poolSeenAtMs`). Resolves once both first lists are in; returns a stop function.
    */
   async watchTemplates(): Promise<() => void> {
     const cpuRequests = new Map<string, string | undefined>();
-    let listed!: () => void;
-    const first = new Promise<void>((resolve) => (listed = resolve));
-    const watch = watchCollection(this.kube, { path: `/apis/apps/v1/namespaces/${this.namespace}/statefulsets` }, (change) => {
-      if (change.type === 'DELETED') cpuRequests.delete(change.name);
-      else cpuRequests.set(change.name, templateCpu(change.object as StatefulSet));
-    }, () => undefined, { onListed: () => listed() });
-    await first;
+    const poolRequests = new Map<string, { cpu: string | undefined; atMs: number }>();
+    const listed = (path: string, onChange: Parameters<typeof watchCollection>[2]): Promise<{ stop(): void }> => new Promise((resolve) => {
+      const watch = watchCollection(this.kube, { path }, onChange, () => undefined, { onListed: () => resolve(watch) });
+    });
+    const watches = await Promise.all([
+      listed(`/apis/apps/v1/namespaces/${this.namespace}/statefulsets`, (change) => {
+        if (change.type === 'DELETED') cpuRequests.delete(change.name);
+        else cpuRequests.set(change.name, templateCpu(change.object as StatefulSet));
+      }),
+      listed(`${GROUP}/namespaces/${this.namespace}/readonlypools`, (change) => {
+        const cpu = (change.object as { spec?: { resources?: { requests?: Record<string, string> } } }).spec?.resources?.requests?.cpu;
+        if (change.type === 'DELETED') poolRequests.delete(change.name);
+        else if (poolRequests.get(change.name)?.cpu !== cpu) poolRequests.set(change.name, { cpu, atMs: Date.now() });
+      }),
+    ]);
     this.cpuRequests = cpuRequests;
+    this.poolRequests = poolRequests;
     return () => {
       this.cpuRequests = undefined;
-      watch.stop();
+      this.poolRequests = undefined;
+      for (const watch of watches) watch.stop();
     };
+  }
+
+  /** When (wall clock, ms) the pool watch of `watchTemplates` first showed pool `name` at `revision`; undefined before. */
+  poolSeenAtMs(name: string, revision: number): number | undefined {
+    const seen = this.poolRequests?.get(name);
+    return seen?.cpu === cpuRequest(revision) ? seen.atMs : undefined;
   }
 
   private applyPool(name: string, revision: number): Promise<unknown> {

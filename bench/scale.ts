@@ -25,7 +25,7 @@ import { fleetPods, mapLimit, ScaleFleet, type FleetProgress } from './scale-fle
 import { scalePlan, scaleTable, type ScaleRow } from './scale-report.js';
 import { burstLine, latencyLines } from './sdk-latency.js';
 import { historyGrowth, sweep, type Counted } from './scale-window.js';
-import { specChangeTrace, traceText } from './spec-change-trace.js';
+import { historyEvents, traceSteps, traceText, wakeTimes, type HistoryEvent } from './spec-change-trace.js';
 import { percentile } from './stats.js';
 import { WorkerProcess } from './worker-process.js';
 
@@ -268,30 +268,68 @@ async function sdkWatched<T>(label: string, metricsAddress: string, spanned: () 
   return result;
 }
 
+/** One timed spec change: when it was sent (wall clock), and when each step showed, in ms since then. */
+interface SpecSample {
+  name: string;
+  sentAtMs: number;
+  /** The merge patch answered. */
+  answeredMs: number;
+  /** The bench's own watch of the pools showed the change (a watcher like the worker's, but idle). */
+  seenMs?: number;
+  /** The StatefulSet showed the changed pod template: the latency. */
+  doneMs: number;
+}
+
 /** Times `plan.specSamples` spec changes, one pool at a time, spread over the fleet, while every workflow runs. */
 async function specChanges(fleet: ScaleFleet, label: string): Promise<number[]> {
   const names = fleet.poolNames;
   const stopWatch = await fleet.watchTemplates();
-  const latencies: number[] = [];
-  const slow: { name: string; ms: number; sentAtMs: number }[] = [];
+  const samples: SpecSample[] = [];
   for (let sample = 1; sample <= plan.specSamples; sample += 1) {
     const name = names[Math.floor(((sample - 1) * names.length) / plan.specSamples) % names.length] as string;
     const sentAtMs = Date.now();
     const started = performance.now();
     const shows = await fleet.changePool(name, sample);
+    const answeredMs = performance.now() - started;
     await until(shows, 60_000, `${label}: StatefulSet ${fleet.namespace}/${name} with the changed pod template`, 2);
-    const ms = performance.now() - started;
-    latencies.push(ms);
-    if (ms >= SLOW_SPEC_CHANGE_MS) slow.push({ name, ms, sentAtMs });
+    const doneMs = performance.now() - started;
+    const seenAtMs = fleet.poolSeenAtMs(name, sample);
+    samples.push({ name, sentAtMs, answeredMs, doneMs, ...(seenAtMs === undefined ? {} : { seenMs: seenAtMs - sentAtMs }) });
   }
   stopWatch();
-  log(`${label}: ${latencies.length} spec changes timed; ${slow.length} took ${SLOW_SPEC_CHANGE_MS} ms or more`);
+  const slow = samples.filter((sample) => sample.doneMs >= SLOW_SPEC_CHANGE_MS);
+  log(`${label}: ${samples.length} spec changes timed; ${slow.length} took ${SLOW_SPEC_CHANGE_MS} ms or more`);
   // After the samples, so reading histories does not slow the ones still to come.
-  for (const { name, ms, sentAtMs } of slow) {
-    const steps = await specChangeTrace(client, `readonlypool/${fleet.namespace}/${name}`, sentAtMs, sentAtMs + ms).catch((error: unknown) => error);
-    log(`${label}: spec change of ${name} took ${ms.toFixed(0)} ms; its history from the patch on:\n${Array.isArray(steps) ? traceText(steps) : `    (history not read: ${String(steps)})`}`);
-  }
-  return latencies;
+  const histories = await mapLimit(samples, 4, (sample) => historyEvents(client, `readonlypool/${fleet.namespace}/${sample.name}`).catch((error: unknown) => error as Error));
+  log(`${label}: where the spec changes' time went, ms after the patch was sent:\n${specPhaseLines(samples, histories).map((line) => `    ${line}`).join('\n')}`);
+  samples.forEach((sample, index) => {
+    if (sample.doneMs < SLOW_SPEC_CHANGE_MS) return;
+    const events = histories[index];
+    const steps = Array.isArray(events) ? traceText(traceSteps(events, sample.sentAtMs, sample.sentAtMs + sample.doneMs)) : `    (history not read: ${String(events)})`;
+    log(`${label}: spec change of ${sample.name} took ${sample.doneMs.toFixed(0)} ms (patch answered at ${sample.answeredMs.toFixed(0)} ms, ` +
+      `seen by the bench's watch at ${sample.seenMs?.toFixed(0) ?? '?'} ms); its history from the patch on:\n${steps}`);
+  });
+  return samples.map((sample) => sample.doneMs);
+}
+
+/**
+ * Percentiles of each step of the spec changes: the patch answered, the change on a watch (the bench's
+ * own), the workflow's signal, the workflow task that acts on it started, the StatefulSet changed. A late
+ * signal after an early watch points at the leader's trigger; a late task start at the worker's slots.
+ */
+function specPhaseLines(samples: readonly SpecSample[], histories: readonly (HistoryEvent[] | Error)[]): string[] {
+  const wakes = histories.map((events, index) => (Array.isArray(events) ? wakeTimes(events, (samples[index] as SpecSample).sentAtMs) : {}));
+  const line = (what: string, values: (number | undefined)[]): string => {
+    const known = values.filter((value): value is number => value !== undefined && Number.isFinite(value));
+    return known.length === 0 ? `${what}: not seen` : `${what}: n=${known.length} p50=${percentile(known, 50).toFixed(0)} p99=${percentile(known, 99).toFixed(0)} max=${Math.max(...known).toFixed(0)}`;
+  };
+  return [
+    line('patch answered', samples.map((sample) => sample.answeredMs)),
+    line('change on the bench\'s watch', samples.map((sample) => sample.seenMs)),
+    line('signal in the history', wakes.map((wake) => wake.signalMs)),
+    line('workflow task started', wakes.map((wake) => wake.taskStartedMs)),
+    line('StatefulSet changed', samples.map((sample) => sample.doneMs)),
+  ];
 }
 
 function rates(counts: RequestsByVerb, unit = '/s'): string {

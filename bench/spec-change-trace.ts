@@ -54,13 +54,14 @@ function describe(event: HistoryEvent): string {
   return name;
 }
 
-/**
- * The steps of the spec change sent at `sentAtMs` (wall clock) to workflow `workflowId`, read from its
- * current run's history (see `traceSteps`).
- */
-export async function specChangeTrace(client: Client, workflowId: string, sentAtMs: number, doneAtMs: number): Promise<TraceStep[]> {
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  return traceSteps(history.events ?? [], sentAtMs, doneAtMs);
+/** The index of the first signal at or after `sentAtMs` (wall clock, less 5 ms of clock grain); -1 when none. */
+function firstSignalAfter(events: readonly HistoryEvent[], sentAtMs: number): number {
+  return events.findIndex((event) => Number(event.eventType) === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED && timeMs(event.eventTime) >= sentAtMs - 5);
+}
+
+/** The events of workflow `workflowId`'s current run. */
+export async function historyEvents(client: Client, workflowId: string): Promise<HistoryEvent[]> {
+  return (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
 }
 
 /**
@@ -70,7 +71,7 @@ export async function specChangeTrace(client: Client, workflowId: string, sentAt
  * signal came after the patch (a new run began meanwhile, say).
  */
 export function traceSteps(events: readonly HistoryEvent[], sentAtMs: number, doneAtMs: number): TraceStep[] {
-  const first = events.findIndex((event) => Number(event.eventType) === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED && timeMs(event.eventTime) >= sentAtMs - 5);
+  const first = firstSignalAfter(events, sentAtMs);
   if (first < 0) return [];
   const steps: TraceStep[] = [];
   for (const event of events.slice(Math.max(0, first - 2))) {
@@ -87,6 +88,25 @@ export function traceSteps(events: readonly HistoryEvent[], sentAtMs: number, do
     steps.push({ atMs: at - sentAtMs, what: describe(event) });
   }
   return steps.sort((a, b) => a.atMs - b.atMs);
+}
+
+/** When a spec change reached its workflow, in ms since the patch was sent; undefined where the history shows nothing. */
+export interface WakeTimes {
+  /** The first signal at or after the patch. */
+  signalMs?: number;
+  /** The start of the first workflow task after that signal (the one that acts on it). */
+  taskStartedMs?: number;
+}
+
+/** The `WakeTimes` of the spec change sent at `sentAtMs` (wall clock), read from `events`. */
+export function wakeTimes(events: readonly HistoryEvent[], sentAtMs: number): WakeTimes {
+  const first = firstSignalAfter(events, sentAtMs);
+  if (first < 0) return {};
+  const started = events.slice(first + 1).find((event) => Number(event.eventType) === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
+  return {
+    signalMs: timeMs(events[first]?.eventTime) - sentAtMs,
+    ...(started ? { taskStartedMs: timeMs(started.eventTime) - sentAtMs } : {}),
+  };
 }
 
 /** One line per step: `+123 ms WorkflowTaskStarted`. */

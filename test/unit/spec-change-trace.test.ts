@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import Long from 'long';
-import { traceSteps, traceText, type HistoryEvent } from '../../bench/spec-change-trace.js';
+import { traceSteps, traceText, wakeTimes, type HistoryEvent } from '../../bench/spec-change-trace.js';
 import { phaseClock } from '../../activities/phase-clock.js';
 
 const SENT = 1_800_000_000_000;
@@ -58,6 +58,18 @@ describe('a spec change traced through its workflow history', () => {
     const steps = traceSteps(history.slice(0, 3), SENT, SENT + 1600);
     expect(steps).toEqual([]);
     expect(traceText(steps)).toContain('no signal after the patch');
+  });
+});
+
+describe('when a spec change reached its workflow', () => {
+  it('is the first signal after the patch and the start of the next workflow task', () => {
+    expect(wakeTimes([event(26, -30_000), event(6, -29_990), event(26, 60), event(5, 60), event(6, 900), event(26, 1000), event(6, 1100)], SENT))
+      .toEqual({ signalMs: 60, taskStartedMs: 900 });
+  });
+
+  it('has no task start while the task after the signal has not started, and nothing without a signal', () => {
+    expect(wakeTimes([event(26, 60), event(5, 60)], SENT)).toEqual({ signalMs: 60 });
+    expect(wakeTimes([event(26, -30_000), event(6, -29_990)], SENT)).toEqual({});
   });
 });
 
