@@ -27,13 +27,15 @@ export interface WorkerCapacity {
  * Meant for 1,000 workflows in a 1 GiB container: 300 cached workflows (about 2 MiB each, from the worker's
  * RSS growth per pool measured in issue 15) beside the worker's ~350 MiB base, the 700 others replaying their
  * history on each wake-up. bench/scale.ts did not confirm it: at 1,000 pools on 2 cores those replays
- * saturated the machine (README, Scale); give a worker no more workflows than it caches. 10 workflow tasks
+ * saturated the machine (README, Scale); give a worker no more workflows than it caches. 20 workflow tasks
  * and 20 activities at once (the SDK's defaults are 40 and 100) bound the peak of in-flight activations,
  * objects and probe responses: at 1,000 pools the fleet's start-up peaked at 1,065-1,301 MiB of RSS with 20
- * and 50, at 862-1,016 MiB with 10 and 20 (three runs each; README, Scale, session 11). 25 s to
- * drain: an activity's probes are bounded at a few seconds, and the pod's grace period is 30 s.
+ * and 50 (session 11), at 796-823 MiB with 20 and 20 (sessions 19-20, README, Scale). 20 workflow tasks,
+ * not 10: a pass holds its task's slot while its local activities write, so during rollouts 10 slots made a
+ * spec change wait up to 830 ms for one. 25 s to drain: an activity's probes are bounded at a few seconds,
+ * and the pod's grace period is 30 s.
  */
-export const DEFAULT_CAPACITY: WorkerCapacity = { maxCachedWorkflows: 300, maxConcurrentWorkflowTasks: 10, maxConcurrentActivities: 20, shutdownGraceMs: 25_000 };
+export const DEFAULT_CAPACITY: WorkerCapacity = { maxCachedWorkflows: 300, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 20, shutdownGraceMs: 25_000 };
 
 /**
  * The capacity from STEWARD_MAX_CACHED_WORKFLOWS, STEWARD_MAX_CONCURRENT_WORKFLOW_TASKS,

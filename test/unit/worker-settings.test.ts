@@ -4,12 +4,12 @@ import { defaultLeaseName, leaderSettingsFromEnv } from '../../worker/leader-set
 
 describe('capacityFromEnv: the worker\'s workflow cache and concurrency', () => {
   it.each<[Record<string, string>, WorkerCapacity]>([
-    [{}, { maxCachedWorkflows: 300, maxConcurrentWorkflowTasks: 10, maxConcurrentActivities: 20, shutdownGraceMs: 25_000 }],
-    [{ STEWARD_MAX_CACHED_WORKFLOWS: '1000' }, { maxCachedWorkflows: 1000, maxConcurrentWorkflowTasks: 10, maxConcurrentActivities: 20, shutdownGraceMs: 25_000 }],
+    [{}, { maxCachedWorkflows: 300, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 20, shutdownGraceMs: 25_000 }],
+    [{ STEWARD_MAX_CACHED_WORKFLOWS: '1000' }, { maxCachedWorkflows: 1000, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 20, shutdownGraceMs: 25_000 }],
     [{ STEWARD_MAX_CACHED_WORKFLOWS: '4' }, { maxCachedWorkflows: 4, maxConcurrentWorkflowTasks: 4, maxConcurrentActivities: 20, shutdownGraceMs: 25_000 }],
-    [{ STEWARD_MAX_CACHED_WORKFLOWS: '0' }, { maxCachedWorkflows: 0, maxConcurrentWorkflowTasks: 10, maxConcurrentActivities: 20, shutdownGraceMs: 25_000 }],
+    [{ STEWARD_MAX_CACHED_WORKFLOWS: '0' }, { maxCachedWorkflows: 0, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 20, shutdownGraceMs: 25_000 }],
     [{ STEWARD_MAX_CACHED_WORKFLOWS: '0', STEWARD_MAX_CONCURRENT_WORKFLOW_TASKS: '80' }, { maxCachedWorkflows: 0, maxConcurrentWorkflowTasks: 80, maxConcurrentActivities: 20, shutdownGraceMs: 25_000 }],
-    [{ STEWARD_SHUTDOWN_GRACE_SECONDS: '0' }, { maxCachedWorkflows: 300, maxConcurrentWorkflowTasks: 10, maxConcurrentActivities: 20, shutdownGraceMs: 0 }],
+    [{ STEWARD_SHUTDOWN_GRACE_SECONDS: '0' }, { maxCachedWorkflows: 300, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 20, shutdownGraceMs: 0 }],
     [{ STEWARD_MAX_CONCURRENT_WORKFLOW_TASKS: '5', STEWARD_MAX_CONCURRENT_ACTIVITIES: '8' }, { maxCachedWorkflows: 300, maxConcurrentWorkflowTasks: 5, maxConcurrentActivities: 8, shutdownGraceMs: 25_000 }],
   ])('%j gives %j', (env, expected) => {
     expect(capacityFromEnv(env)).toEqual(expected);
