@@ -89,7 +89,10 @@ export function createPoolActivities(kube: KubeRest, http: HttpClient = defaultH
       const fingerprints = new Map<string, string>();
       const written: ObjectChange[] = [];
       const fromCache = input.cachedReads && input.fingerprint ? { reader: cached, labelSelector: poolSelector(input.fingerprint.ref) } : {};
+      const phases = phaseClock();
+      const what = `apply of pool ${input.namespace}/${input.fingerprint?.ref.name ?? '?'}${input.cachedReads ? ' (cache)' : ' (API)'}`;
       const result = await applyObjects(kube, input.objects, { fingerprints, written, ...fromCache });
+      phases.lap(`objects (${result.applied.length} written, ${result.unchanged} holding)`);
       if (input.obsoleteRoute) {
         await unlessGone(() => kube.delete(`${HTTP_ROUTES}/namespaces/${input.namespace}/httproutes/${input.obsoleteRoute}`));
         result.applied.push(`HTTPRoute/${input.obsoleteRoute} (deleted)`);
@@ -115,8 +118,14 @@ export function createPoolActivities(kube: KubeRest, http: HttpClient = defaultH
       }
       // The fingerprint the next steady observation must see again: as the writes' answers and the reads
       // that found objects holding show them (an object without one, its namespace gone, is read again).
-      if (!input.fingerprint) return result;
+      phases.lap('deletions and pod labels');
+      if (!input.fingerprint) {
+        phases.report(what);
+        return result;
+      }
       const ownedDigest = await ownedFingerprint(api, { namespace: input.fingerprint.ref.namespace, labelSelector: poolSelector(input.fingerprint.ref) }, input.fingerprint.owned, fingerprints);
+      phases.lap('fingerprint');
+      phases.report(what);
       // A deletion has no version a cache could be asked to show: the next pass then reads the API.
       const deleted = Boolean(input.obsoleteRoute) || (input.obsoleteServices?.length ?? 0) > 0;
       return { ...result, ownedDigest, ...(deleted ? {} : { written }) };
@@ -124,9 +133,12 @@ export function createPoolActivities(kube: KubeRest, http: HttpClient = defaultH
 
     /** Writes the pool's status through the status subresource (a pool deleted meanwhile is skipped). */
     async writePoolStatus(input: ResourceRef & { status: PoolStatus }): Promise<void> {
+      const phases = phaseClock();
       await unlessGone(() => kube.apply(`${poolPath(input)}/status`, {
         apiVersion: 'stellar.org/v1alpha1', kind: 'ReadOnlyPool', metadata: { name: input.name, namespace: input.namespace }, status: input.status,
       }));
+      phases.lap('status apply');
+      phases.report(`status write of pool ${input.namespace}/${input.name}`);
     },
 
     /** Records Kubernetes Events on the pool (skipped when its namespace is gone). */
