@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { bounded } from '../domain/bounded.js';
 import type { ProbeError } from '../domain/core-info.js';
 import { networkPassphrase, networkSlug, normalizeNetwork, type NetworkInput } from '../domain/network.js';
 import type { NodeStatus, ObservedNode, ValidatorObservation } from '../domain/validator-decision.js';
@@ -270,21 +271,6 @@ async function applyAs(kube: KubeRest, fieldManager: string, path: string, objec
 
 /** Validators worked on at once by `connectPeers`: a bound, so a large mesh does not flood the nodes. */
 export const CONNECT_CONCURRENCY = 8;
-
-/** Runs `work` over `items` with at most `limit` in flight; results in input order. */
-async function bounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next;
-      next += 1;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, () => lane()));
-  return results;
-}
 
 /** Connects every push, validator by validator (`CONNECT_CONCURRENCY` validators at once). */
 async function connectAll(connects: readonly PeerConnect[], delaysMs: readonly number[]): Promise<ConnectResult[]> {

@@ -26,7 +26,7 @@ import { scalePlan, scaleTable, type ScaleRow } from './scale-report.js';
 import { burstLine, latencyLines } from './sdk-latency.js';
 import { historyGrowth, sweep, type Counted } from './scale-window.js';
 import { historyEvents, traceSteps, traceText, wakeTimes, type HistoryEvent } from './spec-change-trace.js';
-import { percentile } from './stats.js';
+import { percentile, summary } from './stats.js';
 import { WorkerProcess } from './worker-process.js';
 
 const plan = scalePlan(process.argv.slice(2));
@@ -321,7 +321,7 @@ function specPhaseLines(samples: readonly SpecSample[], histories: readonly (His
   const wakes = histories.map((events, index) => (Array.isArray(events) ? wakeTimes(events, (samples[index] as SpecSample).sentAtMs) : {}));
   const line = (what: string, values: (number | undefined)[]): string => {
     const known = values.filter((value): value is number => value !== undefined && Number.isFinite(value));
-    return known.length === 0 ? `${what}: not seen` : `${what}: n=${known.length} p50=${percentile(known, 50).toFixed(0)} p99=${percentile(known, 99).toFixed(0)} max=${Math.max(...known).toFixed(0)}`;
+    return `${what}: ${known.length === 0 ? 'not seen' : summary(known)}`;
   };
   return [
     line('patch answered', samples.map((sample) => sample.answeredMs)),

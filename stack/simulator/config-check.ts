@@ -1,4 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
+import { bounded } from '../../domain/bounded.js';
 import { kubeletStatus, type PodStatusLike } from './crash-loop.js';
 import { podConfigSources, podConfigVerdict, type ConfigVerdict, type NamespaceObjects } from './pod-config.js';
 import type { PodRecord } from './pod-record.js';
@@ -84,14 +85,9 @@ export class PodConfigCheck {
       }
     }
     for (const key of [...this.objects.keys()]) if (!referenced.has(key)) this.objects.delete(key);
-    const queue = [...due.entries()];
-    const lane = async (): Promise<void> => {
-      for (let next = queue.shift(); next; next = queue.shift()) {
-        const [key, ref] = next;
-        this.objects.set(key, { data: await this.read(ref.kind, ref.namespace, ref.name), readAtMs: nowMs });
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, queue.length) }, lane));
+    await bounded([...due.entries()], READ_CONCURRENCY, async ([key, ref]) => {
+      this.objects.set(key, { data: await this.read(ref.kind, ref.namespace, ref.name), readAtMs: nowMs });
+    });
   }
 
   /** The objects a pod references, as read (absent ones left out, as the API would not find them). */
