@@ -3,7 +3,7 @@ import path from 'node:path';
 import { KubeRest } from '../kube/rest.js';
 import { binDir } from './paths.js';
 import { freePort } from './ports.js';
-import { runningPid, startServer, stopServers, waitFor } from './process.js';
+import { runningPid, SERVER_READY_TIMEOUT_MS, startServer, stopServers, waitFor } from './process.js';
 import { isLoopbackIPv4 } from './service-proxy/routes.js';
 
 /** The controller name under which Traefik's Kubernetes Gateway provider serves GatewayClasses. */
@@ -45,7 +45,7 @@ export async function startGateway(stateDir: string, kubeconfigPath: string, log
   const proxyMain = path.resolve(path.dirname(new URL(import.meta.url).pathname), 'service-proxy', 'main.js');
   const proxy = startServer({ name: 'service-proxy', command: process.execPath, args: [proxyMain, '--kubeconfig', kubeconfigPath], stateDir: dir });
   await waitFor(async () => fs.readFileSync(proxy.logFile, 'utf8').includes('service proxy ready'), {
-    what: 'service proxy (first list of Services and pods)', timeoutMs: 30_000, logFile: proxy.logFile, pid: proxy.pid,
+    what: 'service proxy (first list of Services and pods)', timeoutMs: SERVER_READY_TIMEOUT_MS, logFile: proxy.logFile, pid: proxy.pid, log,
   });
 
   const [webPort, pingPort] = await Promise.all([freePort(), freePort()]);
@@ -60,7 +60,7 @@ export async function startGateway(stateDir: string, kubeconfigPath: string, log
     '--providers.kubernetesgateway=true', '--providers.kubernetesgateway.nativeLBByDefault=true', '--log.level=INFO',
   ] });
   await waitFor(async () => (await fetch(`http://127.0.0.1:${pingPort}/ping`)).ok, {
-    what: `traefik (ping on 127.0.0.1:${pingPort})`, timeoutMs: 60_000, logFile: server.logFile, pid: server.pid,
+    what: `traefik (ping on 127.0.0.1:${pingPort})`, timeoutMs: SERVER_READY_TIMEOUT_MS, logFile: server.logFile, pid: server.pid, log,
   });
   log(`traefik serving Gateway listeners of port ${webPort} on 127.0.0.1:${webPort}`);
   const endpoint: GatewayEndpoint = { url: `http://127.0.0.1:${webPort}`, listenerPort: webPort, controllerName: TRAEFIK_CONTROLLER_NAME };

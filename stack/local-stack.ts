@@ -6,9 +6,9 @@ import { startGateway, stopGateway, type GatewayEndpoint } from './gateway.js';
 import { binDir, gatewayApiCrds, installScript, stateRoot } from './paths.js';
 import { freePort } from './ports.js';
 import { startPostgres, stopPostgres, type PostgresCluster } from './postgres.js';
-import { runningPid, startServer, stopServers, waitFor } from './process.js';
+import { runningPid, SERVER_READY_TIMEOUT_MS, startServer, stopServers, waitFor } from './process.js';
 import { ensureSourcePki } from './source-pki.js';
-import { startKube, stopKube } from './control-plane/index.js';
+import { etcdMemoryDir, startKube, stopKube } from './control-plane/index.js';
 import { startTemporal, stopTemporal, type TemporalEndpoint } from './temporal.js';
 
 /**
@@ -42,7 +42,10 @@ export interface StackOptions {
   /** State directory name under the state root (`test`, `demo`, ...), or an absolute path. */
   name: string;
   parts?: StackPart[];
-  /** Keep Temporal history in SQLite and serve the Web UI on `uiPort` (the demo). */
+  /**
+   * Keep Temporal history in SQLite and etcd's data on disk (the demo). Otherwise both live in memory
+   * (etcd's on tmpfs, when the machine has one) and are gone once the stack stops.
+   */
   persistent?: boolean;
   uiPort?: number;
   /** Milliseconds between simulated ledgers (5000 by default, faster in tests). */
@@ -79,13 +82,13 @@ export async function startStack(options: StackOptions): Promise<StackInfo> {
     return result;
   };
   const [temporal, kube, postgres] = await Promise.all([
-    timed('temporal', () => temporalPart(stateDir, options)),
-    parts.has('kube') ? timed('kubernetes', () => kubePart(stateDir, log)) : undefined,
+    timed('temporal', () => temporalPart(stateDir, { ...options, log })),
+    parts.has('kube') ? timed('kubernetes', () => kubePart(stateDir, options.persistent === true, log)) : undefined,
     parts.has('postgres') ? timed('postgres', () => postgresPart(stateDir, log)) : undefined,
   ]);
   const info: StackInfo = { stateDir, temporal, kube, postgres };
   if (parts.has('simulator') && kube && !kube.external) {
-    info.simulator = await timed('stellar-core simulator', () => simulatorPart(stateDir, kube.kubeconfigPath, options));
+    info.simulator = await timed('stellar-core simulator', () => simulatorPart(stateDir, kube.kubeconfigPath, { ...options, log }));
   }
   if (parts.has('gateway') && kube && !kube.external) {
     info.gateway = await timed('gateway (traefik)', () => startGateway(stateDir, kube.kubeconfigPath, log));
@@ -142,13 +145,17 @@ async function temporalPart(stateDir: string, options: StackOptions): Promise<St
     executable: path.join(binDir(), 'temporal'),
     persistent: options.persistent,
     uiPort: options.uiPort,
+    log: options.log,
   });
   return { ...endpoint, external: false };
 }
 
-async function kubePart(stateDir: string, log: (message: string) => void): Promise<StackInfo['kube']> {
+async function kubePart(stateDir: string, persistent: boolean, log: (message: string) => void): Promise<StackInfo['kube']> {
   if (process.env.KUBECONFIG) return { kubeconfigPath: process.env.KUBECONFIG, external: true };
-  const kube = await startKube({ stateDir, binDir: binDir(), log });
+  // Like Temporal's history, the cluster of a stack that need not persist (tests, benchmarks) lives in
+  // memory: etcd fsyncs every write, and this machine's disk has stalled those fsyncs for up to 2.8 s.
+  const etcdDataDir = persistent ? undefined : etcdMemoryDir(stateDir);
+  const kube = await startKube({ stateDir, binDir: binDir(), log, etcdDataDir });
   return { kubeconfigPath: kube.kubeconfigPath, external: false };
 }
 
@@ -180,7 +187,8 @@ async function simulatorPart(stateDir: string, kubeconfigPath: string, options: 
   const secure = createHttpClient({ egress: 'loopback', caBundle: readCaBundle(pki.caCert) });
   await waitFor(async () => (await fetch(`${info.controlUrl}/_sim/pods`)).ok && (await secure.get(`${info.httpsUrl}/_sim/pods`)).ok, {
     what: `stellar-core simulator on ${info.controlUrl} and ${info.httpsUrl}`,
-    timeoutMs: 20_000,
+    timeoutMs: SERVER_READY_TIMEOUT_MS,
+    log: options.log,
     logFile: server.logFile,
     pid: server.pid,
   });

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -46,11 +47,13 @@ export async function startPostgres(options: PostgresOptions): Promise<PostgresC
     ? (JSON.parse(fs.readFileSync(clusterFile, 'utf8')) as PostgresCluster)
     : await planCluster(root, options.replicaCount ?? 2);
   makeReachable(root);
-  if (!fs.existsSync(path.join(cluster.primary.dataDir, 'PG_VERSION'))) initPrimary(cluster, root);
-  startServer(cluster.primary);
+  // Asynchronous child processes: the stack's other parts start in this process meanwhile, and their
+  // readiness waits keep polling (initdb and pg_basebackup took 30 s on a loaded CI machine).
+  if (!fs.existsSync(path.join(cluster.primary.dataDir, 'PG_VERSION'))) await initPrimary(cluster, root);
+  await launch(cluster.primary);
   for (const replica of cluster.replicas) {
-    if (!fs.existsSync(path.join(replica.dataDir, 'PG_VERSION'))) cloneReplica(cluster, replica);
-    startServer(replica);
+    if (!fs.existsSync(path.join(replica.dataDir, 'PG_VERSION'))) await cloneReplica(cluster, replica);
+    await launch(replica);
   }
   fs.writeFileSync(clusterFile, JSON.stringify(cluster, null, 2));
   log(`postgres primary on ${cluster.primary.port}, replicas on ${cluster.replicas.map((r) => r.port).join(', ')}`);
@@ -74,8 +77,18 @@ export function stopServer(server: PostgresServer): void {
 /** Starts one server if it is not running and waits until it accepts connections. */
 export function startServer(server: PostgresServer): void {
   if (isRunning(server)) return;
+  runAsPostgres('pg_ctl', startArgs(server));
+}
+
+/** `startServer` without blocking the event loop. */
+async function launch(server: PostgresServer): Promise<void> {
+  if (isRunning(server)) return;
+  await runAsPostgresAsync('pg_ctl', startArgs(server));
+}
+
+function startArgs(server: PostgresServer): string[] {
   const logFile = path.join(server.dataDir, '..', `${server.name}.log`);
-  runAsPostgres('pg_ctl', ['-D', server.dataDir, '-l', logFile, '-w', '-t', '60', 'start']);
+  return ['-D', server.dataDir, '-l', logFile, '-w', '-t', '180', 'start'];
 }
 
 /** True when the server's postmaster is running. */
@@ -108,18 +121,18 @@ async function planCluster(root: string, replicaCount: number): Promise<Postgres
   return { primary: await server('primary'), replicas, user: 'postgres', password, database: 'postgres' };
 }
 
-function initPrimary(cluster: PostgresCluster, root: string): void {
+async function initPrimary(cluster: PostgresCluster, root: string): Promise<void> {
   const pwfile = path.join(root, 'pwfile');
   fs.writeFileSync(pwfile, cluster.password);
   chownToPostgres(pwfile);
-  runAsPostgres('initdb', ['-D', cluster.primary.dataDir, '-U', cluster.user, '--pwfile', pwfile,
+  await runAsPostgresAsync('initdb', ['-D', cluster.primary.dataDir, '-U', cluster.user, '--pwfile', pwfile,
     '--auth-local=trust', '--auth-host=scram-sha-256', '--no-sync']);
   fs.rmSync(pwfile);
   writeServerSettings(cluster.primary);
 }
 
-function cloneReplica(cluster: PostgresCluster, replica: PostgresServer): void {
-  runAsPostgres('pg_basebackup', ['-h', cluster.primary.host, '-p', String(cluster.primary.port), '-U', cluster.user,
+async function cloneReplica(cluster: PostgresCluster, replica: PostgresServer): Promise<void> {
+  await runAsPostgresAsync('pg_basebackup', ['-h', cluster.primary.host, '-p', String(cluster.primary.port), '-U', cluster.user,
     '-D', replica.dataDir, '-R', '-X', 'stream', '-c', 'fast'], { PGPASSWORD: cluster.password });
   writeServerSettings(replica);
   const conninfo = `host=${cluster.primary.host} port=${cluster.primary.port} user=${cluster.user} ` +
@@ -170,14 +183,16 @@ function makeReachable(root: string): void {
 }
 
 function runAsPostgres(binary: string, args: string[], env: NodeJS.ProcessEnv = {}): void {
+  execFileSync(path.join(PG_BIN, binary), args, { ...asPostgres(env), stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+async function runAsPostgresAsync(binary: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<void> {
+  await promisify(execFile)(path.join(PG_BIN, binary), args, asPostgres(env));
+}
+
+function asPostgres(env: NodeJS.ProcessEnv): { uid?: number; gid?: number; cwd: string; env: NodeJS.ProcessEnv } {
   const ids = postgresIds();
-  execFileSync(path.join(PG_BIN, binary), args, {
-    uid: ids?.uid,
-    gid: ids?.gid,
-    cwd: '/',
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return { uid: ids?.uid, gid: ids?.gid, cwd: '/', env: { ...process.env, ...env } };
 }
 
 /** Runs one statement over a connection of its own (setup and checks outside the code under test); returns its rows. */

@@ -117,6 +117,13 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/**
+ * How long a server of the local stack gets to answer after its start. Generous, since a wait ends as
+ * soon as the server answers (or at once when its process dies): on a loaded CI machine with a slow disk,
+ * PostgreSQL's setup took 36 s and etcd's first WAL fsync 2.8 s.
+ */
+export const SERVER_READY_TIMEOUT_MS = 180_000;
+
 /** Options for `waitFor`. */
 export interface WaitOptions {
   /** What is awaited, for messages ("Temporal server on 127.0.0.1:7233"). */
@@ -127,6 +134,9 @@ export interface WaitOptions {
   logFile?: string;
   /** Process that must stay alive while waiting; its death fails the wait at once. */
   pid?: number;
+  /** Where a long wait reports that it still waits, every `progressMs` (15 s by default). */
+  log?: (message: string) => void;
+  progressMs?: number;
 }
 
 /**
@@ -134,11 +144,21 @@ export interface WaitOptions {
  * server's log, when the deadline passes or the server process dies.
  */
 export async function waitFor(check: () => Promise<boolean>, options: WaitOptions): Promise<void> {
-  const deadline = Date.now() + options.timeoutMs;
+  const started = Date.now();
+  const deadline = started + options.timeoutMs;
+  const progressMs = options.progressMs ?? 15_000;
+  let nextProgress = started + progressMs;
   for (;;) {
+    // Only a check begun after the deadline can time the wait out: when this process's own event loop
+    // stalled (a synchronous child process, a loaded machine), a check begun before is stale.
+    const checkedAt = Date.now();
     if (await check().catch(() => false)) return;
     const died = options.pid !== undefined && !isAlive(options.pid);
-    if (died || Date.now() > deadline) {
+    if (options.log && !died && Date.now() >= nextProgress) {
+      options.log(`still waiting for ${options.what} (${Math.round((Date.now() - started) / 1000)} s of at most ${Math.round(options.timeoutMs / 1000)} s)`);
+      nextProgress = Date.now() + progressMs;
+    }
+    if (died || checkedAt > deadline) {
       const why = died ? 'its process exited' : `not ready after ${Math.round(options.timeoutMs / 1000)} s`;
       const tail = options.logFile ? `\n--- last lines of ${options.logFile} ---\n${logTail(options.logFile)}` : '';
       throw new Error(`${options.what}: ${why}${tail}`);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { freePort } from './ports.js';
 import { STEWARD_SEARCH_ATTRIBUTES } from '../worker/start-options.js';
-import { runningPid, startServer, stopServers, waitFor } from './process.js';
+import { runningPid, SERVER_READY_TIMEOUT_MS, startServer, stopServers, waitFor } from './process.js';
 
 /** Where a running Temporal dev server answers. */
 export interface TemporalEndpoint {
@@ -50,7 +50,8 @@ export async function startTemporal(options: TemporalOptions): Promise<TemporalE
   if (options.uiPort !== undefined) endpoint.uiUrl = `http://127.0.0.1:${options.uiPort}`;
   await waitFor(() => temporalAnswers(endpoint.address), {
     what: `Temporal dev server on ${endpoint.address}`,
-    timeoutMs: 60_000,
+    timeoutMs: SERVER_READY_TIMEOUT_MS,
+    log: options.log,
     logFile: server.logFile,
     pid: server.pid,
   });

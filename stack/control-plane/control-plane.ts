@@ -3,7 +3,7 @@ import https from 'node:https';
 import path from 'node:path';
 import { KubeRest } from '../../kube/rest.js';
 import { freePort } from '../ports.js';
-import { runningPid, startServer, stopServers, waitFor, type ServerHandle } from '../process.js';
+import { runningPid, SERVER_READY_TIMEOUT_MS, startServer, stopServers, waitFor, type ServerHandle } from '../process.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { ensurePki, type Pki } from './pki.js';
 import { ensureFakeNodes, ensureStorageClass, podNetworkOctet } from './cluster-objects.js';
@@ -14,6 +14,8 @@ export interface KubeOptions {
   /** Where kube-apiserver, kube-controller-manager, kube-scheduler and kwok are. */
   binDir: string;
   nodeCount?: number;
+  /** Where etcd keeps its data: `<stateDir>/kube/etcd-data` by default; a tmpfs directory for a stack that need not persist. */
+  etcdDataDir?: string;
   log?: (message: string) => void;
 }
 
@@ -63,12 +65,12 @@ export async function startKube(options: KubeOptions): Promise<KubeStack> {
   const kubeconfigs = writeKubeconfigs(dir, server, pki);
 
   const etcd = startServer({ name: 'etcd', command: '/usr/bin/etcd', stateDir: dir, args: [
-    '--name', 'steward', '--data-dir', path.join(dir, 'etcd-data'),
+    '--name', 'steward', '--data-dir', options.etcdDataDir ?? path.join(dir, 'etcd-data'),
     '--listen-client-urls', `http://127.0.0.1:${etcdPort}`, '--advertise-client-urls', `http://127.0.0.1:${etcdPort}`,
     '--listen-peer-urls', `http://127.0.0.1:${etcdPeerPort}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${etcdPeerPort}`,
     '--initial-cluster', `steward=http://127.0.0.1:${etcdPeerPort}`, '--log-level', 'warn',
   ], env: { ...process.env, ETCD_UNSUPPORTED_ARCH: '' } });
-  await waitFor(async () => (await fetch(`http://127.0.0.1:${etcdPort}/health`)).ok, { what: 'etcd', timeoutMs: 30_000, logFile: etcd.logFile, pid: etcd.pid });
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${etcdPort}/health`)).ok, { what: 'etcd', timeoutMs: SERVER_READY_TIMEOUT_MS, logFile: etcd.logFile, pid: etcd.pid, log });
   log('etcd ready');
 
   const apiserver = startServer({ name: 'kube-apiserver', command: bin('kube-apiserver'), stateDir: dir, args: [
@@ -80,7 +82,7 @@ export async function startKube(options: KubeOptions): Promise<KubeStack> {
     `--service-account-key-file=${pki.serviceAccountPub}`, `--service-account-signing-key-file=${pki.serviceAccountKey}`,
     '--enable-priority-and-fairness=false', '--v=0',
   ] });
-  await waitFor(() => healthy(server, '/readyz', pki), { what: `kube-apiserver on ${server}`, timeoutMs: 90_000, logFile: apiserver.logFile, pid: apiserver.pid });
+  await waitFor(() => healthy(server, '/readyz', pki), { what: `kube-apiserver on ${server}`, timeoutMs: SERVER_READY_TIMEOUT_MS, logFile: apiserver.logFile, pid: apiserver.pid, log });
   log('kube-apiserver ready');
 
   // On existing data, the fake nodes' leases are held by the previous KWOK's identity, which the new
@@ -118,8 +120,8 @@ export async function startKube(options: KubeOptions): Promise<KubeStack> {
   const kube = KubeRest.fromFile(kubeconfigs.admin);
   await ensureStorageClass(kube);
   await ensureFakeNodes(kube, options.nodeCount ?? 3, podNetworkOctet(options.stateDir));
-  await waitFor(() => defaultServiceAccountExists(kube), { what: 'kube-controller-manager (default ServiceAccount)', timeoutMs: 60_000, logFile: started[0]?.logFile, pid: started[0]?.pid });
-  await waitFor(() => nodesReady(kube, options.nodeCount ?? 3), { what: 'KWOK nodes Ready', timeoutMs: 60_000, logFile: started[2]?.logFile, pid: started[2]?.pid });
+  await waitFor(() => defaultServiceAccountExists(kube), { what: 'kube-controller-manager (default ServiceAccount)', timeoutMs: SERVER_READY_TIMEOUT_MS, logFile: started[0]?.logFile, pid: started[0]?.pid, log });
+  await waitFor(() => nodesReady(kube, options.nodeCount ?? 3), { what: 'KWOK nodes Ready', timeoutMs: SERVER_READY_TIMEOUT_MS, logFile: started[2]?.logFile, pid: started[2]?.pid, log });
   log('controller-manager, scheduler, KWOK nodes and provisioner ready');
   const info: KubeStack = { kubeconfigPath: kubeconfigs.admin, server };
   fs.writeFileSync(infoFile, JSON.stringify(info));
@@ -131,6 +133,23 @@ export async function stopKube(stateDir: string): Promise<void> {
   const dir = path.join(stateDir, 'kube');
   await stopServers(dir, SERVERS);
   fs.rmSync(path.join(dir, 'kube.json'), { force: true });
+  const memory = etcdMemoryDir(stateDir);
+  if (memory) fs.rmSync(memory, { recursive: true, force: true });
+}
+
+/**
+ * The tmpfs directory for etcd's data of a stack that need not persist: under `$STEWARD_MEMORY_ROOT`
+ * (default `/dev/shm/stellar-steward`), at the state dir's path. Undefined when that root's parent is not
+ * a writable directory (no tmpfs): etcd then keeps its data in the state dir.
+ */
+export function etcdMemoryDir(stateDir: string): string | undefined {
+  const root = process.env.STEWARD_MEMORY_ROOT ?? '/dev/shm/stellar-steward';
+  try {
+    fs.accessSync(path.dirname(root), fs.constants.W_OK);
+  } catch {
+    return undefined;
+  }
+  return path.join(root, path.resolve(stateDir), 'etcd-data');
 }
 
 type Component = 'admin' | 'controller-manager' | 'scheduler' | 'kwok';
