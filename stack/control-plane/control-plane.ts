@@ -138,8 +138,8 @@ export async function stopKube(stateDir: string): Promise<void> {
 }
 
 /**
- * The tmpfs directory for etcd's data of a stack that need not persist: under `$STEWARD_MEMORY_ROOT`
- * (default `/dev/shm/stellar-steward`), at the state dir's path. Undefined when that root's parent is not
+ * The tmpfs directory for etcd's data of a stack that need not persist: in `$STEWARD_MEMORY_ROOT` (default
+ * `/dev/shm/stellar-steward`), named after the state dir's path. Undefined when that root's parent is not
  * a writable directory (no tmpfs): etcd then keeps its data in the state dir.
  */
 export function etcdMemoryDir(stateDir: string): string | undefined {
@@ -149,7 +149,7 @@ export function etcdMemoryDir(stateDir: string): string | undefined {
   } catch {
     return undefined;
   }
-  return path.join(root, path.resolve(stateDir), 'etcd-data');
+  return path.join(root, `${encodeURIComponent(path.resolve(stateDir))}.etcd`);
 }
 
 type Component = 'admin' | 'controller-manager' | 'scheduler' | 'kwok';

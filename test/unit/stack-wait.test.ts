@@ -51,10 +51,10 @@ describe('etcdMemoryDir', () => {
     else process.env.STEWARD_MEMORY_ROOT = before;
   });
 
-  it('puts etcd\'s data under the memory root, at the state dir\'s path', () => {
+  it('puts etcd\'s data in the memory root, named after the state dir\'s path', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'memory-'));
     process.env.STEWARD_MEMORY_ROOT = path.join(tmp, 'stellar-steward');
-    expect(etcdMemoryDir('/var/tmp/stellar-steward/test')).toBe(path.join(tmp, 'stellar-steward', 'var/tmp/stellar-steward/test', 'etcd-data'));
+    expect(etcdMemoryDir('/var/tmp/stellar-steward/test')).toBe(path.join(tmp, 'stellar-steward', '%2Fvar%2Ftmp%2Fstellar-steward%2Ftest.etcd'));
     expect(etcdMemoryDir('/var/tmp/stellar-steward/bench')).not.toBe(etcdMemoryDir('/var/tmp/stellar-steward/test'));
   });
 
