@@ -15,6 +15,13 @@ export interface WorkerCapacity {
   /** Activities run at once (maxConcurrentActivityTaskExecutions): each holds the objects it read and its probes. */
   maxConcurrentActivities: number;
   /**
+   * Threads that run workflow activations (the SDK's workflowThreadPoolSize, whose default is 1). Each
+   * workflow stays on the thread that created it; each thread holds its own copy of the workflow bundle's V8
+   * context. 2 by default: with 1, at 1,000 pools a spec change's activation waited up to 700 ms behind
+   * the rollouts' activations before its first local activity (README, Scale, session 21).
+   */
+  workflowThreads: number;
+  /**
    * After SIGTERM, how long activities in flight may run before they are cancelled (the SDK's
    * shutdownGraceTime, whose default 0 cancels them at once; ours ignore cancellation, so they would still
    * finish, but only by accident). Below Kubernetes' default terminationGracePeriodSeconds of 30 s, so the
@@ -35,11 +42,11 @@ export interface WorkerCapacity {
  * spec change wait up to 830 ms for one. 25 s to drain: an activity's probes are bounded at a few seconds,
  * and the pod's grace period is 30 s.
  */
-export const DEFAULT_CAPACITY: WorkerCapacity = { maxCachedWorkflows: 300, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 20, shutdownGraceMs: 25_000 };
+export const DEFAULT_CAPACITY: WorkerCapacity = { maxCachedWorkflows: 300, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 20, workflowThreads: 2, shutdownGraceMs: 25_000 };
 
 /**
  * The capacity from STEWARD_MAX_CACHED_WORKFLOWS, STEWARD_MAX_CONCURRENT_WORKFLOW_TASKS,
- * STEWARD_MAX_CONCURRENT_ACTIVITIES and STEWARD_SHUTDOWN_GRACE_SECONDS (defaults in DEFAULT_CAPACITY). Throws naming the variable that is not a
+ * STEWARD_MAX_CONCURRENT_ACTIVITIES, STEWARD_WORKFLOW_THREADS and STEWARD_SHUTDOWN_GRACE_SECONDS (defaults in DEFAULT_CAPACITY). Throws naming the variable that is not a
  * whole number in range: the cache holds 0 (off) or at least 2 workflows, workflow tasks are 2 or more and,
  * with a cache, no more than it holds (the SDK's own rules, which it would otherwise correct silently).
  */
@@ -53,8 +60,9 @@ export function capacityFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerCap
       'a workflow task runs on a cached workflow; lower the first or raise the second');
   }
   const maxConcurrentActivities = count(env, 'STEWARD_MAX_CONCURRENT_ACTIVITIES', DEFAULT_CAPACITY.maxConcurrentActivities, 1);
+  const workflowThreads = count(env, 'STEWARD_WORKFLOW_THREADS', DEFAULT_CAPACITY.workflowThreads, 1);
   const shutdownGraceMs = count(env, 'STEWARD_SHUTDOWN_GRACE_SECONDS', DEFAULT_CAPACITY.shutdownGraceMs / 1000, 0) * 1000;
-  return { maxCachedWorkflows, maxConcurrentWorkflowTasks, maxConcurrentActivities, shutdownGraceMs };
+  return { maxCachedWorkflows, maxConcurrentWorkflowTasks, maxConcurrentActivities, workflowThreads, shutdownGraceMs };
 }
 
 function count(env: NodeJS.ProcessEnv, variable: string, fallback: number, minimum: number): number {

@@ -33,6 +33,7 @@ export async function createWorker(settings: TemporalSettings, deps: ActivityDep
     maxCachedWorkflows: capacity.maxCachedWorkflows,
     maxConcurrentWorkflowTaskExecutions: capacity.maxConcurrentWorkflowTasks,
     maxConcurrentActivityTaskExecutions: capacity.maxConcurrentActivities,
+    workflowThreadPoolSize: capacity.workflowThreads,
     shutdownGraceTime: capacity.shutdownGraceMs,
     activities: createActivities(deps),
   });

@@ -4,13 +4,14 @@ import { defaultLeaseName, leaderSettingsFromEnv } from '../../worker/leader-set
 
 describe('capacityFromEnv: the worker\'s workflow cache and concurrency', () => {
   it.each<[Record<string, string>, WorkerCapacity]>([
-    [{}, { maxCachedWorkflows: 300, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 20, shutdownGraceMs: 25_000 }],
-    [{ STEWARD_MAX_CACHED_WORKFLOWS: '1000' }, { maxCachedWorkflows: 1000, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 20, shutdownGraceMs: 25_000 }],
-    [{ STEWARD_MAX_CACHED_WORKFLOWS: '4' }, { maxCachedWorkflows: 4, maxConcurrentWorkflowTasks: 4, maxConcurrentActivities: 20, shutdownGraceMs: 25_000 }],
-    [{ STEWARD_MAX_CACHED_WORKFLOWS: '0' }, { maxCachedWorkflows: 0, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 20, shutdownGraceMs: 25_000 }],
-    [{ STEWARD_MAX_CACHED_WORKFLOWS: '0', STEWARD_MAX_CONCURRENT_WORKFLOW_TASKS: '80' }, { maxCachedWorkflows: 0, maxConcurrentWorkflowTasks: 80, maxConcurrentActivities: 20, shutdownGraceMs: 25_000 }],
-    [{ STEWARD_SHUTDOWN_GRACE_SECONDS: '0' }, { maxCachedWorkflows: 300, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 20, shutdownGraceMs: 0 }],
-    [{ STEWARD_MAX_CONCURRENT_WORKFLOW_TASKS: '5', STEWARD_MAX_CONCURRENT_ACTIVITIES: '8' }, { maxCachedWorkflows: 300, maxConcurrentWorkflowTasks: 5, maxConcurrentActivities: 8, shutdownGraceMs: 25_000 }],
+    [{}, { maxCachedWorkflows: 300, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 20, workflowThreads: 2, shutdownGraceMs: 25_000 }],
+    [{ STEWARD_MAX_CACHED_WORKFLOWS: '1000' }, { maxCachedWorkflows: 1000, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 20, workflowThreads: 2, shutdownGraceMs: 25_000 }],
+    [{ STEWARD_MAX_CACHED_WORKFLOWS: '4' }, { maxCachedWorkflows: 4, maxConcurrentWorkflowTasks: 4, maxConcurrentActivities: 20, workflowThreads: 2, shutdownGraceMs: 25_000 }],
+    [{ STEWARD_MAX_CACHED_WORKFLOWS: '0' }, { maxCachedWorkflows: 0, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 20, workflowThreads: 2, shutdownGraceMs: 25_000 }],
+    [{ STEWARD_MAX_CACHED_WORKFLOWS: '0', STEWARD_MAX_CONCURRENT_WORKFLOW_TASKS: '80' }, { maxCachedWorkflows: 0, maxConcurrentWorkflowTasks: 80, maxConcurrentActivities: 20, workflowThreads: 2, shutdownGraceMs: 25_000 }],
+    [{ STEWARD_SHUTDOWN_GRACE_SECONDS: '0' }, { maxCachedWorkflows: 300, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 20, workflowThreads: 2, shutdownGraceMs: 0 }],
+    [{ STEWARD_MAX_CONCURRENT_WORKFLOW_TASKS: '5', STEWARD_MAX_CONCURRENT_ACTIVITIES: '8' }, { maxCachedWorkflows: 300, maxConcurrentWorkflowTasks: 5, maxConcurrentActivities: 8, workflowThreads: 2, shutdownGraceMs: 25_000 }],
+    [{ STEWARD_WORKFLOW_THREADS: '3' }, { maxCachedWorkflows: 300, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 20, workflowThreads: 3, shutdownGraceMs: 25_000 }],
   ])('%j gives %j', (env, expected) => {
     expect(capacityFromEnv(env)).toEqual(expected);
   });
@@ -24,6 +25,7 @@ describe('capacityFromEnv: the worker\'s workflow cache and concurrency', () => 
     [{ STEWARD_MAX_CONCURRENT_ACTIVITIES: '0' }, /STEWARD_MAX_CONCURRENT_ACTIVITIES=0/],
     [{ STEWARD_MAX_CONCURRENT_ACTIVITIES: '2.5' }, /STEWARD_MAX_CONCURRENT_ACTIVITIES=2.5/],
     [{ STEWARD_SHUTDOWN_GRACE_SECONDS: '30s' }, /STEWARD_SHUTDOWN_GRACE_SECONDS=30s is not a whole number/],
+    [{ STEWARD_WORKFLOW_THREADS: '0' }, /STEWARD_WORKFLOW_THREADS=0 is not a whole number of at least 1/],
   ])('refuses %j, naming the variable', (env, message) => {
     expect(() => capacityFromEnv(env)).toThrow(message);
   });
