@@ -153,7 +153,7 @@ async function temporalPart(stateDir: string, options: StackOptions): Promise<St
 async function kubePart(stateDir: string, persistent: boolean, log: (message: string) => void): Promise<StackInfo['kube']> {
   if (process.env.KUBECONFIG) return { kubeconfigPath: process.env.KUBECONFIG, external: true };
   // Like Temporal's history, the cluster of a stack that need not persist (tests, benchmarks) lives in
-  // memory: etcd fsyncs every write, and this machine's disk has stalled those fsyncs for up to 2.8 s.
+  // memory: etcd fsyncs every write, and on a loaded CI machine one of those fsyncs took 2.8 s.
   const etcdDataDir = persistent ? undefined : etcdMemoryDir(stateDir);
   const kube = await startKube({ stateDir, binDir: binDir(), log, etcdDataDir });
   return { kubeconfigPath: kube.kubeconfigPath, external: false };
